@@ -1,0 +1,130 @@
+using System.Net;
+using HaCluster.Agent.Net;
+using HaCluster.Agent.Vrrp;
+using HaCluster.Shared.Config;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Hosting;
+
+/// <summary>Composition of the running agent: one runner per vrrp_instance over netlink, raw sockets and ARP.</summary>
+public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory loggers, TimeProvider time) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger("HaCluster.Agent");
+    private readonly List<InstanceRunner> _runners = [];
+    private RtNetlink? _network;
+    private GarpSender? _garp;
+    private LinkMonitor? _links;
+
+    public IReadOnlyList<InstanceRunner> Runners => _runners;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _network = new RtNetlink();
+        _garp = new GarpSender();
+        RemoveStaleVirtualIps(_network);
+        foreach (var instance in config.Instances)
+        {
+            StartInstance(instance, _network, _garp);
+        }
+
+        _links = new LinkMonitor(OnLinkChanged);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _links?.Dispose();
+        Parallel.ForEach(_runners, runner => runner.Dispose());
+        _runners.Clear();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _links?.Dispose();
+        _garp?.Dispose();
+        _network?.Dispose();
+    }
+
+    private void StartInstance(VrrpInstanceConfig instance, RtNetlink network, GarpSender garp)
+    {
+        var link = network.GetLink(instance.Interface);
+        var source = instance.UnicastSourceIp ?? PrimaryAddress(network, link, instance);
+        if (link is null || source is null)
+        {
+            LogInstanceError(instance.Name, link is null ? $"interface {instance.Interface} not found" : "no IPv4 address on the interface");
+            return;
+        }
+
+        var counters = new InstanceCounters();
+        InstanceIo io;
+        try
+        {
+            io = new InstanceIo(instance, source, link, network, garp, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"));
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException)
+        {
+            LogInstanceError(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
+            return;
+        }
+
+        var runner = new InstanceRunner(instance.Name, SettingsFor(instance, source), io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
+        _runners.Add(runner);
+        io.StartReceiving(runner.Post);
+        runner.Start(link.IsUp);
+    }
+
+    public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
+        new(instance.Version, instance.Priority, instance.AdvertInterval, source)
+        {
+            Preempt = instance.Preempt,
+            PreemptDelay = instance.PreemptDelay,
+            GarpMasterDelay = instance.GarpMasterDelay,
+            GarpMasterRepeat = instance.GarpMasterRepeat,
+            GarpMasterRefresh = instance.GarpMasterRefresh,
+            GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
+        };
+
+    private void OnLinkChanged(LinkInfo link, bool up)
+    {
+        foreach (var runner in _runners)
+        {
+            if (config.Instances.First(i => i.Name == runner.Name).Interface == link.Name)
+            {
+                runner.Post(new VrrpEvent.InterfaceChanged(up));
+            }
+        }
+    }
+
+    private static IPAddress? PrimaryAddress(RtNetlink network, LinkInfo? link, VrrpInstanceConfig instance) =>
+        link is null ? null : network.GetAddresses()
+            .Where(a => a.InterfaceIndex == link.Index && !instance.VirtualIps.Any(v => v.Address.Equals(a.Address)))
+            .Select(a => a.Address).FirstOrDefault();
+
+    /// <summary>
+    /// VIPs of our instances found on an interface at start were left by a crashed (SIGKILLed) run:
+    /// keepalived leaves them and two hosts answer for the VIP; we remove them before the election.
+    /// </summary>
+    private void RemoveStaleVirtualIps(RtNetlink network)
+    {
+        var present = network.GetAddresses();
+        foreach (var instance in config.Instances)
+        {
+            foreach (var vip in instance.VirtualIps)
+            {
+                var stale = present.FirstOrDefault(a => a.Address.Equals(vip.Address));
+                if (stale is not null && instance.Priority != 255 && network.DeleteAddress(stale.InterfaceIndex, stale.Address, stale.PrefixLength) == 0)
+                {
+                    LogStaleRemoved(instance.Name, vip.ToString());
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "VRRP instance={Instance} not started: {Error}")]
+    private partial void LogInstanceError(string instance, string error);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "VRRP instance={Instance} removed stale virtual address {Vip} left by an earlier run")]
+    private partial void LogStaleRemoved(string instance, string vip);
+}

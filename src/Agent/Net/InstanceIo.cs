@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using HaCluster.Agent.Vrrp;
+using HaCluster.Agent.Wire;
+using HaCluster.Shared.Config;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Net;
+
+/// <summary>One instance's network edge: its VRRP sockets and receive thread, its VIPs (netlink) and GARPs.</summary>
+public sealed partial class InstanceIo : IInstanceIo
+{
+    private readonly VrrpInstanceConfig _config;
+    private readonly IPAddress _source;
+    private readonly LinkInfo _link;
+    private readonly INetworkControl _network;
+    private readonly IGarpSender _garp;
+    private readonly AdvertPolicy _policy;
+    private readonly InstanceCounters _counters;
+    private readonly ILogger _logger;
+    private readonly ImmutableArray<IPAddress> _destinations;
+    private readonly VrrpSocket _sender;
+    private readonly VrrpSocket _receiver;
+    private readonly DropLog _dropLog;
+    private volatile bool _disposed;
+
+    public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, INetworkControl network, IGarpSender garp, InstanceCounters counters, ILogger logger)
+    {
+        (_config, _source, _link, _network, _garp, _counters, _logger) = (config, source, link, network, garp, counters, logger);
+        _policy = AdvertPolicy.From(config, source);
+        _dropLog = new DropLog(config.Name, logger);
+        if (config.IsUnicast)
+        {
+            _destinations = [.. config.UnicastPeers.Select(p => p.Address)];
+            _sender = _receiver = VrrpSocket.OpenUnicast(source, config.Interface, config.UnicastTtl);
+        }
+        else
+        {
+            _destinations = [VrrpCodec.VrrpMulticastGroup];
+            _sender = VrrpSocket.OpenMulticastSender(source, config.Interface);
+            _receiver = VrrpSocket.OpenMulticastReceiver(config.Interface, link.Index);
+        }
+    }
+
+    /// <summary>Starts the receive thread; accepted adverts go to <paramref name="post"/>.</summary>
+    public void StartReceiving(Func<VrrpEvent, bool> post)
+    {
+        var thread = new Thread(() => ReceiveLoop(post)) { IsBackground = true, Name = $"vrrp-rx-{_config.Name}" };
+        thread.Start();
+    }
+
+    public void SendAdvert(byte priority)
+    {
+        var advert = new VrrpAdvert(_config.Version, _config.VirtualRouterId, priority, _config.AdvertInterval, [.. _config.VirtualIps.Select(v => v.Address)])
+        {
+            AuthType = _policy.AuthType,
+            AuthData = _policy.AuthData,
+        };
+        Span<byte> buffer = stackalloc byte[VrrpCodec.MaxPacketLength];
+        foreach (var destination in _destinations)
+        {
+            var length = VrrpCodec.Encode(advert, _source, destination, _config.ChecksumMode, buffer);
+            try
+            {
+                _sender.Send(buffer[..length], destination);
+                _counters.AdvertSent(priority);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                _counters.SendFailed();
+                _dropLog.SendFailed(destination, e.Message);
+            }
+        }
+    }
+
+    public string? AddVirtualIps()
+    {
+        var present = _network.GetAddresses();
+        foreach (var vip in _config.VirtualIps)
+        {
+            if (_network.GetLink(vip.Device ?? _config.Interface) is not { } link)
+            {
+                return $"{vip}: interface {vip.Device ?? _config.Interface} not found";
+            }
+
+            if (present.FirstOrDefault(a => a.Address.Equals(vip.Address)) is { } existing)
+            {
+                if (existing.InterfaceIndex != link.Index)
+                {
+                    return $"{vip}: address already in use on interface index {existing.InterfaceIndex}";
+                }
+
+                continue;
+            }
+
+            var errno = _network.AddAddress(link.Index, vip);
+            if (errno is not 0 and not LibC.EEXIST)
+            {
+                return $"{vip} on {link.Name}: {Marshal.GetPInvokeErrorMessage(errno)}";
+            }
+        }
+
+        return null;
+    }
+
+    public void RemoveVirtualIps()
+    {
+        foreach (var vip in _config.VirtualIps)
+        {
+            if (_network.GetLink(vip.Device ?? _config.Interface) is { } link
+                && _network.DeleteAddress(link.Index, vip.Address, vip.PrefixLength) is var errno and not 0 and not LibC.EADDRNOTAVAIL)
+            {
+                LogRemoveFailed(_config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
+            }
+        }
+    }
+
+    public void SendGratuitousArps(int count)
+    {
+        var interval = _config.GarpInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            SendGarpRounds(count, TimeSpan.Zero);
+            return;
+        }
+
+        // Spaced GARPs (vrrp_garp_interval) must not hold up the engine thread.
+        _ = Task.Run(() => SendGarpRounds(count, interval));
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _sender.Dispose();
+        _receiver.Dispose();
+    }
+
+    private void SendGarpRounds(int count, TimeSpan interval)
+    {
+        for (var round = 0; round < count && !_disposed; round++)
+        {
+            foreach (var vip in _config.VirtualIps)
+            {
+                var link = vip.Device is { } device && device != _link.Name ? _network.GetLink(device) ?? _link : _link;
+                if (_garp.Send(link.Index, link.Mac, vip.Address) is var errno and not 0)
+                {
+                    LogGarpFailed(_config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
+                }
+            }
+
+            if (interval > TimeSpan.Zero)
+            {
+                Thread.Sleep(interval);
+            }
+        }
+    }
+
+    private void ReceiveLoop(Func<VrrpEvent, bool> post)
+    {
+        var buffer = new byte[65536];
+        while (!_disposed)
+        {
+            var length = _receiver.Receive(buffer);
+            if (length < 0)
+            {
+                return;
+            }
+
+            if (length > 0)
+            {
+                Dispatch(buffer.AsSpan(0, length), post);
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> packet, Func<VrrpEvent, bool> post)
+    {
+        var reason = AdvertFilter.Accept(packet, _policy, out var ip, out var advert);
+        if (reason == DropReason.None && advert is not null)
+        {
+            _counters.AdvertReceived(advert.Priority);
+            if (!post(new VrrpEvent.AdvertReceived(ip.Source, advert.Priority, advert.AdvertInterval)))
+            {
+                _dropLog.Dropped(_counters.Dropped(DropReason.QueueFull), DropReason.QueueFull, ip.Source);
+            }
+        }
+        else if (reason is not (DropReason.OwnPacket or DropReason.VirtualRouterId))
+        {
+            // Other instances' VRIDs reach every socket bound to the address: not a fault, not counted as one.
+            _dropLog.Dropped(_counters.Dropped(reason), reason, ip.Source);
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot remove {Vip}: {Error}")]
+    private partial void LogRemoveFailed(string instance, string vip, string error);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot send gratuitous ARP for {Vip}: {Error}")]
+    private partial void LogGarpFailed(string instance, string vip, string error);
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using HaCluster.Agent.Wire;
+
+namespace HaCluster.Agent.Net;
+
+/// <summary>
+/// A raw IPv4 protocol-112 socket. .NET refuses <c>new Socket(..., (ProtocolType)112)</c>, so the fd comes from
+/// libc and is wrapped. Received buffers include the IP header.
+/// </summary>
+public sealed class VrrpSocket : IDisposable
+{
+    private const int SolSocket = 1;
+    private const int SoBindToDevice = 25;
+    private const byte TosInternetControl = 0xc0;
+    private readonly Socket _socket;
+
+    private VrrpSocket(Socket socket) => _socket = socket;
+
+    /// <summary>A socket bound to our unicast source on one interface: sends to peers and receives what they send us.</summary>
+    public static VrrpSocket OpenUnicast(IPAddress source, string interfaceName, byte ttl)
+    {
+        var socket = Create(interfaceName);
+        socket.Bind(new IPEndPoint(source, 0));
+        socket.Ttl = ttl;
+        return new VrrpSocket(socket);
+    }
+
+    /// <summary>Sends to 224.0.0.18 from <paramref name="source"/> with TTL 255 (RFC 5798 §5.1.1.3).</summary>
+    public static VrrpSocket OpenMulticastSender(IPAddress source, string interfaceName)
+    {
+        var socket = Create(interfaceName);
+        socket.Bind(new IPEndPoint(source, 0));
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, source.GetAddressBytes());
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 255);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, false);
+        return new VrrpSocket(socket);
+    }
+
+    /// <summary>Receives adverts sent to 224.0.0.18 on one interface (not bound to an address: that would filter them).</summary>
+    public static VrrpSocket OpenMulticastReceiver(string interfaceName, int interfaceIndex)
+    {
+        var socket = Create(interfaceName);
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(VrrpCodec.VrrpMulticastGroup, interfaceIndex));
+        return new VrrpSocket(socket);
+    }
+
+    public void Send(ReadOnlySpan<byte> payload, IPAddress destination) => _socket.SendTo(payload, SocketFlags.None, new IPEndPoint(destination, 0));
+
+    /// <summary>
+    /// Waits up to the receive timeout for a packet: its length, 0 on timeout, -1 once the socket is closed.
+    /// The timeout lets the receive thread notice a stop (closing an fd does not wake a blocked recv).
+    /// </summary>
+    public int Receive(Span<byte> buffer)
+    {
+        try
+        {
+            return _socket.Receive(buffer, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+        {
+            return 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return -1;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static Socket Create(string interfaceName)
+    {
+        var fd = LibC.OpenSocket(LibC.AF_INET, LibC.SOCK_RAW, InternetChecksum.VrrpProtocol);
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { ReceiveTimeout = 500 };
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, TosInternetControl);
+            socket.DontFragment = false; // as keepalived: no DF on adverts
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

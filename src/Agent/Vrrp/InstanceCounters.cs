@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using HaCluster.Agent.Wire;
+
+namespace HaCluster.Agent.Vrrp;
+
+/// <summary>Per-instance counters, written by the engine and receive threads, read by logs and (later) metrics.</summary>
+public sealed class InstanceCounters
+{
+    private long _advertsSent;
+    private long _advertsReceived;
+    private long _becomeMaster;
+    private long _releaseMaster;
+    private long _priorityZeroSent;
+    private long _priorityZeroReceived;
+    private long _sendErrors;
+
+    public ConcurrentDictionary<DropReason, long> Drops { get; } = new();
+
+    public long AdvertsSent => Interlocked.Read(ref _advertsSent);
+    public long AdvertsReceived => Interlocked.Read(ref _advertsReceived);
+    public long BecomeMaster => Interlocked.Read(ref _becomeMaster);
+    public long ReleaseMaster => Interlocked.Read(ref _releaseMaster);
+    public long PriorityZeroSent => Interlocked.Read(ref _priorityZeroSent);
+    public long PriorityZeroReceived => Interlocked.Read(ref _priorityZeroReceived);
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    public void AdvertSent(byte priority)
+    {
+        Interlocked.Increment(ref _advertsSent);
+        if (priority == 0)
+        {
+            Interlocked.Increment(ref _priorityZeroSent);
+        }
+    }
+
+    public void AdvertReceived(byte priority)
+    {
+        Interlocked.Increment(ref _advertsReceived);
+        if (priority == 0)
+        {
+            Interlocked.Increment(ref _priorityZeroReceived);
+        }
+    }
+
+    /// <summary>Returns the new count for this reason.</summary>
+    public long Dropped(DropReason reason) => Drops.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void SendFailed() => Interlocked.Increment(ref _sendErrors);
+
+    public void Transitioned(VrrpState from, VrrpState to)
+    {
+        if (to == VrrpState.Master)
+        {
+            Interlocked.Increment(ref _becomeMaster);
+        }
+        else if (from == VrrpState.Master)
+        {
+            Interlocked.Increment(ref _releaseMaster);
+        }
+    }
+}

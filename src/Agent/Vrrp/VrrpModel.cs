@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace HaCluster.Agent.Vrrp;
+
+public enum VrrpState
+{
+    Initialize,
+    Backup,
+    Master,
+    Fault,
+    Stopped,
+}
+
+/// <summary>Why the instance is in FAULT; it leaves FAULT when none is left.</summary>
+[Flags]
+public enum FaultCauses
+{
+    None = 0,
+    InterfaceDown = 1,
+    VipBindFailed = 2,
+}
+
+/// <summary>Why a transition happened; logged, counted and reported with it.</summary>
+public enum TransitionReason
+{
+    Startup,
+    AddressOwner,
+    MasterDownTimer,
+    PriorityZeroReceived,
+    HigherPriorityHeard,
+    EqualPriorityHigherAddress,
+    InterfaceDown,
+    InterfaceUp,
+    VipBindFailed,
+    FaultRetry,
+    Shutdown,
+}
+
+/// <summary>What the machine needs to know of its instance's configuration, at its current effective priority.</summary>
+public sealed record VrrpSettings(int Version, byte Priority, TimeSpan AdvertInterval, IPAddress PrimaryAddress)
+{
+    public bool Preempt { get; init; } = true;
+    public TimeSpan PreemptDelay { get; init; }
+    public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public int GarpMasterRepeat { get; init; } = 5;
+    public TimeSpan GarpMasterRefresh { get; init; }
+    public int GarpMasterRefreshRepeat { get; init; } = 1;
+
+    public bool IsAddressOwner => Priority == 255;
+}
+
+/// <summary>The machine's whole state: the RFC state plus its deadlines (monotonic time).</summary>
+public sealed record VrrpInstanceState
+{
+    public static readonly VrrpInstanceState Initial = new();
+
+    public VrrpState State { get; init; } = VrrpState.Initialize;
+    public FaultCauses Faults { get; init; }
+    /// <summary>v3: learned from the master's adverts (RFC 5798 §6.4.2); v2: always ours.</summary>
+    public TimeSpan? MasterAdverInterval { get; init; }
+    public IPAddress? MasterAddress { get; init; }
+    public TimeSpan? MasterDownAt { get; init; }
+    /// <summary>Why the master-down timer runs: it expired, or a priority-0 advert shortened it.</summary>
+    public TransitionReason TakeoverReason { get; init; } = TransitionReason.MasterDownTimer;
+    public TimeSpan? AdvertAt { get; init; }
+    public TimeSpan? GarpDelayedAt { get; init; }
+    public TimeSpan? GarpRefreshAt { get; init; }
+    public TimeSpan? PreemptAt { get; init; }
+    public TimeSpan? FaultRetryAt { get; init; }
+    public TimeSpan? LastReassertAt { get; init; }
+
+    public TimeSpan? NextDeadline =>
+        new[] { MasterDownAt, AdvertAt, GarpDelayedAt, GarpRefreshAt, FaultRetryAt }.Where(d => d is not null).Min();
+}
+
+public abstract record VrrpEvent
+{
+    public sealed record Startup(bool InterfaceUp) : VrrpEvent;
+    /// <summary>An advert that passed every check of the receive path (peer, VRID, auth, TTL...).</summary>
+    public sealed record AdvertReceived(IPAddress Source, byte Priority, TimeSpan AdvertInterval) : VrrpEvent;
+    public sealed record Tick : VrrpEvent;
+    public sealed record InterfaceChanged(bool Up) : VrrpEvent;
+    public sealed record VipBindFailed(string Error) : VrrpEvent;
+    public sealed record Shutdown : VrrpEvent;
+
+    public static readonly Tick TimerTick = new();
+}
+
+public abstract record VrrpAction
+{
+    public sealed record SendAdvert(byte Priority) : VrrpAction;
+    public sealed record AddVirtualIps : VrrpAction;
+    public sealed record RemoveVirtualIps : VrrpAction;
+    public sealed record SendGratuitousArps(int Count) : VrrpAction;
+    public sealed record StateChanged(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority) : VrrpAction;
+
+    public static readonly AddVirtualIps AddVips = new();
+    public static readonly RemoveVirtualIps RemoveVips = new();
+}
+
+public sealed record VrrpDecision(VrrpInstanceState State, ImmutableArray<VrrpAction> Actions);

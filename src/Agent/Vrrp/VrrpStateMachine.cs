@@ -1,0 +1,264 @@
+using System.Collections.Immutable;
+using static HaCluster.Agent.Vrrp.VrrpAction;
+using static HaCluster.Agent.Vrrp.VrrpEvent;
+
+namespace HaCluster.Agent.Vrrp;
+
+/// <summary>
+/// The VRRP state machine of RFC 3768 §6.4 / RFC 5798 §6.4, pure: (state, settings, event, now) → (state, actions).
+/// It never reads a clock or touches the network; the instance runner carries out the actions and calls
+/// <see cref="Handle"/> again with <see cref="VrrpEvent.TimerTick"/> at <see cref="VrrpInstanceState.NextDeadline"/>.
+/// </summary>
+public static class VrrpStateMachine
+{
+    public static VrrpDecision Handle(VrrpInstanceState state, VrrpSettings settings, VrrpEvent @event, TimeSpan now)
+    {
+        var actions = ImmutableArray.CreateBuilder<VrrpAction>();
+        var next = (@event, state.State) switch
+        {
+            (_, VrrpState.Stopped) => state,
+            (Shutdown, _) => Stop(state, settings, actions),
+            (Startup s, VrrpState.Initialize) => Start(state, settings, s.InterfaceUp, now, actions),
+            (_, VrrpState.Initialize) => state,
+            (InterfaceChanged { Up: false }, _) => AddFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceDown, now, actions),
+            (InterfaceChanged { Up: true }, _) => ClearFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceUp, now, actions),
+            (VipBindFailed, VrrpState.Master) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),
+            (Tick, VrrpState.Backup) => BackupTick(state, settings, now, actions),
+            (Tick, VrrpState.Master) => MasterTick(state, settings, now, actions),
+            (Tick, VrrpState.Fault) => FaultTick(state, settings, now, actions),
+            (AdvertReceived a, VrrpState.Backup) => BackupReceive(state, settings, a, now),
+            (AdvertReceived a, VrrpState.Master) => MasterReceive(state, settings, a, now, actions),
+            _ => state,
+        };
+        return new VrrpDecision(next, actions.ToImmutable());
+    }
+
+    private static VrrpInstanceState Start(VrrpInstanceState state, VrrpSettings settings, bool interfaceUp, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (!interfaceUp)
+        {
+            return Transition(state with { Faults = FaultCauses.InterfaceDown }, VrrpState.Fault, TransitionReason.InterfaceDown, settings, actions);
+        }
+
+        // RFC 3768 §6.4.1: the address owner goes straight to Master; everybody else waits a Master_Down_Interval.
+        return settings.IsAddressOwner
+            ? BecomeMaster(state, settings, TransitionReason.AddressOwner, now, actions)
+            : BecomeBackup(state, settings, TransitionReason.Startup, now, actions, settings.AdvertInterval);
+    }
+
+    private static VrrpInstanceState BackupTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions) =>
+        state.MasterDownAt <= now ? BecomeMaster(state, settings, state.TakeoverReason, now, actions) : state;
+
+    private static VrrpInstanceState BackupReceive(VrrpInstanceState state, VrrpSettings settings, AdvertReceived advert, TimeSpan now)
+    {
+        var interval = MasterInterval(settings, advert.AdvertInterval);
+        if (advert.Priority == 0)
+        {
+            // RFC 3768 §6.4.2: the master resigned; take over after Skew_Time.
+            return state with
+            {
+                MasterDownAt = now + VrrpTimers.SkewTime(settings.Version, settings.Priority, interval),
+                TakeoverReason = TransitionReason.PriorityZeroReceived,
+                MasterAdverInterval = interval,
+            };
+        }
+
+        if (!settings.Preempt || advert.Priority >= settings.Priority || StillInPreemptDelay(state, settings, now))
+        {
+            return state with
+            {
+                MasterDownAt = now + VrrpTimers.MasterDownInterval(settings.Version, settings.Priority, interval),
+                TakeoverReason = TransitionReason.MasterDownTimer,
+                MasterAdverInterval = interval,
+                MasterAddress = advert.Source,
+                PreemptAt = advert.Priority >= settings.Priority ? null : state.PreemptAt ?? now + settings.PreemptDelay,
+            };
+        }
+
+        // A lower-priority master and we preempt: discard, so our Master_Down timer runs out.
+        return state;
+    }
+
+    /// <summary>keepalived's preempt_delay: after first hearing a lower-priority master, wait this long before preempting.</summary>
+    private static bool StillInPreemptDelay(VrrpInstanceState state, VrrpSettings settings, TimeSpan now) =>
+        settings.PreemptDelay > TimeSpan.Zero && now < (state.PreemptAt ?? now + settings.PreemptDelay);
+
+    private static VrrpInstanceState MasterTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.AdvertAt <= now)
+        {
+            actions.Add(new SendAdvert(settings.Priority));
+            state = state with { AdvertAt = NextPeriod(state.AdvertAt.Value, settings.AdvertInterval, now) };
+        }
+
+        if (state.GarpDelayedAt <= now)
+        {
+            actions.Add(new SendGratuitousArps(settings.GarpMasterRepeat));
+            state = state with { GarpDelayedAt = null };
+        }
+
+        if (state.GarpRefreshAt <= now)
+        {
+            actions.Add(new SendGratuitousArps(settings.GarpMasterRefreshRepeat));
+            state = state with { GarpRefreshAt = NextPeriod(state.GarpRefreshAt.Value, settings.GarpMasterRefresh, now) };
+        }
+
+        return state;
+    }
+
+    private static VrrpInstanceState MasterReceive(VrrpInstanceState state, VrrpSettings settings, AdvertReceived advert, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (advert.Priority == 0)
+        {
+            // RFC 3768 §6.4.3 says send an advert now; our own schedule stays as it is (no packet delays it).
+            actions.Add(new SendAdvert(settings.Priority));
+            return state;
+        }
+
+        if (advert.Priority > settings.Priority)
+        {
+            return StepDown(state, settings, advert, TransitionReason.HigherPriorityHeard, now, actions);
+        }
+
+        if (advert.Priority == settings.Priority && IPAddressComparer.Instance.Compare(advert.Source, settings.PrimaryAddress) > 0)
+        {
+            return StepDown(state, settings, advert, TransitionReason.EqualPriorityHigherAddress, now, actions);
+        }
+
+        return Reassert(state, settings, now, actions);
+    }
+
+    /// <summary>
+    /// A lower-priority master is about (a healed partition): advertise and GARP at once so that clients which
+    /// learned the other node's MAC come back now, not when their ARP entry expires. At most once an interval.
+    /// </summary>
+    private static VrrpInstanceState Reassert(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.LastReassertAt is { } last && now - last < settings.AdvertInterval)
+        {
+            return state;
+        }
+
+        actions.Add(new SendAdvert(settings.Priority));
+        actions.Add(new SendGratuitousArps(settings.GarpMasterRepeat));
+        return state with { LastReassertAt = now };
+    }
+
+    private static VrrpInstanceState StepDown(VrrpInstanceState state, VrrpSettings settings, AdvertReceived advert, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        actions.Add(RemoveVips);
+        // One last advert at our priority: a new master that never heard us (we were partitioned) learns
+        // that a lower node held the VIP and re-asserts with GARPs (see Reassert).
+        actions.Add(new SendAdvert(settings.Priority));
+        var backup = BecomeBackup(state, settings, reason, now, actions, MasterInterval(settings, advert.AdvertInterval));
+        return backup with { MasterAddress = advert.Source };
+    }
+
+    private static VrrpInstanceState FaultTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions) =>
+        state.FaultRetryAt <= now
+            ? ClearFault(state with { FaultRetryAt = null }, settings, FaultCauses.VipBindFailed, TransitionReason.FaultRetry, now, actions)
+            : state;
+
+    private static VrrpInstanceState AddFault(VrrpInstanceState state, VrrpSettings settings, FaultCauses cause, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        var faulted = state with { Faults = state.Faults | cause };
+        if (cause == FaultCauses.VipBindFailed)
+        {
+            // Retry after a Master_Down_Interval: the address may be free again, without hammering netlink.
+            faulted = faulted with { FaultRetryAt = now + VrrpTimers.MasterDownInterval(settings.Version, settings.Priority, settings.AdvertInterval) };
+        }
+
+        if (state.State == VrrpState.Fault)
+        {
+            return faulted;
+        }
+
+        if (state.State == VrrpState.Master)
+        {
+            actions.Add(RemoveVips);
+            if (cause != FaultCauses.InterfaceDown)
+            {
+                // The link still works: tell the backups to take over after Skew_Time instead of Master_Down_Interval.
+                actions.Add(new SendAdvert(0));
+            }
+        }
+
+        return Transition(ClearTimers(faulted), VrrpState.Fault, reason, settings, actions);
+    }
+
+    private static VrrpInstanceState ClearFault(VrrpInstanceState state, VrrpSettings settings, FaultCauses cause, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        var remaining = state with { Faults = state.Faults & ~cause };
+        return state.State == VrrpState.Fault && remaining.Faults == FaultCauses.None
+            ? BecomeBackup(remaining, settings, reason, now, actions, settings.AdvertInterval)
+            : remaining;
+    }
+
+    private static VrrpInstanceState Stop(VrrpInstanceState state, VrrpSettings settings, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.State == VrrpState.Master)
+        {
+            // RFC 3768 §6.4.3: on shutdown a master sends priority 0 so a backup takes over after Skew_Time.
+            actions.Add(new SendAdvert(0));
+            actions.Add(RemoveVips);
+        }
+
+        return Transition(ClearTimers(state), VrrpState.Stopped, TransitionReason.Shutdown, settings, actions);
+    }
+
+    private static VrrpInstanceState BecomeMaster(VrrpInstanceState state, VrrpSettings settings, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        var master = Transition(state, VrrpState.Master, reason, settings, actions);
+        actions.Add(AddVips);
+        actions.Add(new SendAdvert(settings.Priority));
+        actions.Add(new SendGratuitousArps(settings.GarpMasterRepeat));
+        return ClearTimers(master) with
+        {
+            AdvertAt = now + settings.AdvertInterval,
+            GarpDelayedAt = settings.GarpMasterDelay > TimeSpan.Zero ? now + settings.GarpMasterDelay : null,
+            GarpRefreshAt = settings.GarpMasterRefresh > TimeSpan.Zero ? now + settings.GarpMasterRefresh : null,
+            MasterAddress = settings.PrimaryAddress,
+            MasterAdverInterval = settings.AdvertInterval,
+        };
+    }
+
+    private static VrrpInstanceState BecomeBackup(VrrpInstanceState state, VrrpSettings settings, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions, TimeSpan masterInterval)
+    {
+        var backup = ClearTimers(state) with
+        {
+            MasterDownAt = now + VrrpTimers.MasterDownInterval(settings.Version, settings.Priority, masterInterval),
+            MasterAdverInterval = masterInterval,
+            TakeoverReason = TransitionReason.MasterDownTimer,
+            MasterAddress = null,
+        };
+        return Transition(backup, VrrpState.Backup, reason, settings, actions);
+    }
+
+    /// <summary>The one place a state changes: it records the reason, which the runner logs and counts.</summary>
+    private static VrrpInstanceState Transition(VrrpInstanceState state, VrrpState to, TransitionReason reason, VrrpSettings settings, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        actions.Add(new StateChanged(state.State, to, reason, settings.Priority));
+        return state with { State = to };
+    }
+
+    private static VrrpInstanceState ClearTimers(VrrpInstanceState state) => state with
+    {
+        MasterDownAt = null,
+        AdvertAt = null,
+        GarpDelayedAt = null,
+        GarpRefreshAt = null,
+        PreemptAt = null,
+        LastReassertAt = null,
+    };
+
+    /// <summary>v3 backups adopt the master's interval (RFC 5798 §6.4.2); v2 intervals must match anyway.</summary>
+    private static TimeSpan MasterInterval(VrrpSettings settings, TimeSpan advertised) =>
+        settings.Version == 3 && advertised > TimeSpan.Zero ? advertised : settings.AdvertInterval;
+
+    /// <summary>Absolute deadlines keep the schedule from drifting; if we were late, start again from now.</summary>
+    private static TimeSpan NextPeriod(TimeSpan previous, TimeSpan period, TimeSpan now)
+    {
+        var next = previous + period;
+        return next > now ? next : now + period;
+    }
+}

@@ -1,0 +1,60 @@
+namespace HaCluster.Agent.Wire;
+
+/// <summary>Why a received packet was not accepted. Each value is counted and logged, never thrown.</summary>
+public enum DropReason
+{
+    None,
+    /// <summary>Shorter than its headers or than its IP total length says.</summary>
+    PacketLength,
+    /// <summary>Not IPv4, bad IHL, or not protocol 112.</summary>
+    IpHeader,
+    /// <summary>VRRP version other than 2 or 3, or a version other than the instance's.</summary>
+    Version,
+    /// <summary>VRRP type other than 1 (Advertisement).</summary>
+    InvalidType,
+    Checksum,
+    /// <summary>The address count does not match the packet length.</summary>
+    AddressCount,
+    /// <summary>An auth type this implementation does not know (2 = IP AH is obsolete).</summary>
+    UnknownAuthType,
+    AuthTypeMismatch,
+    AuthFailure,
+    IpTtl,
+    /// <summary>Another VRID than any of ours on this socket.</summary>
+    VirtualRouterId,
+    /// <summary>The source is not one of the configured unicast peers.</summary>
+    UnknownPeer,
+    /// <summary>The advert's address list differs from ours (RFC 3768 §7.1; skipped with vrrp_skip_check_adv_addr).</summary>
+    AddressList,
+    /// <summary>v2 advert interval differs from ours (RFC 3768 §7.1).</summary>
+    AdvertInterval,
+    /// <summary>An advert that carries our own source address (our own packet looped back).</summary>
+    OwnPacket,
+    /// <summary>The instance's event queue is full (a flood); the packet is not processed.</summary>
+    QueueFull,
+}
+
+public static class DropReasonNames
+{
+    /// <summary>The name used in logs and metrics (keepalived exporters' spelling where one exists).</summary>
+    public static string MetricName(this DropReason reason) => reason switch
+    {
+        DropReason.PacketLength => "packet_length",
+        DropReason.IpHeader => "ip_header",
+        DropReason.Version => "version",
+        DropReason.InvalidType => "invalid_type",
+        DropReason.Checksum => "checksum",
+        DropReason.AddressCount => "packet_length",
+        DropReason.UnknownAuthType => "authtype_mismatch",
+        DropReason.AuthTypeMismatch => "authtype_mismatch",
+        DropReason.AuthFailure => "auth_failure",
+        DropReason.IpTtl => "ip_ttl",
+        DropReason.VirtualRouterId => "vrid",
+        DropReason.UnknownPeer => "unknown_peer",
+        DropReason.AddressList => "address_list",
+        DropReason.AdvertInterval => "advertisements_interval",
+        DropReason.OwnPacket => "own_packet",
+        DropReason.QueueFull => "queue_full",
+        _ => "none",
+    };
+}

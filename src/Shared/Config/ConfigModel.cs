@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace HaCluster.Shared.Config;
+
+/// <summary>Where a setting came from, for file:line diagnostics.</summary>
+public readonly record struct SourceLocation(string File, int Line)
+{
+    public override string ToString() => $"{File}:{Line}";
+}
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}
+
+public sealed record ConfigDiagnostic(SourceLocation Location, DiagnosticSeverity Severity, string Message)
+{
+    public override string ToString() =>
+        Severity == DiagnosticSeverity.Error ? $"{Location}: {Message}" : $"{Location}: warning: {Message}";
+}
+
+/// <summary>A whole keepalived.conf (with its includes), as far as HaCluster understands it.</summary>
+public sealed record KeepalivedConfig(GlobalDefs Global, ImmutableArray<VrrpInstanceConfig> Instances);
+
+public sealed record GlobalDefs
+{
+    public string? RouterId { get; init; }
+    public bool VrrpStrict { get; init; }
+    public bool SkipCheckAdvertAddresses { get; init; }
+    public int? DefaultVersion { get; init; }
+    public TimeSpan GarpInterval { get; init; }
+    public TimeSpan GnaInterval { get; init; }
+    public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public int GarpMasterRepeat { get; init; } = 5;
+    public TimeSpan GarpMasterRefresh { get; init; }
+    public int GarpMasterRefreshRepeat { get; init; } = 1;
+    public ImmutableArray<string> NotificationEmails { get; init; } = [];
+    public string? NotificationEmailFrom { get; init; }
+    public string? SmtpServer { get; init; }
+    public int SmtpPort { get; init; } = 25;
+    public TimeSpan SmtpConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public enum InitialState
+{
+    Backup,
+    Master,
+}
+
+public enum AuthType
+{
+    None = 0,
+    Pass = 1,
+}
+
+/// <summary>
+/// How the VRRPv3 checksum is computed and which one is accepted besides the standard one.
+/// <see cref="Standard"/> follows RFC 5798 §5.2.8 (pseudo-header with the real destination).
+/// keepalived before 1.3.6 put 224.0.0.18 in the pseudo-header even for unicast (its <c>old_unicast_checksum</c>);
+/// some vendors omit the pseudo-header altogether, as in v2.
+/// </summary>
+public enum ChecksumMode
+{
+    Standard,
+    MulticastPseudoHeader,
+    NoPseudoHeader,
+}
+
+public sealed record UnicastPeer(IPAddress Address, int? MinTtl = null, int? MaxTtl = null)
+{
+    public SourceLocation Location { get; init; }
+}
+
+public sealed record VirtualIp(IPAddress Address, int PrefixLength = 32)
+{
+    public string? Device { get; init; }
+    public string? Label { get; init; }
+    /// <summary>rtnetlink scope: 0 global (default), 253 link, 254 host.</summary>
+    public byte Scope { get; init; }
+    public IPAddress? Broadcast { get; init; }
+    public SourceLocation Location { get; init; }
+
+    public override string ToString() => $"{Address}/{PrefixLength}";
+}
+
+public sealed record VrrpInstanceConfig(string Name, string Interface, byte VirtualRouterId)
+{
+    public SourceLocation Location { get; init; }
+    public InitialState InitialState { get; init; } = InitialState.Backup;
+    public byte Priority { get; init; } = 100;
+    public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public int Version { get; init; } = 2;
+    public bool Preempt { get; init; } = true;
+    public TimeSpan PreemptDelay { get; init; }
+    public AuthType AuthType { get; init; }
+    /// <summary>At most 8 bytes; keepalived truncates longer passwords.</summary>
+    public string? AuthPass { get; init; }
+    public IPAddress? UnicastSourceIp { get; init; }
+    public ImmutableArray<UnicastPeer> UnicastPeers { get; init; } = [];
+    public byte UnicastTtl { get; init; } = 255;
+    public ImmutableArray<VirtualIp> VirtualIps { get; init; } = [];
+    public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public int GarpMasterRepeat { get; init; } = 5;
+    public TimeSpan GarpMasterRefresh { get; init; }
+    public int GarpMasterRefreshRepeat { get; init; } = 1;
+    public TimeSpan GarpInterval { get; init; }
+    /// <summary>Delay between unsolicited neighbour advertisements (IPv6); defaults to global_defs vrrp_gna_interval.</summary>
+    public TimeSpan GnaInterval { get; init; }
+    public ChecksumMode ChecksumMode { get; init; } = ChecksumMode.Standard;
+    public bool SkipCheckAdvertAddresses { get; init; }
+
+    public bool IsUnicast => !UnicastPeers.IsEmpty;
+}
