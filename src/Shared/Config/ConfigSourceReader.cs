@@ -1,0 +1,170 @@
+namespace HaCluster.Shared.Config;
+
+/// <summary>
+/// Reads the main file and splices in <c>include</c>d files at the token level, as keepalived does,
+/// so an include may appear at top level or inside a block.
+/// </summary>
+internal sealed class ConfigSourceReader
+{
+    private const int MaxIncludeDepth = 8;
+    private const long MaxFileBytes = 16 * 1024 * 1024;
+
+    private readonly DiagnosticBag _diagnostics;
+    private readonly List<ConfigToken> _tokens = [];
+    private readonly List<string> _chain = [];
+
+    private ConfigSourceReader(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+
+    public static List<ConfigToken> ReadFile(string path, DiagnosticBag diagnostics)
+    {
+        var reader = new ConfigSourceReader(diagnostics);
+        var at = new SourceLocation(path, 0);
+        if (reader.TryRead(path, at, out var text, out var fullPath))
+        {
+            reader.AddText(text, path, fullPath);
+        }
+
+        return reader._tokens;
+    }
+
+    public static List<ConfigToken> ReadText(string text, string fileName, DiagnosticBag diagnostics)
+    {
+        var reader = new ConfigSourceReader(diagnostics);
+        reader.AddText(text, fileName, TryGetFullPath(fileName) ?? fileName);
+        return reader._tokens;
+    }
+
+    private void AddText(string text, string displayName, string fullPath)
+    {
+        _chain.Add(fullPath);
+        var baseDirectory = Path.GetDirectoryName(fullPath) ?? "/";
+        foreach (var line in ConfigLexer.TokenizeLines(text, displayName, _diagnostics))
+        {
+            var include = Array.FindIndex(line, t => t.Kind == TokenKind.Word);
+            if (include >= 0 && line[include].IsWord("include"))
+            {
+                AddIncludeLine(line, include, baseDirectory);
+            }
+            else
+            {
+                _tokens.AddRange(line);
+            }
+        }
+
+        _chain.RemoveAt(_chain.Count - 1);
+    }
+
+    private void AddIncludeLine(ConfigToken[] line, int include, string baseDirectory)
+    {
+        _tokens.AddRange(line.Take(include));
+        var end = include + 1;
+        while (end < line.Length && line[end].Kind == TokenKind.Word)
+        {
+            end++;
+        }
+
+        var args = line[(include + 1)..end];
+        var at = line[include].Location;
+        if (args.Length == 0)
+        {
+            _diagnostics.Error(at, "'include' requires a file name or pattern");
+        }
+        else
+        {
+            if (args.Length > 1)
+            {
+                _diagnostics.Warning(at, $"'include': extra arguments ignored: {string.Join(' ', args.Skip(1).Select(a => a.Text))}");
+            }
+
+            Include(args[0].Text, baseDirectory, at);
+        }
+
+        _tokens.AddRange(line.Skip(end));
+    }
+
+    private void Include(string pattern, string baseDirectory, SourceLocation at)
+    {
+        List<string> matches;
+        try
+        {
+            matches = ConfigGlob.Expand(pattern, baseDirectory);
+        }
+        catch (Exception e) when (IsFileSystemError(e))
+        {
+            _diagnostics.Error(at, $"include '{pattern}': {e.Message}");
+            return;
+        }
+
+        if (matches.Count == 0)
+        {
+            _diagnostics.Warning(at, $"include '{pattern}' matched no files");
+        }
+
+        foreach (var path in matches)
+        {
+            IncludeFile(path, at);
+        }
+    }
+
+    private void IncludeFile(string path, SourceLocation at)
+    {
+        if (_chain.Contains(path))
+        {
+            _diagnostics.Error(at, $"include cycle: '{path}' is already being read ({string.Join(" -> ", _chain)})");
+        }
+        else if (_chain.Count > MaxIncludeDepth)
+        {
+            _diagnostics.Error(at, $"include '{path}': includes nested deeper than {MaxIncludeDepth} levels");
+        }
+        else if (TryRead(path, at, out var text, out var fullPath))
+        {
+            AddText(text, path, fullPath);
+        }
+    }
+
+    private bool TryRead(string path, SourceLocation at, out string text, out string fullPath)
+    {
+        text = "";
+        fullPath = path;
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+            var info = new FileInfo(fullPath);
+            if (!info.Exists)
+            {
+                _diagnostics.Error(at, $"cannot read '{path}': file not found");
+                return false;
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                _diagnostics.Error(at, $"cannot read '{path}': larger than {MaxFileBytes / (1024 * 1024)} MiB");
+                return false;
+            }
+
+            text = File.ReadAllText(fullPath);
+            return true;
+        }
+        catch (Exception e) when (IsFileSystemError(e))
+        {
+            _diagnostics.Error(at, $"cannot read '{path}': {e.Message}");
+            return false;
+        }
+    }
+
+    private static string? TryGetFullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (IsFileSystemError(e))
+        {
+            return null;
+        }
+    }
+
+    private static bool IsFileSystemError(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException
+            or System.Security.SecurityException;
+}

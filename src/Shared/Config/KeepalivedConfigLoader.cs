@@ -1,0 +1,32 @@
+namespace HaCluster.Shared.Config;
+
+/// <summary>
+/// Loads keepalived.conf (keepalived.conf(5) syntax) into <see cref="KeepalivedConfig"/>. Never throws on
+/// bad input: every problem becomes a <see cref="ConfigDiagnostic"/> with its file and line.
+/// </summary>
+public static class KeepalivedConfigLoader
+{
+    /// <summary>Reads <paramref name="path"/> and its includes; a missing file is an error diagnostic at line 0.</summary>
+    public static ConfigLoadResult Load(string path)
+    {
+        var diagnostics = new DiagnosticBag();
+        var tokens = ConfigSourceReader.ReadFile(path, diagnostics);
+        return Finish(tokens, diagnostics);
+    }
+
+    /// <summary>Parses <paramref name="text"/>; relative includes resolve against the directory of <paramref name="fileName"/>.</summary>
+    public static ConfigLoadResult Parse(string text, string fileName = "keepalived.conf")
+    {
+        var diagnostics = new DiagnosticBag();
+        var tokens = ConfigSourceReader.ReadText(text, fileName, diagnostics);
+        return Finish(tokens, diagnostics);
+    }
+
+    private static ConfigLoadResult Finish(List<ConfigToken> tokens, DiagnosticBag diagnostics)
+    {
+        var statements = ConfigTreeBuilder.Build(tokens, diagnostics);
+        var (config, allInstances) = ConfigMapper.Map(statements, diagnostics);
+        ConfigValidator.Validate(config.Global, allInstances, diagnostics);
+        return new ConfigLoadResult(config, diagnostics.ToImmutable());
+    }
+}

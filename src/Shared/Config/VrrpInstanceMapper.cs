@@ -1,0 +1,210 @@
+namespace HaCluster.Shared.Config;
+
+/// <summary>
+/// Maps one <c>vrrp_instance NAME { ... }</c> block. Settings not given in the block take their
+/// defaults from global_defs, whatever order the blocks appear in.
+/// </summary>
+internal static class VrrpInstanceMapper
+{
+    private const decimal MaxGarpSeconds = GlobalDefsMapper.MaxGarpSeconds;
+    private const int MaxGarpCount = GlobalDefsMapper.MaxGarpCount;
+    private const int MaxGarpDelaySeconds = GlobalDefsMapper.MaxGarpDelaySeconds;
+
+    private sealed class Draft(VrrpInstanceConfig config)
+    {
+        public VrrpInstanceConfig Config { get; set; } = config;
+        public HashSet<string> Seen { get; } = [];
+        public decimal? AdvertSeconds { get; set; }
+        public SourceLocation AdvertLocation { get; set; }
+        public SourceLocation? AuthLocation { get; set; }
+    }
+
+    /// <summary>
+    /// Returns null only without a name. An instance lacking a usable interface or VRID is still returned
+    /// (with "" or 0) so the validator can report its other problems; see <see cref="IsComplete"/>.
+    /// </summary>
+    public static VrrpInstanceConfig? Map(ConfigStatement block, GlobalDefs global, DiagnosticBag d)
+    {
+        if (block.Args.IsEmpty)
+        {
+            d.Error(block.Location, "'vrrp_instance' requires a name");
+            return null;
+        }
+
+        if (block.Args.Length > 1)
+        {
+            d.Warning(block.Location, $"'vrrp_instance': extra arguments ignored: {string.Join(' ', block.Args.Skip(1))}");
+        }
+
+        var draft = new Draft(Defaults(block.Args[0], block.Location, global));
+        foreach (var statement in block.Children)
+        {
+            draft.Seen.Add(statement.Keyword);
+            draft.Config = Apply(draft, statement, d);
+        }
+
+        return Complete(draft, d);
+    }
+
+    private static VrrpInstanceConfig Defaults(string name, SourceLocation at, GlobalDefs g) => new(name, "", 0)
+    {
+        Location = at,
+        Version = g.DefaultVersion ?? 2,
+        SkipCheckAdvertAddresses = g.SkipCheckAdvertAddresses,
+        GarpMasterDelay = g.GarpMasterDelay,
+        GarpMasterRepeat = g.GarpMasterRepeat,
+        GarpMasterRefresh = g.GarpMasterRefresh,
+        GarpMasterRefreshRepeat = g.GarpMasterRefreshRepeat,
+        GarpInterval = g.GarpInterval,
+        GnaInterval = g.GnaInterval,
+    };
+
+    private static VrrpInstanceConfig Apply(Draft draft, ConfigStatement s, DiagnosticBag d)
+    {
+        var c = draft.Config;
+        return s.Keyword switch
+        {
+            "state" => State(c, s, d),
+            "interface" => s.TryValue(d, out var name) && InterfaceNames.Check(name, s.Keyword, s.Location, d)
+                ? c with { Interface = name } : c,
+            "virtual_router_id" => s.TryInt(d, 1, 255, out var vrid) ? c with { VirtualRouterId = (byte)vrid } : c,
+            "priority" => s.TryInt(d, 1, 255, out var priority) ? c with { Priority = (byte)priority } : c,
+            "advert_int" => AdvertInt(draft, s, d),
+            "version" => s.TryInt(d, 2, 3, out var version) ? c with { Version = version } : c,
+            "nopreempt" => s.Flag(d) ? c with { Preempt = false } : c,
+            "preempt" => s.Flag(d) ? c with { Preempt = true } : c,
+            "preempt_delay" => s.TryTimeSpan(d, 0, 1000, out var preemptDelay) ? c with { PreemptDelay = preemptDelay } : c,
+            "authentication" => Authentication(draft, s, d),
+            "unicast_src_ip" => s.TryAddress(d, out var source) ? c with { UnicastSourceIp = source } : c,
+            "unicast_peer" => c with { UnicastPeers = [.. c.UnicastPeers, .. InstanceBlocks.UnicastPeers(s, d)] },
+            "unicast_ttl" => s.TryInt(d, 1, 255, out var ttl) ? c with { UnicastTtl = (byte)ttl } : c,
+            "virtual_ipaddress" => c with { VirtualIps = [.. c.VirtualIps, .. VirtualIpParser.Block(s, d)] },
+            // keepalived's pre-1.3.6 unicast v3 checksum (224.0.0.18 in the pseudo-header)...
+            "old_unicast_checksum" => s.Flag(d) ? c with { ChecksumMode = ChecksumMode.MulticastPseudoHeader } : c,
+            // ...and HaCluster's name for the v2-style one (no pseudo-header) some vendors send.
+            "v3_checksum_without_pseudo_header" => s.Flag(d) ? c with { ChecksumMode = ChecksumMode.NoPseudoHeader } : c,
+            "skip_check_adv_addr" => s.Flag(d) ? c with { SkipCheckAdvertAddresses = true } : c,
+            _ => Garp(c, s, d),
+        };
+    }
+
+    private static VrrpInstanceConfig Garp(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d) => s.Keyword switch
+    {
+        "garp_master_delay" => s.TryInt(d, 0, MaxGarpDelaySeconds, out var delay)
+            ? c with { GarpMasterDelay = TimeSpan.FromSeconds(delay) } : c,
+        "garp_master_repeat" => s.TryInt(d, 1, MaxGarpCount, out var repeat) ? c with { GarpMasterRepeat = repeat } : c,
+        "garp_master_refresh" => s.TryInt(d, 0, MaxGarpDelaySeconds, out var refresh)
+            ? c with { GarpMasterRefresh = TimeSpan.FromSeconds(refresh) } : c,
+        "garp_master_refresh_repeat" => s.TryInt(d, 1, MaxGarpCount, out var refreshRepeat)
+            ? c with { GarpMasterRefreshRepeat = refreshRepeat } : c,
+        "garp_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var garp) ? c with { GarpInterval = garp } : c,
+        "gna_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var gna) ? c with { GnaInterval = gna } : c,
+        _ => Unknown(c, s, d),
+    };
+
+    private static VrrpInstanceConfig State(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
+    {
+        if (!s.TryValue(d, out var state))
+        {
+            return c;
+        }
+
+        if (state.Equals("MASTER", StringComparison.OrdinalIgnoreCase))
+        {
+            return c with { InitialState = InitialState.Master };
+        }
+
+        if (state.Equals("BACKUP", StringComparison.OrdinalIgnoreCase))
+        {
+            return c with { InitialState = InitialState.Backup };
+        }
+
+        d.Error(s.Location, $"state: '{state}' is not MASTER or BACKUP");
+        return c;
+    }
+
+    private static VrrpInstanceConfig AdvertInt(Draft draft, ConfigStatement s, DiagnosticBag d)
+    {
+        if (s.TrySeconds(d, 0, 255, out var seconds))
+        {
+            draft.AdvertSeconds = seconds;
+            draft.AdvertLocation = s.Location;
+        }
+
+        return draft.Config;
+    }
+
+    private static VrrpInstanceConfig Authentication(Draft draft, ConfigStatement s, DiagnosticBag d)
+    {
+        var (type, pass) = InstanceBlocks.Authentication(s, d);
+        draft.AuthLocation = s.Location;
+        return draft.Config with { AuthType = type, AuthPass = pass };
+    }
+
+    private static VrrpInstanceConfig Unknown(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
+    {
+        s.WarnUnknown(d);
+        return c;
+    }
+
+    private static VrrpInstanceConfig Complete(Draft draft, DiagnosticBag d)
+    {
+        var c = draft.Config;
+        ReportMissing(draft, "interface", d);
+        ReportMissing(draft, "virtual_router_id", d);
+        c = c with { AdvertInterval = AdvertInterval(draft, c.Version, d) };
+        if (c.Version == 3 && draft.AuthLocation is { } authAt && c.AuthType != AuthType.None)
+        {
+            // RFC 5798 §9 removed authentication from VRRPv3.
+            d.Warning(authAt, "authentication is ignored with VRRP version 3 (RFC 5798 removed it)");
+            c = c with { AuthType = AuthType.None, AuthPass = null };
+        }
+
+        return c;
+    }
+
+    public static bool IsComplete(VrrpInstanceConfig instance) =>
+        instance.Interface.Length > 0 && instance.VirtualRouterId != 0;
+
+    private static void ReportMissing(Draft draft, string keyword, DiagnosticBag d)
+    {
+        if (!draft.Seen.Contains(keyword))
+        {
+            d.Error(draft.Config.Location, $"vrrp_instance '{draft.Config.Name}' has no '{keyword}'");
+        }
+    }
+
+    /// <summary>
+    /// RFC 3768 §5.3.7 carries the v2 interval in whole seconds (8 bits); RFC 5798 §5.2.7 carries the v3
+    /// one in centiseconds (12 bits), hence 0.01-40.95.
+    /// </summary>
+    private static TimeSpan AdvertInterval(Draft draft, int version, DiagnosticBag d)
+    {
+        var fallback = TimeSpan.FromSeconds(1);
+        if (draft.AdvertSeconds is not { } seconds)
+        {
+            return fallback;
+        }
+
+        var at = draft.AdvertLocation;
+        if (seconds <= 0)
+        {
+            d.Error(at, $"advert_int {seconds} must be greater than 0");
+            return fallback;
+        }
+
+        if (version == 2 && seconds != decimal.Truncate(seconds))
+        {
+            d.Error(at, $"advert_int {seconds} is invalid for VRRP version 2: must be whole seconds (1-255)");
+            return fallback;
+        }
+
+        if (version == 3 && (seconds > 40.95m || seconds * 100 != decimal.Truncate(seconds * 100)))
+        {
+            d.Error(at, $"advert_int {seconds} is invalid for VRRP version 3: must be 0.01-40.95 in steps of 0.01");
+            return fallback;
+        }
+
+        return ConfigValues.ToTimeSpan(seconds);
+    }
+}
