@@ -12,6 +12,8 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
 {
     private readonly ILogger _logger = loggers.CreateLogger("HaCluster.Agent");
     private readonly List<InstanceRunner> _runners = [];
+    private readonly List<VrrpInstanceConfig> _waiting = [];
+    private readonly Lock _lock = new();
     private RtNetlink? _network;
     private GarpSender? _garp;
     private LinkMonitor? _links;
@@ -35,8 +37,12 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _links?.Dispose();
-        Parallel.ForEach(_runners, runner => runner.Dispose());
-        _runners.Clear();
+        lock (_lock)
+        {
+            Parallel.ForEach(_runners, runner => runner.Dispose());
+            _runners.Clear();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -53,7 +59,9 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
         var source = instance.UnicastSourceIp ?? PrimaryAddress(network, link, instance);
         if (link is null || source is null)
         {
-            LogInstanceError(instance.Name, link is null ? $"interface {instance.Interface} not found" : "no IPv4 address on the interface");
+            // FAULT until the interface shows up: the link monitor starts the instance then.
+            LogInstanceFault(instance.Name, link is null ? $"interface {instance.Interface} not found" : $"no IPv4 address on {instance.Interface}");
+            _waiting.Add(instance);
             return;
         }
 
@@ -65,11 +73,13 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException)
         {
-            LogInstanceError(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
+            // Retried on the interface's next link event (e.g. once its address is configured).
+            LogInstanceFault(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
+            _waiting.Add(instance);
             return;
         }
 
-        var runner = new InstanceRunner(instance.Name, SettingsFor(instance, source), io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
+        var runner = new InstanceRunner(instance.Name, instance.Interface, SettingsFor(instance, source), io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
         _runners.Add(runner);
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
@@ -88,11 +98,17 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
 
     private void OnLinkChanged(LinkInfo link, bool up)
     {
-        foreach (var runner in _runners)
+        lock (_lock)
         {
-            if (config.Instances.First(i => i.Name == runner.Name).Interface == link.Name)
+            foreach (var runner in _runners.Where(r => r.Interface == link.Name))
             {
                 runner.Post(new VrrpEvent.InterfaceChanged(up));
+            }
+
+            foreach (var instance in _waiting.Where(i => i.Interface == link.Name).ToList())
+            {
+                _waiting.Remove(instance);
+                StartInstance(instance, _network!, _garp!);
             }
         }
     }
@@ -109,12 +125,14 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
     private void RemoveStaleVirtualIps(RtNetlink network)
     {
         var present = network.GetAddresses();
-        foreach (var instance in config.Instances)
+        foreach (var instance in config.Instances.Where(i => i.Priority != 255))
         {
             foreach (var vip in instance.VirtualIps)
             {
-                var stale = present.FirstOrDefault(a => a.Address.Equals(vip.Address));
-                if (stale is not null && instance.Priority != 255 && network.DeleteAddress(stale.InterfaceIndex, stale.Address, stale.PrefixLength) == 0)
+                // Only where we would have put it: the same address elsewhere is somebody else's (and a bind error later).
+                var device = network.GetLink(vip.Device ?? instance.Interface);
+                var stale = present.FirstOrDefault(a => a.Address.Equals(vip.Address) && a.InterfaceIndex == device?.Index);
+                if (stale is not null && network.DeleteAddress(stale.InterfaceIndex, stale.Address, stale.PrefixLength) == 0)
                 {
                     LogStaleRemoved(instance.Name, vip.ToString());
                 }
@@ -122,8 +140,8 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
         }
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "VRRP instance={Instance} not started: {Error}")]
-    private partial void LogInstanceError(string instance, string error);
+    [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "VRRP transition instance={Instance} from=INIT to=FAULT reason=interface_unusable priority=0 error=\"{Error}\"")]
+    private partial void LogInstanceFault(string instance, string error);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "VRRP instance={Instance} removed stale virtual address {Vip} left by an earlier run")]
     private partial void LogStaleRemoved(string instance, string vip);

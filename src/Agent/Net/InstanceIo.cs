@@ -75,7 +75,11 @@ public sealed partial class InstanceIo : IInstanceIo
         }
     }
 
-    public string? AddVirtualIps()
+    public string? AddVirtualIps() => BindVirtualIps(dryRun: false);
+
+    public string? CheckVirtualIps() => BindVirtualIps(dryRun: true);
+
+    private string? BindVirtualIps(bool dryRun)
     {
         var present = _network.GetAddresses();
         foreach (var vip in _config.VirtualIps)
@@ -89,13 +93,13 @@ public sealed partial class InstanceIo : IInstanceIo
             {
                 if (existing.InterfaceIndex != link.Index)
                 {
-                    return $"{vip}: address already in use on interface index {existing.InterfaceIndex}";
+                    return $"{vip}: address already in use on {InterfaceName(existing.InterfaceIndex)}";
                 }
 
                 continue;
             }
 
-            var errno = _network.AddAddress(link.Index, vip);
+            var errno = dryRun ? 0 : _network.AddAddress(link.Index, vip);
             if (errno is not 0 and not LibC.EEXIST)
             {
                 return $"{vip} on {link.Name}: {Marshal.GetPInvokeErrorMessage(errno)}";
@@ -104,6 +108,8 @@ public sealed partial class InstanceIo : IInstanceIo
 
         return null;
     }
+
+    private string InterfaceName(int index) => _network.GetLink(index)?.Name ?? $"interface index {index}";
 
     public void RemoveVirtualIps()
     {

@@ -13,6 +13,7 @@ public sealed record InterfaceAddress(int InterfaceIndex, IPAddress Address, int
 public interface INetworkControl
 {
     LinkInfo? GetLink(string name);
+    LinkInfo? GetLink(int index);
     IReadOnlyList<InterfaceAddress> GetAddresses();
     int AddAddress(int interfaceIndex, VirtualIp vip);
     int DeleteAddress(int interfaceIndex, IPAddress address, int prefixLength);
@@ -42,10 +43,22 @@ public sealed class RtNetlink : INetworkControl, IDisposable
     {
         var body = new List<byte>(new byte[16]);
         RtAttributes.Write(body, IflaIfname, Encoding.ASCII.GetBytes(name + "\0"));
+        return RequestLink(body.ToArray());
+    }
+
+    public LinkInfo? GetLink(int index)
+    {
+        var body = new byte[16];
+        BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(4), index);
+        return RequestLink(body);
+    }
+
+    private LinkInfo? RequestLink(byte[] body)
+    {
         var replies = new List<NetlinkMessage>();
         lock (_lock)
         {
-            if (_socket.Request(RtmGetLink, 0, body.ToArray(), replies) != 0)
+            if (_socket.Request(RtmGetLink, 0, body, replies) != 0)
             {
                 return null;
             }

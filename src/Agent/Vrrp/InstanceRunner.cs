@@ -10,6 +10,8 @@ public interface IInstanceIo : IDisposable
     void SendAdvert(byte priority);
     /// <summary>Adds the VIPs; returns null or a message saying what failed.</summary>
     string? AddVirtualIps();
+    /// <summary>Whether <see cref="AddVirtualIps"/> would succeed now, without changing anything; null or the reason.</summary>
+    string? CheckVirtualIps();
     void RemoveVirtualIps();
     void SendGratuitousArps(int count);
 }
@@ -29,9 +31,10 @@ public sealed partial class InstanceRunner : IDisposable
     private readonly Thread _thread;
     private volatile VrrpInstanceState _state = VrrpInstanceState.Initial;
 
-    public InstanceRunner(string name, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, TimeProvider time)
+    public InstanceRunner(string name, string interfaceName, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, TimeProvider time)
     {
         Name = name;
+        Interface = interfaceName;
         Settings = settings;
         Counters = counters;
         _io = io;
@@ -42,6 +45,7 @@ public sealed partial class InstanceRunner : IDisposable
     }
 
     public string Name { get; }
+    public string Interface { get; }
     public VrrpSettings Settings { get; }
     public InstanceCounters Counters { get; }
     public VrrpInstanceState State => _state;
@@ -122,6 +126,8 @@ public sealed partial class InstanceRunner : IDisposable
             case AddVirtualIps when _io.AddVirtualIps() is { } error:
                 LogVipError(Name, error);
                 return new VrrpEvent.VipBindFailed(error);
+            case ProbeVirtualIps when _io.CheckVirtualIps() is null:
+                return new VrrpEvent.VipsBindable();
             case RemoveVirtualIps:
                 _io.RemoveVirtualIps();
                 break;

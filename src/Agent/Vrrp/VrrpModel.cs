@@ -82,6 +82,8 @@ public abstract record VrrpEvent
     public sealed record Tick : VrrpEvent;
     public sealed record InterfaceChanged(bool Up) : VrrpEvent;
     public sealed record VipBindFailed(string Error) : VrrpEvent;
+    /// <summary>A probe in FAULT found the VIPs could now be bound (nothing else holds them, the device exists).</summary>
+    public sealed record VipsBindable : VrrpEvent;
     public sealed record Shutdown : VrrpEvent;
 
     public static readonly Tick TimerTick = new();
@@ -93,10 +95,13 @@ public abstract record VrrpAction
     public sealed record AddVirtualIps : VrrpAction;
     public sealed record RemoveVirtualIps : VrrpAction;
     public sealed record SendGratuitousArps(int Count) : VrrpAction;
+    /// <summary>Check, without binding, whether the VIPs could be bound now; answered with <see cref="VrrpEvent.VipsBindable"/>.</summary>
+    public sealed record ProbeVirtualIps : VrrpAction;
     public sealed record StateChanged(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority) : VrrpAction;
 
     public static readonly AddVirtualIps AddVips = new();
     public static readonly RemoveVirtualIps RemoveVips = new();
+    public static readonly ProbeVirtualIps ProbeVips = new();
 }
 
 public sealed record VrrpDecision(VrrpInstanceState State, ImmutableArray<VrrpAction> Actions);

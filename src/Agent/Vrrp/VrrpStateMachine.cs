@@ -22,7 +22,8 @@ public static class VrrpStateMachine
             (_, VrrpState.Initialize) => state,
             (InterfaceChanged { Up: false }, _) => AddFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceDown, now, actions),
             (InterfaceChanged { Up: true }, _) => ClearFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceUp, now, actions),
-            (VipBindFailed, VrrpState.Master) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),
+            (VipBindFailed, VrrpState.Master or VrrpState.Fault) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),
+            (VipsBindable, VrrpState.Fault) => ClearFault(state with { FaultRetryAt = null }, settings, FaultCauses.VipBindFailed, TransitionReason.FaultRetry, now, actions),
             (Tick, VrrpState.Backup) => BackupTick(state, settings, now, actions),
             (Tick, VrrpState.Master) => MasterTick(state, settings, now, actions),
             (Tick, VrrpState.Fault) => FaultTick(state, settings, now, actions),
@@ -154,10 +155,20 @@ public static class VrrpStateMachine
         return backup with { MasterAddress = advert.Source };
     }
 
-    private static VrrpInstanceState FaultTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions) =>
-        state.FaultRetryAt <= now
-            ? ClearFault(state with { FaultRetryAt = null }, settings, FaultCauses.VipBindFailed, TransitionReason.FaultRetry, now, actions)
-            : state;
+    /// <summary>
+    /// Probe, do not retry blindly: becoming Master again only to fail would preempt a healthy backup-turned-master
+    /// every interval. The probe's answer (<see cref="VipsBindable"/>) clears the fault; until then, probe again later.
+    /// </summary>
+    private static VrrpInstanceState FaultTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.FaultRetryAt is not { } retryAt || retryAt > now)
+        {
+            return state;
+        }
+
+        actions.Add(ProbeVips);
+        return state with { FaultRetryAt = now + VrrpTimers.MasterDownInterval(settings.Version, settings.Priority, settings.AdvertInterval) };
+    }
 
     private static VrrpInstanceState AddFault(VrrpInstanceState state, VrrpSettings settings, FaultCauses cause, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {

@@ -157,20 +157,26 @@ public class MasterTransitionTests
     }
 
     [Fact]
-    public void Master_VipBindFailed_EntersFaultResignsAndRetriesAfterMasterDownInterval()
+    public void Master_VipBindFailed_EntersFaultResignsAndProbesAfterMasterDownInterval()
     {
         var m = V2();
         var since = m.MakeMaster();
-        var retry = since + VrrpTimers.MasterDownInterval(2, 100, Second);
+        var mdi = VrrpTimers.MasterDownInterval(2, 100, Second);
 
         m.Send(new VrrpEvent.VipBindFailed("address in use"));
         Assert.Equal(VrrpState.Fault, m.State.State);
         Assert.Equal([(byte)0], m.AdvertsSent);
 
-        m.At(retry - Tick);
-        Assert.Equal(VrrpState.Fault, m.State.State);
+        m.At(since + mdi - Tick);
+        Assert.Empty(m.Actions);
 
-        m.At(retry);
+        // On the deadline it only probes: becoming master to fail again would preempt the healthy new master.
+        m.At(since + mdi);
+        Assert.Equal([VrrpAction.ProbeVips], m.Actions);
+        Assert.Equal(VrrpState.Fault, m.State.State);
+        Assert.Equal(since + (2 * mdi), m.State.FaultRetryAt);
+
+        m.Send(new VrrpEvent.VipsBindable());
         Assert.Equal(VrrpState.Backup, m.State.State);
         Assert.Equal(TransitionReason.FaultRetry, m.Transition!.Reason);
     }
@@ -179,15 +185,14 @@ public class MasterTransitionTests
     public void Master_InterfaceDownAndBindFailure_LeavesFaultOnlyWhenBothClear()
     {
         var m = V2();
-        var since = m.MakeMaster();
+        m.MakeMaster();
         m.Send(new VrrpEvent.VipBindFailed("x")).Send(new VrrpEvent.InterfaceChanged(false));
 
         m.Send(new VrrpEvent.InterfaceChanged(true));
         Assert.Equal(VrrpState.Fault, m.State.State);
 
-        m.At(m.State.FaultRetryAt!.Value);
+        m.Send(new VrrpEvent.VipsBindable());
         Assert.Equal(VrrpState.Backup, m.State.State);
-        Assert.True(m.Now > since);
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using HaCluster.Agent.Wire;
+using HaCluster.Shared.Config;
+using HaCluster.TestSupport;
+using static HaCluster.Agent.IntegrationTests.Agent.AgentPair;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>What the agent does with faults and hostile input: it logs, counts, goes to FAULT, and keeps running.</summary>
+public class FaultTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [SkippableFact]
+    public async Task VipAlreadyOnAnotherInterface_InstanceFaults_AgentKeepsRunning_PeerServes()
+    {
+        await using var pair = await CreateAsync();
+        await Ip(pair, "addr", "add", $"{Vip}/32", "dev", "lo");
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        Assert.True(await n2.WaitForStateAsync("MASTER", Patience));
+        await using var n1 = pair.StartAgent(pair.N1, pair.Instance(pair.N1, 100));
+
+        Assert.True(await n1.WaitForStateAsync("FAULT", Patience));
+        Assert.Contains("VRRP instance=VI_1 cannot bind its virtual addresses: 192.0.2.100/32: address already in use on lo", n1.Process.Output);
+        Assert.Matches("from=MASTER to=FAULT reason=vip_bind_failed", n1.Process.Output);
+
+        // n1's priority-0 resignation hands the VIP back; its probes then keep it in FAULT without preempting again.
+        Assert.True(await n2.WaitForStateAsync("MASTER", Patience, since: n2.Process.Output.LastIndexOf("to=BACKUP", StringComparison.Ordinal) + 1));
+        var mark = n1.Process.OutputLength;
+        await Task.Delay(VrrpTimersForTests.Mdi100 * 2);
+        Assert.Empty(n1.Transitions(since: mark));
+        Assert.False(n1.Process.HasExited);
+        await pair.AssertAnswersAsync(pair.N2, Patience);
+        Assert.Contains($"{Vip}/32", (await Ip(pair, "-o", "addr", "show", "dev", "lo")).Stdout); // the agent never touched it
+        Assert.DoesNotContain("removed stale", n1.Process.Output);
+
+        // Once the address is gone from lo, the next probe clears the fault and n1 preempts.
+        await Ip(pair, "addr", "del", $"{Vip}/32", "dev", "lo");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, since: mark));
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+    }
+
+    [SkippableFact]
+    public async Task MissingInterface_InstanceWaitsInFault_AndStartsWhenTheInterfaceAppears()
+    {
+        await using var pair = await CreateAsync();
+        var instance = new KeepalivedInstance("VI_9", 9, 100, ["198.51.100.100/32 dev vip0"]) { Interface = "vip0" };
+        await using var agent = AgentProcess.Start(pair.Lab, pair.N1, Keepalived.Config("n1", instance));
+
+        Assert.True(await agent.Process.WaitForOutputAsync("instance=VI_9 from=INIT to=FAULT reason=interface_unusable", Patience));
+        Assert.Contains("interface vip0 not found", agent.Process.Output);
+        await Task.Delay(Second);
+        Assert.False(agent.Process.HasExited);
+
+        // A veth pair (the dummy driver is not loadable on every kernel); both ends up for carrier.
+        await Ip(pair, "link", "add", "vip0", "type", "veth", "peer", "name", "vip0p");
+        await Ip(pair, "addr", "add", "198.51.100.10/24", "dev", "vip0");
+        await Ip(pair, "link", "set", "vip0p", "up");
+        await Ip(pair, "link", "set", "vip0", "up");
+
+        Assert.True(await agent.WaitForStateAsync("MASTER", Patience, instance: "VI_9"));
+        var addresses = await pair.Lab.ExecAsync(pair.N1, "ip", "-4", "-o", "addr", "show", "dev", "vip0");
+        Assert.Contains("198.51.100.100/32", addresses.Stdout);
+    }
+
+    [SkippableFact]
+    public async Task FloodOfForgedAndJunkAdverts_IsDroppedAndCounted_NoTakeover_MasterScheduleUntouched()
+    {
+        await using var pair = await CreateAsync();
+        Privileges.RequireOrSkip("raw packets from the client namespace", "socat");
+        var (n1, n2) = await pair.StartSettledAsync();
+        var marks = (n1.Process.OutputLength, n2.Process.OutputLength);
+        await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "ip proto 112 and src host 192.0.2.10");
+
+        // A priority-255 advert with the right password, from a host that is not a configured peer, and junk.
+        var forged = VrrpCodec.Encode(
+            new VrrpAdvert(2, 27, 255, Second, [Vip]) { AuthType = AuthType.Pass, AuthData = [.. "1111\0\0\0\0"u8] },
+            pair.Lab.Client.Address, pair.N2.Address);
+        var junk = new byte[forged.Length];
+        new Random(7).NextBytes(junk);
+        var file = Path.Combine(pair.Lab.WorkDir, "flood.bin");
+        await File.WriteAllBytesAsync(file, [.. Enumerable.Range(0, 5000).SelectMany(i => i % 2 == 0 ? forged : junk)]);
+
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(4);
+        while (DateTime.UtcNow < until)
+        {
+            foreach (var target in new[] { pair.N1, pair.N2 })
+            {
+                var sent = await pair.Lab.ExecAsync(pair.Lab.Client.Namespace, "socat", "-u", "-b", forged.Length.ToString(CultureInfo.InvariantCulture), $"OPEN:{file}", $"IP-SENDTO:{target.Address}:112");
+                Assert.True(sent.Succeeded, sent.ToString());
+            }
+        }
+
+        await Task.Delay(Second);
+        await capture.StopAsync();
+        Assert.Empty(n1.Transitions(since: marks.Item1));
+        Assert.Empty(n2.Transitions(since: marks.Item2));
+        Assert.Matches("dropped packet reason=unknown_peer source=192.0.2.50", n2.Process.Output);
+        Assert.Matches("dropped packet reason=unknown_peer source=192.0.2.50", n1.Process.Output);
+
+        // The master's adverts kept their 1 s rhythm while the flood hit it (keepalived postpones its advert on each packet).
+        var gaps = AdvertGaps(await capture.DecodeAsync("-tt"));
+        Assert.True(gaps.Count >= 3, $"{gaps.Count} gaps");
+        Assert.All(gaps, gap => Assert.InRange(gap, 0.5, 1.5));
+    }
+
+    /// <summary>Runs ip(8) in n1's namespace and insists it worked.</summary>
+    private static async Task<CommandResult> Ip(AgentPair pair, params string[] args)
+    {
+        var result = await pair.Lab.ExecAsync(pair.N1, "ip", args);
+        Assert.True(result.Succeeded, result.ToString());
+        return result;
+    }
+
+    private static List<double> AdvertGaps(string tcpdump)
+    {
+        var times = tcpdump.Split('\n')
+            .Where(l => l.Contains("proto VRRP", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture))
+            .ToList();
+        return [.. times.Zip(times.Skip(1), (a, b) => b - a)];
+    }
+}
+
+internal static class VrrpTimersForTests
+{
+    public static readonly TimeSpan Mdi100 = HaCluster.Agent.Vrrp.VrrpTimers.MasterDownInterval(2, 100, TimeSpan.FromSeconds(1));
+}
