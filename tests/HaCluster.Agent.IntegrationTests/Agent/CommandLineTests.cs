@@ -1,0 +1,137 @@
+using HaCluster.TestSupport;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>hacluster-agent's command line, run as a real process (no privileges needed).</summary>
+public class CommandLineTests
+{
+    private static readonly string Work = Directory.CreateTempSubdirectory("hacluster-cli-").FullName;
+
+    [Fact]
+    public async Task Check_ReferenceConfigOfTheSecondHost_IsValidWithAWarning()
+    {
+        var path = Write("s2.conf", """
+            global_defs {
+               notification_email {
+                    root@mylinuxops.com
+               }
+               notification_email_from root@mylinuxops.com
+               smtp_server 127.0.0.1
+               smtp_connect_timeout 30
+               router_id s2.mylinuxops.com
+               vrrp_skip_check_adv_addr
+               #vrrp_strict
+               vrrp_iptables
+               vrrp_garp_interval 0
+               vrrp_gna_interval 0
+            }
+
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 27
+                priority 80
+                advert_int 2
+                authentication {
+                    auth_type PASS
+                    auth_pass 1111
+                }
+                unicast_src_ip 172.20.27.11         #此处配置时候需要注意
+                unicast_peer {                      #地址要和s1节点上
+                172.20.27.10                        #的地址进行互换
+                }
+                virtual_ipaddress {
+                    172.20.27.100 dev eth0 label eth0:0
+                }
+            }
+            """);
+
+        var result = await Agent("--config", path, "--check");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("configuration OK (1 instance(s))", result.Stdout);
+        Assert.Matches(@"s2\.conf:11: warning: .*vrrp_iptables", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Check_EveryErrorIsReportedWithFileAndLine_ExitCodeOne()
+    {
+        var path = Write("bad.conf", """
+            global_defs {
+                vrrp_strict
+            }
+            vrrp_instance A {
+                interface eth0
+                virtual_router_id 300
+                priority 0
+                unicast_src_ip 192.0.2.10
+                unicast_peer {
+                    192.0.2.10
+                    192.0.2.999
+                }
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            vrrp_instance B {
+                interface eth0
+                virtual_router_id 28
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            """);
+
+        var result = await Agent("--config", path, "-t");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"bad\.conf:6: .*300", result.Stderr);
+        Assert.Matches(@"bad\.conf:7: .*0", result.Stderr);
+        Assert.Matches(@"bad\.conf:10: .*unicast_src_ip", result.Stderr);
+        Assert.Matches(@"bad\.conf:11: .*192\.0\.2\.999", result.Stderr);
+        Assert.Matches(@"bad\.conf:\d+: .*vrrp_strict", result.Stderr);
+        Assert.Matches(@"bad\.conf:21: .*192\.0\.2\.100", result.Stderr);
+        Assert.DoesNotContain("Unhandled", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_WithErrors_RefusesToStart()
+    {
+        var path = Write("unbalanced.conf", "vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n");
+
+        var result = await Agent("--config", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"unbalanced\.conf:1: .*", result.Stderr);
+        Assert.Contains("not started", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Check_MissingFile_IsAnErrorNotACrash()
+    {
+        var result = await Agent("--config", Path.Combine(Work, "nope.conf"), "--check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("nope.conf", result.Stderr);
+        Assert.DoesNotContain("Exception", result.Stderr);
+    }
+
+    [Fact]
+    public async Task UnknownArgument_PrintsUsage_ExitCodeTwo()
+    {
+        var result = await Agent("--frobnicate");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Usage: hacluster-agent", result.Stderr);
+    }
+
+    private static string Write(string name, string text)
+    {
+        var path = Path.Combine(Work, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Task<CommandResult> Agent(params string[] args) =>
+        Cmd.RunAsync("dotnet", [AgentProcess.AgentDll, .. args], TimeSpan.FromSeconds(60));
+}
