@@ -79,7 +79,9 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
             return;
         }
 
-        var runner = new InstanceRunner(instance.Name, instance.Interface, SettingsFor(instance, source), io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
+        var settings = SettingsFor(instance, source);
+        Warmup.Run(settings, AdvertPolicy.From(instance, source));
+        var runner = new InstanceRunner(instance.Name, instance.Interface, settings, io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
         _runners.Add(runner);
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);

@@ -47,6 +47,8 @@ public sealed partial class InstanceIo : IInstanceIo
     /// <summary>Starts the receive thread; accepted adverts go to <paramref name="post"/>.</summary>
     public void StartReceiving(Func<VrrpEvent, bool> post)
     {
+        // The netlink and ARP paths of a takeover, once, without changing anything.
+        CheckVirtualIps();
         var thread = new Thread(() => ReceiveLoop(post)) { IsBackground = true, Name = $"vrrp-rx-{_config.Name}" };
         thread.Start();
     }

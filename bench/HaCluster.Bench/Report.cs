@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaCluster.Bench;
+
+internal static class Report
+{
+    public static string Markdown(IReadOnlyList<Measurement> measurements, int runs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Longest VIP outage seen by the client (2 ms ping), median of {runs} run(s); ratio = agent / keepalived.");
+        text.AppendLine();
+        text.AppendLine("| fault | setting | hacluster-agent | keepalived | ratio |");
+        text.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Setting.Label)))
+        {
+            var agent = Median(group.Where(m => m.Daemon == Daemon.Agent).Select(m => m.Outage.TotalMilliseconds));
+            var keepalived = Median(group.Where(m => m.Daemon == Daemon.Keepalived).Select(m => m.Outage.TotalMilliseconds));
+            var ratio = keepalived > 0 ? (agent / keepalived).ToString("0.00", CultureInfo.InvariantCulture) : agent > 0 ? "∞" : "1.00";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {Name(group.Key.Scenario)} | {group.Key.Label} | {agent:0} ms | {keepalived:0} ms | {ratio} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| daemon | resident memory of the master (median) |");
+        text.AppendLine("|---|---:|");
+        foreach (var daemon in new[] { Daemon.Agent, Daemon.Keepalived })
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {daemon.Name} | {Median(measurements.Where(m => m.Daemon == daemon).Select(m => (double)m.MasterRssKiB)) / 1024:0.0} MiB |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Name(Scenario scenario) => scenario switch
+    {
+        Scenario.Sigterm => "SIGTERM of the master",
+        Scenario.HostLoss => "host loss (cable pulled)",
+        Scenario.Partition => "silent partition",
+        _ => "partition heal",
+    };
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
