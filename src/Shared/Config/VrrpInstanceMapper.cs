@@ -43,7 +43,29 @@ internal static class VrrpInstanceMapper
             draft.Config = Apply(draft, statement, d);
         }
 
-        return Complete(draft, d);
+        return Strict(Complete(draft, d), draft, global, d);
+    }
+
+    /// <summary>vrrp_strict, as keepalived enforces it: no authentication, at least one VIP, adverts' addresses always checked.</summary>
+    private static VrrpInstanceConfig Strict(VrrpInstanceConfig c, Draft draft, GlobalDefs global, DiagnosticBag d)
+    {
+        if (!global.VrrpStrict)
+        {
+            return c;
+        }
+
+        if (c.AuthType != AuthType.None && draft.AuthLocation is { } authAt)
+        {
+            d.Warning(authAt, "authentication is ignored with vrrp_strict (RFC 3768 §5.3.6 and RFC 5798 leave it out)");
+            c = c with { AuthType = AuthType.None, AuthPass = null };
+        }
+
+        if (c.VirtualIps.IsEmpty)
+        {
+            d.Error(c.Location, $"vrrp_instance '{c.Name}': vrrp_strict requires at least one virtual_ipaddress");
+        }
+
+        return c with { SkipCheckAdvertAddresses = false };
     }
 
     private static VrrpInstanceConfig Defaults(string name, SourceLocation at, GlobalDefs g) => new(name, "", 0)

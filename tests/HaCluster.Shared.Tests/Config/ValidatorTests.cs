@@ -98,12 +98,14 @@ public class ValidatorTests
         Assert.Equal(
             [
                 "test.conf:2: 'router_id' requires a value",
+                "test.conf:5: vrrp_instance 'A': vrrp_strict requires at least one virtual_ipaddress",
                 "test.conf:7: virtual_router_id 300 is out of range (1-255)",
                 "test.conf:8: priority 0 is out of range (1-255)",
                 "test.conf:11: unicast_peer 10.0.0.1 is the same as unicast_src_ip",
                 "test.conf:11: vrrp_instance 'A': unicast_peer is not allowed with vrrp_strict (keepalived refuses unicast in strict mode)",
                 "test.conf:14: vrrp_instance 'B' has no 'interface'",
                 "test.conf:14: vrrp_instance 'B' has no 'virtual_router_id'",
+                "test.conf:14: vrrp_instance 'B': vrrp_strict requires at least one virtual_ipaddress",
                 "test.conf:17: virtual_ipaddress: '10.0.0.999' is not a valid IP address",
                 "test.conf:20: unexpected '}' with no open block",
             ],
