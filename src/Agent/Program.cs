@@ -12,6 +12,11 @@ if (command.Error is not null || command.ShowHelp || command.ShowVersion)
     return command.Error is null ? 0 : 2;
 }
 
+if (command.Status)
+{
+    return await StatusCommand.RunAsync(command.MetricsEndpoint ?? AgentOptions.DefaultMetricsEndpoint, command.Json);
+}
+
 var loaded = KeepalivedConfigLoader.Load(command.ConfigPath);
 foreach (var diagnostic in loaded.Diagnostics)
 {
@@ -30,6 +35,12 @@ if (command.CheckOnly)
     return 0;
 }
 
+if (Capabilities.Missing() is { } missing)
+{
+    Console.Error.WriteLine($"hacluster-agent: not started: {missing}");
+    return 1;
+}
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders().AddSimpleConsole(o =>
 {
@@ -38,6 +49,7 @@ builder.Logging.ClearProviders().AddSimpleConsole(o =>
     o.UseUtcTimestamp = true;
 });
 builder.Services.AddSystemd();
+builder.Services.AddSingleton(new AgentOptions(command.ConfigPath, command.MetricsEndpoint));
 builder.Services.AddSingleton(loaded.Config);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<AgentService>();

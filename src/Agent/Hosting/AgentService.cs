@@ -1,5 +1,7 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using HaCluster.Agent.Net;
+using HaCluster.Agent.Tracking;
 using HaCluster.Agent.Vrrp;
 using HaCluster.Shared.Config;
 using Microsoft.Extensions.Hosting;
@@ -7,40 +9,68 @@ using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Hosting;
 
-/// <summary>Composition of the running agent: one runner per vrrp_instance over netlink, raw sockets and ARP.</summary>
-public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory loggers, TimeProvider time) : IHostedService, IDisposable
+/// <summary>The running agent: instances, tracking, sync groups, link events, metrics, and reload on SIGHUP.</summary>
+public sealed partial class AgentService(AgentOptions options, KeepalivedConfig initial, ILoggerFactory loggers, TimeProvider time) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger("HaCluster.Agent");
-    private readonly List<InstanceRunner> _runners = [];
+    private readonly Dictionary<string, RunningInstance> _instances = new(StringComparer.Ordinal);
     private readonly List<VrrpInstanceConfig> _waiting = [];
+    private readonly List<SyncGroup> _groups = [];
     private readonly Lock _lock = new();
-    private RtNetlink? _network;
-    private GarpSender? _garp;
+    private KeepalivedConfig _config = initial;
+    private AgentEdges? _edges;
     private LinkMonitor? _links;
+    private MetricsServer? _metrics;
+    private PosixSignalRegistration? _hangup;
 
-    public IReadOnlyList<InstanceRunner> Runners => _runners;
+    public IReadOnlyList<InstanceRunner> Runners
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _instances.Values.Select(i => i.Runner)];
+            }
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _network = new RtNetlink();
-        _garp = new GarpSender();
-        RemoveStaleVirtualIps(_network);
-        foreach (var instance in config.Instances)
+        _edges = new AgentEdges(new RtNetlink(), new GarpSender());
+        StaleAddresses.Remove(_config, _edges.Network, _logger);
+        lock (_lock)
         {
-            StartInstance(instance, _network, _garp);
+            var trackers = new TrackerSet(_config, _edges.Network, loggers);
+            foreach (var instance in _config.Instances)
+            {
+                StartInstance(instance, trackers);
+            }
+
+            BuildSyncGroups();
         }
 
         _links = new LinkMonitor(OnLinkChanged);
+        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = Task.Run(Reload);
+        });
+        StartMetrics();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _hangup?.Dispose();
         _links?.Dispose();
+        _metrics?.Dispose();
         lock (_lock)
         {
-            Parallel.ForEach(_runners, runner => runner.Dispose());
-            _runners.Clear();
+            DisposeGroups();
+            var sets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
+            Parallel.ForEach(_instances.Values, instance => instance.Dispose());
+            _instances.Clear();
+            sets.ForEach(s => s.Dispose());
         }
 
         return Task.CompletedTask;
@@ -49,42 +79,8 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
     public void Dispose()
     {
         _links?.Dispose();
-        _garp?.Dispose();
-        _network?.Dispose();
-    }
-
-    private void StartInstance(VrrpInstanceConfig instance, RtNetlink network, GarpSender garp)
-    {
-        var link = network.GetLink(instance.Interface);
-        var source = instance.UnicastSourceIp ?? PrimaryAddress(network, link, instance);
-        if (link is null || source is null)
-        {
-            // FAULT until the interface shows up: the link monitor starts the instance then.
-            LogInstanceFault(instance.Name, link is null ? $"interface {instance.Interface} not found" : $"no IPv4 address on {instance.Interface}");
-            _waiting.Add(instance);
-            return;
-        }
-
-        var counters = new InstanceCounters();
-        InstanceIo io;
-        try
-        {
-            io = new InstanceIo(instance, source, link, network, garp, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"));
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException)
-        {
-            // Retried on the interface's next link event (e.g. once its address is configured).
-            LogInstanceFault(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
-            _waiting.Add(instance);
-            return;
-        }
-
-        var settings = SettingsFor(instance, source);
-        Warmup.Run(settings, AdvertPolicy.From(instance, source));
-        var runner = new InstanceRunner(instance.Name, instance.Interface, settings, io, counters, loggers.CreateLogger("HaCluster.Agent.Vrrp"), time);
-        _runners.Add(runner);
-        io.StartReceiving(runner.Post);
-        runner.Start(link.IsUp);
+        _edges?.Garp.Dispose();
+        _edges?.Network.Dispose();
     }
 
     public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
@@ -98,53 +94,164 @@ public sealed partial class AgentService(KeepalivedConfig config, ILoggerFactory
             GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
         };
 
+    /// <summary>SIGHUP: a config with errors is rejected whole; otherwise only changed, added and removed instances are touched.</summary>
+    private void Reload()
+    {
+        var loaded = KeepalivedConfigLoader.Load(options.ConfigPath);
+        foreach (var diagnostic in loaded.Diagnostics)
+        {
+            LogDiagnostic(diagnostic.ToString());
+        }
+
+        if (loaded.HasErrors)
+        {
+            LogReloadRejected(options.ConfigPath, loaded.Errors.Count());
+            return;
+        }
+
+        lock (_lock)
+        {
+            var diff = ConfigDiff.Between(_config, loaded.Config);
+            LogReload(diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            var oldSets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
+            DisposeGroups();
+            foreach (var name in diff.Changed.Concat(diff.Removed))
+            {
+                StopInstance(name);
+            }
+
+            _config = loaded.Config;
+            _waiting.RemoveAll(w => !diff.Unchanged.Contains(w.Name));
+            var trackers = new TrackerSet(_config, _edges!.Network, loggers);
+            foreach (var instance in _config.Instances.Where(i => !diff.Unchanged.Contains(i.Name)))
+            {
+                StartInstance(instance, trackers);
+            }
+
+            BuildSyncGroups();
+            oldSets.Where(s => !_instances.Values.Any(i => i.Trackers == s)).ToList().ForEach(s => s.Dispose());
+        }
+    }
+
+    private void StartInstance(VrrpInstanceConfig instance, TrackerSet trackers)
+    {
+        var link = _edges!.Network.GetLink(instance.Interface);
+        var source = instance.UnicastSourceIp ?? PrimaryAddress(_edges.Network, link, instance);
+        if (link is null || source is null)
+        {
+            // FAULT until the interface shows up with an address: the link monitor retries then.
+            LogInstanceFault(instance.Name, link is null ? $"interface {instance.Interface} not found" : $"no IPv4 address on {instance.Interface}");
+            _waiting.Add(instance);
+            return;
+        }
+
+        try
+        {
+            var fingerprint = ConfigDiff.Fingerprint(_config, instance);
+            _instances[instance.Name] = RunningInstance.Start(instance, fingerprint, source, link, _edges, trackers, loggers, time);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            LogInstanceFault(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
+            _waiting.Add(instance);
+        }
+    }
+
+    private void StopInstance(string name)
+    {
+        if (_instances.Remove(name, out var running))
+        {
+            running.Dispose();
+        }
+    }
+
+    private void BuildSyncGroups()
+    {
+        foreach (var group in _config.SyncGroups)
+        {
+            var members = group.Instances.Where(_instances.ContainsKey).Select(n => _instances[n].Runner).ToList();
+            var notify = new NotifyDispatcher("GROUP", group.Name, group.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
+            _groups.Add(new SyncGroup(group, members, notify));
+        }
+    }
+
+    private void DisposeGroups()
+    {
+        _groups.ForEach(g => g.Dispose());
+        _groups.Clear();
+    }
+
     private void OnLinkChanged(LinkInfo link, bool up)
     {
         lock (_lock)
         {
-            foreach (var runner in _runners.Where(r => r.Interface == link.Name))
+            foreach (var instance in _instances.Values)
             {
-                runner.Post(new VrrpEvent.InterfaceChanged(up));
+                instance.Trackers.OnLinkChanged(link.Name, up);
+                if (instance.Runner.Interface == link.Name)
+                {
+                    instance.Runner.Post(new VrrpEvent.InterfaceChanged(up));
+                }
             }
 
-            foreach (var instance in _waiting.Where(i => i.Interface == link.Name).ToList())
+            var ready = _waiting.Where(i => i.Interface == link.Name).ToList();
+            if (ready.Count > 0)
             {
-                _waiting.Remove(instance);
-                StartInstance(instance, _network!, _garp!);
+                _waiting.RemoveAll(ready.Contains);
+                var trackers = new TrackerSet(_config, _edges!.Network, loggers);
+                ready.ForEach(i => StartInstance(i, trackers));
+                DisposeGroups();
+                BuildSyncGroups();
             }
         }
     }
+
+    private void StartMetrics()
+    {
+        if (options.MetricsEndpoint is not { } endpoint)
+        {
+            return;
+        }
+
+        _metrics = new MetricsServer(endpoint, Metrics, Status, _logger);
+        try
+        {
+            _metrics.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            LogMetricsFailed(endpoint.ToString(), e.Message);
+        }
+    }
+
+    private string Metrics()
+    {
+        lock (_lock)
+        {
+            return MetricsText.Render(_instances.Values.Select(i => i.Runner), _instances.Values.Select(i => i.Trackers).Distinct().SelectMany(t => t.Scripts));
+        }
+    }
+
+    private string Status() =>
+        System.Text.Json.JsonSerializer.Serialize([.. Runners.Select(InstanceStatus.From)], StatusJson.Default.ListInstanceStatus);
 
     private static IPAddress? PrimaryAddress(RtNetlink network, LinkInfo? link, VrrpInstanceConfig instance) =>
         link is null ? null : network.GetAddresses()
             .Where(a => a.InterfaceIndex == link.Index && !instance.VirtualIps.Any(v => v.Address.Equals(a.Address)))
             .Select(a => a.Address).FirstOrDefault();
 
-    /// <summary>
-    /// VIPs of our instances found on an interface at start were left by a crashed (SIGKILLed) run:
-    /// keepalived leaves them and two hosts answer for the VIP; we remove them before the election.
-    /// </summary>
-    private void RemoveStaleVirtualIps(RtNetlink network)
-    {
-        var present = network.GetAddresses();
-        foreach (var instance in config.Instances.Where(i => i.Priority != 255))
-        {
-            foreach (var vip in instance.VirtualIps)
-            {
-                // Only where we would have put it: the same address elsewhere is somebody else's (and a bind error later).
-                var device = network.GetLink(vip.Device ?? instance.Interface);
-                var stale = present.FirstOrDefault(a => a.Address.Equals(vip.Address) && a.InterfaceIndex == device?.Index);
-                if (stale is not null && network.DeleteAddress(stale.InterfaceIndex, stale.Address, stale.PrefixLength) == 0)
-                {
-                    LogStaleRemoved(instance.Name, vip.ToString());
-                }
-            }
-        }
-    }
-
     [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "VRRP transition instance={Instance} from=INIT to=FAULT reason=interface_unusable priority=0 error=\"{Error}\"")]
     private partial void LogInstanceFault(string instance, string error);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "VRRP instance={Instance} removed stale virtual address {Vip} left by an earlier run")]
-    private partial void LogStaleRemoved(string instance, string vip);
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "config: {Diagnostic}")]
+    private partial void LogDiagnostic(string diagnostic);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "reload of {Path} rejected: {Count} error(s); the running configuration stays")]
+    private partial void LogReloadRejected(string path, int count);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "reload: {Unchanged} instance(s) unchanged, {Changed} changed, {Added} added, {Removed} removed")]
+    private partial void LogReload(int unchanged, int changed, int added, int removed);
+
+    [LoggerMessage(EventId = 36, Level = LogLevel.Error, Message = "metrics endpoint {Endpoint} not available: {Error}")]
+    private partial void LogMetricsFailed(string endpoint, string error);
 }

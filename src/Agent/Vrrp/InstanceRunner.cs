@@ -16,6 +16,9 @@ public interface IInstanceIo : IDisposable
     void SendGratuitousArps(int count);
 }
 
+/// <summary>One state change as reported to notify scripts, sync groups, status and (later) the controller.</summary>
+public sealed record TransitionRecord(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority, DateTimeOffset At);
+
 /// <summary>
 /// Runs one instance: a dedicated thread feeds events and deadlines to the pure <see cref="VrrpStateMachine"/> and
 /// carries out its actions. Deadlines are absolute on the monotonic clock and are served before queued packets, so no
@@ -30,12 +33,16 @@ public sealed partial class InstanceRunner : IDisposable
     private readonly long _origin;
     private readonly Thread _thread;
     private volatile VrrpInstanceState _state = VrrpInstanceState.Initial;
+    private volatile VrrpSettings _settings;
+    private volatile TransitionRecord? _lastTransition;
 
-    public InstanceRunner(string name, string interfaceName, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, TimeProvider time)
+    public InstanceRunner(string name, string interfaceName, byte virtualRouterId, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, TimeProvider time)
     {
         Name = name;
         Interface = interfaceName;
-        Settings = settings;
+        VirtualRouterId = virtualRouterId;
+        BasePriority = settings.Priority;
+        _settings = settings;
         Counters = counters;
         _io = io;
         _logger = logger;
@@ -46,7 +53,14 @@ public sealed partial class InstanceRunner : IDisposable
 
     public string Name { get; }
     public string Interface { get; }
-    public VrrpSettings Settings { get; }
+    public byte VirtualRouterId { get; }
+    /// <summary>The configured priority; <see cref="Settings"/> holds the effective one (after tracking).</summary>
+    public byte BasePriority { get; init; }
+    public VrrpSettings Settings => _settings;
+    public TransitionRecord? LastTransition => _lastTransition;
+
+    /// <summary>Raised on the engine thread after each state change; handlers must only queue work.</summary>
+    public event Action<InstanceRunner, TransitionRecord>? Transitioned;
     public InstanceCounters Counters { get; }
     public VrrpInstanceState State => _state;
 
@@ -98,10 +112,15 @@ public sealed partial class InstanceRunner : IDisposable
 
     private void Handle(VrrpEvent @event)
     {
+        if (@event is VrrpEvent.TrackingChanged tracking)
+        {
+            _settings = _settings with { Priority = tracking.Priority };
+        }
+
         VrrpEvent? next = @event;
         while (next is not null)
         {
-            var decision = VrrpStateMachine.Handle(_state, Settings, next, Now);
+            var decision = VrrpStateMachine.Handle(_state, _settings, next, Now);
             _state = decision.State;
             next = null;
             foreach (var action in decision.Actions)
@@ -137,6 +156,8 @@ public sealed partial class InstanceRunner : IDisposable
             case StateChanged changed:
                 Counters.Transitioned(changed.From, changed.To);
                 LogTransition(Name, changed.From.ToLogName(), changed.To.ToLogName(), changed.Reason.ToLogName(), changed.Priority);
+                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, _time.GetUtcNow());
+                Transitioned?.Invoke(this, _lastTransition);
                 break;
         }
 

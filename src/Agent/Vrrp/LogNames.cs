@@ -23,6 +23,9 @@ public static class LogNames
         TransitionReason.InterfaceUp => "interface_up",
         TransitionReason.VipBindFailed => "vip_bind_failed",
         TransitionReason.FaultRetry => "fault_retry",
+        TransitionReason.TrackingFailed => "tracking_failed",
+        TransitionReason.TrackingRecovered => "tracking_recovered",
+        TransitionReason.SyncGroup => "sync_group",
         _ => "shutdown",
     };
 }

@@ -19,6 +19,10 @@ public enum FaultCauses
     None = 0,
     InterfaceDown = 1,
     VipBindFailed = 2,
+    /// <summary>A tracked script, interface or file with weight 0 is failing.</summary>
+    Tracking = 4,
+    /// <summary>Another member of the instance's sync group is in FAULT.</summary>
+    SyncGroup = 8,
 }
 
 /// <summary>Why a transition happened; logged, counted and reported with it.</summary>
@@ -34,6 +38,9 @@ public enum TransitionReason
     InterfaceUp,
     VipBindFailed,
     FaultRetry,
+    TrackingFailed,
+    TrackingRecovered,
+    SyncGroup,
     Shutdown,
 }
 
@@ -85,6 +92,13 @@ public abstract record VrrpEvent
     /// <summary>A probe in FAULT found the VIPs could now be bound (nothing else holds them, the device exists).</summary>
     public sealed record VipsBindable : VrrpEvent;
     public sealed record Shutdown : VrrpEvent;
+    /// <summary>
+    /// Tracking moved the effective priority or the fault state. The runner puts <paramref name="Priority"/> into the
+    /// settings it passes along; the machine reads priorities only from the settings.
+    /// </summary>
+    public sealed record TrackingChanged(byte Priority, bool Faulted) : VrrpEvent;
+    /// <summary>Another member of the sync group changed state; this instance follows (keepalived's vrrp_sync_group).</summary>
+    public sealed record SyncGroupChanged(VrrpState Target) : VrrpEvent;
 
     public static readonly Tick TimerTick = new();
 }

@@ -9,7 +9,7 @@ namespace HaCluster.Agent.Vrrp;
 /// It never reads a clock or touches the network; the instance runner carries out the actions and calls
 /// <see cref="Handle"/> again with <see cref="VrrpEvent.TimerTick"/> at <see cref="VrrpInstanceState.NextDeadline"/>.
 /// </summary>
-public static class VrrpStateMachine
+public static partial class VrrpStateMachine
 {
     public static VrrpDecision Handle(VrrpInstanceState state, VrrpSettings settings, VrrpEvent @event, TimeSpan now)
     {
@@ -24,6 +24,8 @@ public static class VrrpStateMachine
             (InterfaceChanged { Up: true }, _) => ClearFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceUp, now, actions),
             (VipBindFailed, VrrpState.Master or VrrpState.Fault) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),
             (VipsBindable, VrrpState.Fault) => ClearFault(state with { FaultRetryAt = null }, settings, FaultCauses.VipBindFailed, TransitionReason.FaultRetry, now, actions),
+            (TrackingChanged t, _) => Track(state, settings, t.Faulted, now, actions),
+            (SyncGroupChanged g, _) => FollowGroup(state, settings, g.Target, now, actions),
             (Tick, VrrpState.Backup) => BackupTick(state, settings, now, actions),
             (Tick, VrrpState.Master) => MasterTick(state, settings, now, actions),
             (Tick, VrrpState.Fault) => FaultTick(state, settings, now, actions),

@@ -22,7 +22,12 @@ public sealed record ConfigDiagnostic(SourceLocation Location, DiagnosticSeverit
 }
 
 /// <summary>A whole keepalived.conf (with its includes), as far as HaCluster understands it.</summary>
-public sealed record KeepalivedConfig(GlobalDefs Global, ImmutableArray<VrrpInstanceConfig> Instances);
+public sealed record KeepalivedConfig(GlobalDefs Global, ImmutableArray<VrrpInstanceConfig> Instances)
+{
+    public ImmutableArray<VrrpScriptConfig> Scripts { get; init; } = [];
+    public ImmutableArray<TrackFileConfig> TrackFiles { get; init; } = [];
+    public ImmutableArray<SyncGroupConfig> SyncGroups { get; init; } = [];
+}
 
 public sealed record GlobalDefs
 {
@@ -41,6 +46,12 @@ public sealed record GlobalDefs
     public string? SmtpServer { get; init; }
     public int SmtpPort { get; init; } = 25;
     public TimeSpan SmtpConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary><c>script_user USER [GROUP]</c>: who runs scripts that name no <c>user</c>; null: keepalived's default.</summary>
+    public string? ScriptUser { get; init; }
+    /// <summary>null: the primary group of <see cref="ScriptUser"/>.</summary>
+    public string? ScriptGroup { get; init; }
+    /// <summary>Refuse scripts that a non-root user could modify, as keepalived's <c>enable_script_security</c>.</summary>
+    public bool EnableScriptSecurity { get; init; }
 }
 
 public enum InitialState
@@ -110,6 +121,9 @@ public sealed record VrrpInstanceConfig(string Name, string Interface, byte Virt
     public TimeSpan GnaInterval { get; init; }
     public ChecksumMode ChecksumMode { get; init; } = ChecksumMode.Standard;
     public bool SkipCheckAdvertAddresses { get; init; }
+
+    public ImmutableArray<TrackReference> Tracks { get; init; } = [];
+    public NotifyConfig Notify { get; init; } = NotifyConfig.None;
 
     public bool IsUnicast => !UnicastPeers.IsEmpty;
 }

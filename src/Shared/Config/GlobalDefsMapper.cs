@@ -38,6 +38,8 @@ internal static class GlobalDefsMapper
         "notification_email" => g with { NotificationEmails = [.. g.NotificationEmails, .. Emails(s, d)] },
         "notification_email_from" => s.TryValue(d, out var from) ? g with { NotificationEmailFrom = from } : g,
         "smtp_server" => SmtpServer(g, s, d),
+        "script_user" => VrrpScriptMapper.TryUser(s, d, out var user, out var group) ? g with { ScriptUser = user, ScriptGroup = group } : g,
+        "enable_script_security" => s.Flag(d) ? g with { EnableScriptSecurity = true } : g,
         "smtp_connect_timeout" => s.TryInt(d, 1, 3600, out var timeout)
             ? g with { SmtpConnectTimeout = TimeSpan.FromSeconds(timeout) } : g,
         _ => Unknown(g, s, d),

@@ -25,8 +25,9 @@ public static class KeepalivedConfigLoader
     private static ConfigLoadResult Finish(List<ConfigToken> tokens, DiagnosticBag diagnostics)
     {
         var statements = ConfigTreeBuilder.Build(tokens, diagnostics);
-        var (config, allInstances) = ConfigMapper.Map(statements, diagnostics);
-        ConfigValidator.Validate(config.Global, allInstances, diagnostics);
-        return new ConfigLoadResult(config, diagnostics.ToImmutable());
+        var mapped = ConfigMapper.Map(statements, diagnostics);
+        ConfigValidator.Validate(mapped.Config.Global, mapped.AllInstances, diagnostics);
+        TrackingValidator.Validate(mapped, diagnostics);
+        return new ConfigLoadResult(mapped.Config, diagnostics.ToImmutable());
     }
 }

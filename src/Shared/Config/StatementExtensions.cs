@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 
 namespace HaCluster.Shared.Config;
@@ -22,6 +23,72 @@ internal static class StatementExtensions
 
         value = s.Args[0];
         return true;
+    }
+
+    /// <summary>One to <paramref name="max"/> values, such as <c>user USER [GROUP]</c>.</summary>
+    public static bool TryValues(this ConfigStatement s, DiagnosticBag diagnostics, int max, out ImmutableArray<string> values)
+    {
+        WarnIfBlock(s, diagnostics);
+        values = [.. s.Args.Take(max)];
+        if (s.Args.IsEmpty)
+        {
+            diagnostics.Error(s.Location, $"'{s.Keyword}' requires a value");
+            return false;
+        }
+
+        if (s.Args.Length > max)
+        {
+            diagnostics.Warning(s.Location, $"'{s.Keyword}': extra arguments ignored: {string.Join(' ', s.Args.Skip(max))}");
+        }
+
+        return true;
+    }
+
+    /// <summary>A command line: a quoted string is one word already, unquoted words are joined with single spaces.</summary>
+    public static bool TryText(this ConfigStatement s, DiagnosticBag diagnostics, out string text)
+    {
+        WarnIfBlock(s, diagnostics);
+        text = string.Join(' ', s.Args);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        diagnostics.Error(s.Location, $"'{s.Keyword}' requires a value");
+        return false;
+    }
+
+    /// <summary>The NAME of a top-level <c>keyword NAME { ... }</c> block.</summary>
+    public static bool TryName(this ConfigStatement block, DiagnosticBag diagnostics, out string name)
+    {
+        name = block.Args.IsEmpty ? "" : block.Args[0];
+        if (block.Args.IsEmpty)
+        {
+            diagnostics.Error(block.Location, $"'{block.Keyword}' requires a name");
+            return false;
+        }
+
+        if (block.Args.Length > 1)
+        {
+            diagnostics.Warning(block.Location, $"'{block.Keyword}': extra arguments ignored: {string.Join(' ', block.Args.Skip(1))}");
+        }
+
+        return true;
+    }
+
+    /// <summary><c>weight W [reverse]</c> of a vrrp_script or vrrp_track_file.</summary>
+    public static bool TryWeight(this ConfigStatement s, DiagnosticBag diagnostics, out int weight, out bool reverse)
+    {
+        WarnIfBlock(s, diagnostics);
+        weight = 0;
+        reverse = false;
+        if (s.Args.IsEmpty)
+        {
+            diagnostics.Error(s.Location, $"'{s.Keyword}' requires a value");
+            return false;
+        }
+
+        return TrackWeights.TryParse(s.Args, s.Keyword, s.Location, diagnostics, out weight, out reverse);
     }
 
     public static bool TryInt(this ConfigStatement s, DiagnosticBag diagnostics, long min, long max, out int value)

@@ -121,8 +121,18 @@ internal static class VrrpInstanceMapper
             ? c with { GarpMasterRefreshRepeat = refreshRepeat } : c,
         "garp_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var garp) ? c with { GarpInterval = garp } : c,
         "gna_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var gna) ? c with { GnaInterval = gna } : c,
-        _ => Unknown(c, s, d),
+        _ => Tracking(c, s, d),
     };
+
+    private static VrrpInstanceConfig Tracking(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
+    {
+        if (InstanceTracking.KindOf(s.Keyword) is { } kind)
+        {
+            return c with { Tracks = [.. c.Tracks, .. InstanceTracking.Block(s, kind, d)] };
+        }
+
+        return NotifyLines.IsNotify(s.Keyword) ? c with { Notify = NotifyLines.Apply(c.Notify, s, d) } : Unknown(c, s, d);
+    }
 
     private static VrrpInstanceConfig State(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
     {

@@ -82,11 +82,11 @@ public class GlobalDefsTests
     [Fact]
     public void Parse_UnknownGlobalKeyword_WarnsWithLine()
     {
-        var result = ParseGlobal("router_id a\nenable_script_security\nscript_user root");
+        var result = ParseGlobal("router_id a\nmax_auto_priority\nprocess_names");
 
         Conf.NoErrors(result);
-        Conf.HasWarning(result, 3, "unknown keyword 'enable_script_security'");
-        Conf.HasWarning(result, 4, "unknown keyword 'script_user'");
+        Conf.HasWarning(result, 3, "unknown keyword 'max_auto_priority'");
+        Conf.HasWarning(result, 4, "unknown keyword 'process_names'");
     }
 
     [Fact]
@@ -130,25 +130,21 @@ public class GlobalDefsTests
     public void Parse_UnsupportedTopLevelBlocks_WarnAndSkipWholeBlock()
     {
         var result = Conf.Parse("""
-            vrrp_script chk {
-                script "/bin/true"
-                interval 2
+            vrrp_track_process httpd {
+                process httpd
+                weight 10
             }
             virtual_server 10.0.0.1 80 {
                 real_server 10.0.0.2 80 {
                     weight 1
                 }
             }
-            vrrp_sync_group G {
-                group { VI_1 }
-            }
             """);
 
         Conf.NoErrors(result);
-        Assert.Equal(3, result.Warnings.Count());
-        Conf.HasWarning(result, 1, "'vrrp_script' is not supported yet, ignored");
+        Assert.Equal(2, result.Warnings.Count());
+        Conf.HasWarning(result, 1, "'vrrp_track_process' is not supported yet, ignored");
         Conf.HasWarning(result, 5, "'virtual_server' is not supported yet, ignored");
-        Conf.HasWarning(result, 10, "'vrrp_sync_group' is not supported yet, ignored");
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace HaCluster.Shared.Tests.Config;
 public class RobustnessTests
 {
     private static readonly string Reference = File.ReadAllText(Conf.AssetPath("s2-keepalived.conf"));
+    private static readonly string Tracking = File.ReadAllText(Conf.AssetPath("tracking-keepalived.conf"));
 
     private static readonly string[] Vocabulary =
     [
@@ -16,6 +17,9 @@ public class RobustnessTests
         "notification_email", "smtp_server", "vrrp_garp_interval", "0", "1", "3", "255", "256", "-1",
         "0.01", "40.96", "99999999999999999999999999999999", "10.0.0.1", "10.0.0.1/24", "::1", "fe80::1/64",
         "1.2.3", "/", "nan", "1e3", "\u0000", "\uFEFF", "\r\n",
+        "vrrp_script", "script", "interval", "timeout", "weight", "reverse", "rise", "fall", "user", "init_fail",
+        "vrrp_track_file", "file", "init_file", "overwrite", "vrrp_sync_group", "group", "notify_master", "notify",
+        "track_script", "track_interface", "track_file", "script_user", "enable_script_security", "chk", "VI_2", "-254",
     ];
 
     [Fact]
@@ -26,6 +30,18 @@ public class RobustnessTests
             var result = Conf.Parse(Reference[..length]);
 
             Assert.NotNull(result.Config);
+            Assert.All(result.Diagnostics, d => Assert.True(d.Location.Line >= 1, $"truncated at {length}: {d}"));
+        }
+    }
+
+    [Fact]
+    public void Parse_EveryTruncationOfTrackingConfig_NeverThrowsAndRenders()
+    {
+        for (var length = 0; length <= Tracking.Length; length++)
+        {
+            var result = Conf.Parse(Tracking[..length]);
+
+            Assert.NotNull(KeepalivedConfigRenderer.Render(result.Config));
             Assert.All(result.Diagnostics, d => Assert.True(d.Location.Line >= 1, $"truncated at {length}: {d}"));
         }
     }
@@ -67,7 +83,7 @@ public class RobustnessTests
                 text.Append(Vocabulary[random.Next(Vocabulary.Length)]).Append(random.Next(3) == 0 ? "\n" : " ");
             }
 
-            Assert.NotNull(Conf.Parse(text.ToString()).Config);
+            Assert.NotNull(KeepalivedConfigRenderer.Render(Conf.Parse(text.ToString()).Config));
         }
     }
 

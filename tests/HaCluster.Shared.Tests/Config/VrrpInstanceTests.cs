@@ -188,11 +188,11 @@ public class VrrpInstanceTests
     [Fact]
     public void Parse_UnknownInstanceKeywords_WarnWithLineAndSkipBlocks()
     {
-        var result = ParseBody("track_script {\n  chk\n}\nnotify_master /bin/true\nvrrp_version 3");
+        var result = ParseBody("track_process {\n  httpd\n}\nnotify_deleted /bin/true\nvrrp_version 3");
 
         Conf.NoErrors(result);
-        Conf.HasWarning(result, 4, "unknown keyword 'track_script'");
-        Conf.HasWarning(result, 7, "unknown keyword 'notify_master'");
+        Conf.HasWarning(result, 4, "unknown keyword 'track_process'");
+        Conf.HasWarning(result, 7, "unknown keyword 'notify_deleted'");
         Conf.HasWarning(result, 8, "unknown keyword 'vrrp_version'");
         Assert.Equal(3, result.Warnings.Count());
     }

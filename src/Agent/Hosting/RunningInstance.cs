@@ -1,0 +1,59 @@
+using System.Net;
+using HaCluster.Agent.Net;
+using HaCluster.Agent.Tracking;
+using HaCluster.Agent.Vrrp;
+using HaCluster.Shared.Config;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Hosting;
+
+/// <summary>One started vrrp_instance: its runner and network edge, its tracking, its notify scripts.</summary>
+public sealed class RunningInstance : IDisposable
+{
+    private readonly InstanceTracking _tracking;
+    private readonly NotifyDispatcher _notify;
+
+    private RunningInstance(VrrpInstanceConfig config, string fingerprint, TrackerSet trackers, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
+    {
+        (Config, Fingerprint, Trackers, Runner, _tracking, _notify) = (config, fingerprint, trackers, runner, tracking, notify);
+    }
+
+    public VrrpInstanceConfig Config { get; }
+    public string Fingerprint { get; }
+    public TrackerSet Trackers { get; }
+    public InstanceRunner Runner { get; }
+
+    /// <summary>Opens the instance's sockets and starts it; null (and logged by the caller) when its interface is unusable.</summary>
+    public static RunningInstance Start(VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers, TimeProvider time)
+    {
+        var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
+        var counters = new InstanceCounters();
+        var io = new InstanceIo(config, source, link, edges.Network, edges.Garp, counters, logger);
+        var tracking = new InstanceTracking(config, trackers);
+        var settings = AgentService.SettingsFor(config, source) with { Priority = tracking.EffectivePriority };
+        Warmup.Run(settings, AdvertPolicy.From(config, source));
+        var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, time) { BasePriority = config.Priority };
+        var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
+        runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
+        tracking.Subscribe((priority, faulted) => runner.Post(new VrrpEvent.TrackingChanged(priority, faulted)));
+        io.StartReceiving(runner.Post);
+        runner.Start(link.IsUp);
+        if (tracking.Faulted)
+        {
+            runner.Post(new VrrpEvent.TrackingChanged(tracking.EffectivePriority, true));
+        }
+
+        return new RunningInstance(config, fingerprint, trackers, runner, tracking, notify);
+    }
+
+    /// <summary>Releases like keepalived (priority 0, VIPs removed), then lets notify_stop run.</summary>
+    public void Dispose()
+    {
+        _tracking.Dispose();
+        Runner.Dispose();
+        _notify.Dispose();
+    }
+}
+
+/// <summary>The OS edges every instance shares.</summary>
+public sealed record AgentEdges(RtNetlink Network, GarpSender Garp);

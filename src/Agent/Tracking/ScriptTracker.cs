@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using HaCluster.Shared.Config;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Tracking;
+
+/// <summary>
+/// vrrp_script: runs the check every interval on its own task — never on the VRRP engine's thread, never two at once —
+/// kills it at its timeout (a timeout is a failure), and changes state after <c>rise</c> successes or <c>fall</c> failures.
+/// </summary>
+public sealed partial class ScriptTracker : TrackedObject, IDisposable
+{
+    private readonly VrrpScriptConfig _config;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private int _successes;
+    private int _failures;
+    private string? _lastError;
+
+    public ScriptTracker(VrrpScriptConfig config, ILogger logger) : base(config.Name, initiallyOk: !config.InitFail)
+    {
+        (_config, _logger) = (config, logger);
+    }
+
+    public long Runs { get; private set; }
+    public long Timeouts { get; private set; }
+    public TimeSpan Timeout => _config.Timeout ?? _config.Interval;
+
+    public void Start() => _ = Task.Run(LoopAsync);
+
+    public void Dispose() => _stop.Cancel();
+
+    private async Task LoopAsync()
+    {
+        var next = Stopwatch.GetTimestamp();
+        while (!_stop.IsCancellationRequested)
+        {
+            var ok = await RunOnceAsync();
+            Count(ok);
+            next += (long)(_config.Interval.TotalSeconds * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+            try
+            {
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            next = Math.Max(next, Stopwatch.GetTimestamp());
+        }
+    }
+
+    private void Count(bool ok)
+    {
+        Runs++;
+        (_successes, _failures) = ok ? (_successes + 1, 0) : (0, _failures + 1);
+        if (Ok && _failures >= _config.Fall)
+        {
+            LogState(_config.Name, "FAILED", _failures);
+            Report(false);
+        }
+        else if (!Ok && _successes >= _config.Rise)
+        {
+            LogState(_config.Name, "OK", _successes);
+            Report(true);
+        }
+    }
+
+    private async Task<bool> RunOnceAsync()
+    {
+        var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _config.User, _config.Group);
+        if (outcome.TimedOut)
+        {
+            Timeouts++;
+            return Problem($"timed out after {Timeout.TotalSeconds:0.###} s and was killed");
+        }
+
+        // A plain non-zero exit is the check saying "down": not a problem to log on every run.
+        if (outcome.Problem is { } problem && outcome.ExitCode is not (> 0 and not 126 and not 127))
+        {
+            return Problem(problem);
+        }
+
+        _lastError = outcome.Succeeded ? null : _lastError;
+        return outcome.Succeeded;
+    }
+
+    /// <summary>Logs a problem the first time it shows (not on every run), and counts the run as failed.</summary>
+    private bool Problem(string error)
+    {
+        if (error != _lastError)
+        {
+            LogProblem(_config.Name, _config.Script, error);
+        }
+
+        _lastError = error;
+        return false;
+    }
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "vrrp_script {Name} ({Script}): {Error}")]
+    private partial void LogProblem(string name, string script, string error);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "vrrp_script {Name} is now {State} after {Count} result(s) in a row")]
+    private partial void LogState(string name, string state, int count);
+}

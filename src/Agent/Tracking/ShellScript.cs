@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace HaCluster.Agent.Tracking;
+
+/// <summary>How one run of a user script ended.</summary>
+public sealed record ScriptOutcome(int? ExitCode, bool TimedOut, string? StartError, string Stderr)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Null when the run succeeded; otherwise what to tell the operator.</summary>
+    public string? Problem => this switch
+    {
+        { StartError: { } error } => $"cannot start: {error}",
+        { TimedOut: true } => "timed out and was killed",
+        { ExitCode: 126 or 127 } => $"cannot run (exit {ExitCode}): {Stderr.Trim()}",
+        { ExitCode: not 0 } => $"exit {ExitCode}{(Stderr.Length > 0 ? ": " + Stderr.Trim() : "")}",
+        _ => null,
+    };
+}
+
+/// <summary>Runs keepalived-style script strings with /bin/sh, bounded by a timeout that kills the whole tree.</summary>
+public static class ShellScript
+{
+    /// <param name="script">The configured string, e.g. <c>/usr/local/bin/check_haproxy --fast</c>.</param>
+    /// <param name="extraArgs">Appended as "$@" (keepalived's notify arguments), safely quoted.</param>
+    /// <param name="user">Run as this user (and <paramref name="group"/>) via setpriv when we are root.</param>
+    public static async Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, string? user = null, string? group = null)
+    {
+        using var process = new Process { StartInfo = StartInfo(script, extraArgs, user, group) };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        {
+            return new ScriptOutcome(null, false, e.Message, "");
+        }
+
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return new ScriptOutcome(null, true, null, "");
+        }
+
+        return new ScriptOutcome(process.ExitCode, false, null, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(string script, IReadOnlyList<string> extraArgs, string? user, string? group)
+    {
+        var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var command = new List<string>();
+        if (user is not null && Environment.UserName == "root")
+        {
+            // setpriv (util-linux) drops to the configured user for this one child.
+            command.AddRange(["setpriv", "--reuid", user, "--regid", group ?? user, "--init-groups"]);
+        }
+
+        command.AddRange(["/bin/sh", "-c", extraArgs.Count == 0 ? script : script + " \"$@\"", "sh", .. extraArgs]);
+        info.FileName = command[0];
+        foreach (var arg in command.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+}

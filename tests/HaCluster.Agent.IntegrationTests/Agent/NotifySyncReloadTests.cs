@@ -1,0 +1,106 @@
+using HaCluster.TestSupport;
+using static HaCluster.Agent.IntegrationTests.Agent.AgentPair;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>Notify scripts, sync groups, live reload and the capability check, with real agents.</summary>
+public class NotifySyncReloadTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [SkippableFact]
+    public async Task NotifyScripts_AreCalledInOrder_WithKeepalivedsArguments()
+    {
+        await using var pair = await CreateAsync();
+        var log = Path.Combine(pair.Lab.WorkDir, "notify.log");
+        var notify = Path.Combine(pair.Lab.WorkDir, "notify.sh");
+        // A slow first call would overtake later ones if notifies were not serialised.
+        await File.WriteAllTextAsync(notify, $"#!/bin/sh\n[ \"$3\" = BACKUP ] && sleep 1\necho \"$@\" >> {log}\n");
+        var lines = $"notify \"/bin/sh {notify}\"\n    notify_master \"/bin/sh -c 'echo master-script >> {log}'\"";
+        var n1 = TrackingTests.StartTracked(pair, pair.N1, 100, "", lines);
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        Assert.Equal(0, await n1.Process.StopAsync());
+        await n1.DisposeAsync();
+
+        var calls = File.ReadAllLines(log);
+        Assert.Equal(["INSTANCE VI_1 BACKUP 100", "master-script", "INSTANCE VI_1 MASTER 100", "INSTANCE VI_1 STOP 100"], calls);
+    }
+
+    [SkippableFact]
+    public async Task SyncGroup_MembersMoveTogether()
+    {
+        await using var pair = await CreateAsync();
+        var flag = Path.Combine(pair.Lab.WorkDir, "vi2-ok");
+        await File.WriteAllTextAsync(flag, "1");
+        var vip2 = System.Net.IPAddress.Parse("192.0.2.101");
+        string Config(LabHost host, int priority, bool tracked)
+        {
+            var first = pair.Instance(host, priority);
+            var second = KeepalivedInstance.Unicast(host, pair.Lab.Hosts, 28, priority, vip2, "VI_2") with
+            {
+                AuthPass = "1111",
+                ExtraLines = tracked ? ["track_script {\n        chk\n    }"] : [],
+            };
+            var script = tracked ? $"vrrp_script chk {{\n    script \"test -f {flag}\"\n    interval 1\n}}\n" : "";
+            return script + Keepalived.Config(host.Name, first, second) + "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n";
+        }
+
+        await using var n1 = AgentProcess.Start(pair.Lab, pair.N1, Config(pair.N1, 100, tracked: true));
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, "VI_1"));
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, "VI_2"));
+        await using var n2 = AgentProcess.Start(pair.Lab, pair.N2, Config(pair.N2, 80, tracked: false));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience, "VI_1"));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience, "VI_2"));
+
+        File.Delete(flag); // only VI_2 tracks the script; VI_1 follows it through the group
+        Assert.True(await n1.WaitForStateAsync("FAULT", Patience, "VI_2"));
+        Assert.True(await n1.WaitForStateAsync("FAULT", Patience, "VI_1"));
+        Assert.Matches("instance=VI_1 from=MASTER to=FAULT reason=sync_group", n1.Process.Output);
+        await pair.AssertAnswersAsync(pair.N2, Patience);
+        Assert.True(await pair.Lab.WaitForAddressAsync(pair.N2, vip2, present: true, Patience));
+        Assert.False(await pair.Lab.HasAddressAsync(pair.N1, Vip));
+    }
+
+    [SkippableFact]
+    public async Task Sighup_UnchangedInstance_NoTransitionNoVipRemovalNoGarp_BadReloadKeptOut()
+    {
+        await using var pair = await CreateAsync();
+        var (n1, n2) = await pair.StartSettledAsync();
+        await using var _ = n1;
+        await using var __ = n2;
+        await Task.Delay(6 * Second); // past the delayed GARP burst of garp_master_delay
+        var mark = n1.Process.OutputLength;
+        await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "arp or ip proto 112");
+
+        await File.AppendAllTextAsync(n1.ConfigPath, "\n# touched, not changed\n");
+        Assert.True(n1.Process.Signal(Signals.Hup));
+        Assert.True(await n1.Process.WaitForOutputAsync("reload: 1 instance(s) unchanged, 0 changed, 0 added, 0 removed", Patience, mark));
+
+        await File.AppendAllTextAsync(n1.ConfigPath, "vrrp_instance BROKEN {\n    virtual_router_id 999\n");
+        Assert.True(n1.Process.Signal(Signals.Hup));
+        Assert.True(await n1.Process.WaitForOutputAsync("rejected", Patience, mark));
+        await Task.Delay(2 * Second);
+
+        var decoded = await capture.DecodeAsync();
+        Assert.Empty(n1.Transitions(since: mark));
+        Assert.DoesNotContain("Request who-has 192.0.2.100", decoded);
+        Assert.Contains("192.0.2.10 > 192.0.2.11: VRRPv2, Advertisement, vrid 27, prio 100", decoded);
+        Assert.Matches(@"agent-n1\.conf:\d+: .*999", n1.Process.Output[mark..]);
+        await pair.AssertHoldsVipAsync(pair.N1, true);
+        Assert.False(n1.Process.HasExited);
+    }
+
+    [SkippableFact]
+    public async Task WithoutNetCapabilities_RefusesToStartWithAClearMessage()
+    {
+        Privileges.RequireOrSkip("dropping capabilities with setpriv", "setpriv");
+        var config = Path.Combine(Path.GetTempPath(), $"hc-caps-{Environment.ProcessId}.conf");
+        await File.WriteAllTextAsync(config, "vrrp_instance A {\n  interface lo\n  virtual_router_id 1\n  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n");
+
+        var result = await Cmd.RunAsync("setpriv", ["--inh-caps=-all", "--bounding-set=-net_raw,-net_admin", "dotnet", AgentProcess.AgentDll, "--config", config], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("missing CAP_NET_RAW", result.Stderr);
+        Assert.Contains("AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN", result.Stderr);
+    }
+}

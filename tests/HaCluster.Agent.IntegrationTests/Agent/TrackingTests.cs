@@ -1,0 +1,122 @@
+using HaCluster.Agent.Vrrp;
+using HaCluster.TestSupport;
+using static HaCluster.Agent.IntegrationTests.Agent.AgentPair;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>keepalived's tracking in real agents: scripts, interfaces, weights, with a haproxy stand-in that stops.</summary>
+public class TrackingTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Mdi80 = VrrpTimers.MasterDownInterval(2, 80, Second);
+
+    [SkippableFact]
+    public async Task FailingTrackScript_MovesTheVip_AndRiseBringsItBack()
+    {
+        await using var pair = await CreateAsync();
+        var service = Path.Combine(pair.Lab.WorkDir, "haproxy-n1.up");
+        await File.WriteAllTextAsync(service, "up");
+        var script = $"vrrp_script chk_haproxy {{\n    script \"test -f {service}\"\n    interval 1\n    fall 2\n    rise 2\n}}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        chk_haproxy\n    }");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience));
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+
+        File.Delete(service); // the haproxy stand-in stops
+        await pair.AssertAnswersAsync(pair.N2, (2 * Second) + Mdi80 + Second);
+        Assert.Matches("from=MASTER to=FAULT reason=tracking_failed", n1.Process.Output);
+
+        await File.WriteAllTextAsync(service, "up");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, since: n1.Process.Output.LastIndexOf("to=FAULT", StringComparison.Ordinal)));
+        Assert.Matches("from=FAULT to=BACKUP reason=tracking_recovered", n1.Process.Output);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+    }
+
+    [SkippableFact]
+    public async Task NegativeWeight_LowersPriorityBelowThePeer_WhichPreempts()
+    {
+        await using var pair = await CreateAsync();
+        var flag = Path.Combine(pair.Lab.WorkDir, "n1-healthy");
+        await File.WriteAllTextAsync(flag, "1");
+        var script = $"vrrp_script chk {{\n    script \"test -f {flag}\"\n    interval 1\n    weight -30\n}}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        chk\n    }");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience));
+
+        File.Delete(flag);
+        await pair.AssertAnswersAsync(pair.N2, Second + Mdi80 + Second);
+        Assert.Matches("from=MASTER to=BACKUP reason=higher_priority_heard priority=70", n1.Process.Output);
+        var status = await pair.Lab.ExecAsync(pair.N1, "dotnet", AgentProcess.AgentDll, "status");
+        Assert.Matches(@"VI_1\s+eth0\s+27\s+BACKUP\s+70 \(base 100\)\s+192\.0\.2\.11", status.Stdout);
+    }
+
+    [SkippableFact]
+    public async Task TrackedInterfaceDown_FaultsTheInstance_PeerTakesOver()
+    {
+        await using var pair = await CreateAsync();
+        await pair.Lab.ExecAsync(pair.N1, "ip", "link", "add", "uplink", "type", "veth", "peer", "name", "uplinkp");
+        await pair.Lab.ExecAsync(pair.N1, "ip", "link", "set", "uplinkp", "up");
+        await pair.Lab.ExecAsync(pair.N1, "ip", "link", "set", "uplink", "up");
+        await using var n1 = StartTracked(pair, pair.N1, 100, "", "track_interface {\n        uplink\n    }");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience));
+
+        await pair.Lab.ExecAsync(pair.N1, "ip", "link", "set", "uplinkp", "down");
+        Assert.True(await n1.WaitForStateAsync("FAULT", Patience));
+        await pair.AssertAnswersAsync(pair.N2, Second + Second);
+    }
+
+    [SkippableFact]
+    public async Task HungScript_IsKilledAtItsTimeout_AndNeverDelaysAdverts()
+    {
+        await using var pair = await CreateAsync();
+        var script = "vrrp_script hang {\n    script \"sleep 100\"\n    interval 1\n    timeout 2\n    weight -5\n}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        hang\n    }");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "ip proto 112");
+        await Task.Delay(6 * Second);
+
+        var gaps = Gaps(await capture.DecodeAsync("-tt"));
+        Assert.True(gaps.Count >= 4);
+        Assert.All(gaps, gap => Assert.InRange(gap, 0.0, 1.5));
+        Assert.Contains("vrrp_script hang (sleep 100): timed out after 2 s and was killed", n1.Process.Output);
+
+        // Never piled up: at most one instance of the script at any time.
+        var processes = await pair.Lab.ExecAsync(pair.N1, "pgrep", "-fc", "^sleep 100$");
+        Assert.InRange(int.Parse(processes.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture), 0, 1);
+
+        var metrics = await Metrics(pair, pair.N1);
+        Assert.Contains("hacluster_script_status{name=\"hang\"} 0", metrics);
+        Assert.Matches(@"hacluster_script_timeouts_total\{name=""hang""\} [1-9]", metrics);
+        Assert.Contains("hacluster_vrrp_state{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 2", metrics);
+        Assert.Contains("hacluster_effective_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 95", metrics);
+        Assert.Contains("hacluster_base_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 100", metrics);
+    }
+
+    /// <summary>GET /metrics from the agent's loopback endpoint inside the host's namespace.</summary>
+    internal static async Task<string> Metrics(AgentPair pair, LabHost host)
+    {
+        var result = await pair.Lab.ExecAsync(host, "sh", "-c", "printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' | socat -t 2 - TCP:127.0.0.1:9650");
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.StartsWith("HTTP/1.0 200 OK", result.Stdout);
+        return result.Stdout;
+    }
+
+    internal static AgentProcess StartTracked(AgentPair pair, LabHost host, int priority, string globalBlocks, string trackLines, string name = "")
+    {
+        var instance = pair.Instance(host, priority) with { ExtraLines = [trackLines] };
+        return AgentProcess.Start(pair.Lab, host, globalBlocks + Keepalived.Config(host.Name, instance), name.Length > 0 ? name : null);
+    }
+
+    internal static List<double> Gaps(string tcpdump)
+    {
+        var times = tcpdump.Split('\n')
+            .Where(l => l.Contains("proto VRRP", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        return [.. times.Zip(times.Skip(1), (a, b) => b - a)];
+    }
+}
