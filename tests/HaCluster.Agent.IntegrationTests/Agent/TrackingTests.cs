@@ -53,6 +53,27 @@ public class TrackingTests
     }
 
     [SkippableFact]
+    public async Task TrackFile_ValueTimesWeight_MovesTheElection()
+    {
+        await using var pair = await CreateAsync();
+        var file = Path.Combine(pair.Lab.WorkDir, "n1.weight");
+        var block = $"vrrp_track_file penalty {{\n    file {file}\n    weight -10\n    init_file 0\n}}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, block, "track_file {\n        penalty\n    }");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        Assert.Equal("0", (await File.ReadAllTextAsync(file)).Trim()); // init_file created it
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience));
+
+        await File.WriteAllTextAsync(file, "3\n"); // 100 + 3 x -10 = 70 < 80
+        await pair.AssertAnswersAsync(pair.N2, (2 * Second) + Mdi80 + Second);
+        Assert.Contains("hacluster_effective_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 70", await Metrics(pair, pair.N1));
+
+        await File.WriteAllTextAsync(file, "0\n");
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, since: n1.Process.Output.LastIndexOf("to=BACKUP", StringComparison.Ordinal)));
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+    }
+
+    [SkippableFact]
     public async Task TrackedInterfaceDown_FaultsTheInstance_PeerTakesOver()
     {
         await using var pair = await CreateAsync();
