@@ -6,17 +6,32 @@ namespace HaCluster.Bench;
 /// <summary>One of the two VRRP daemons under comparison, started the same way in a lab host.</summary>
 internal abstract record Daemon(string Name)
 {
-    public static readonly Daemon Agent = new AgentDaemon();
+    /// <summary>The agent as built next to the bench, or the binary given with --agent (e.g. the NativeAOT publish).</summary>
+    public static Daemon Agent { get; set; } = new AgentDaemon(null);
     public static readonly Daemon Keepalived = new KeepalivedDaemon();
 
     public abstract LabProcess Start(NetnsLab lab, LabHost host, string configText, string name);
 
     /// <summary>Resident memory of the daemon's processes (keepalived forks a VRRP child), in KiB.</summary>
-    public static long ResidentKiB(LabProcess process)
+    public static long ResidentKiB(LabProcess process) => Tree(process).Sum(ReadRss);
+
+    /// <summary>CPU time (user + system) used so far by the daemon's processes.</summary>
+    public static TimeSpan CpuTime(LabProcess process) => TimeSpan.FromSeconds(Tree(process).Sum(ReadCpuTicks) / 100.0);
+
+    private static List<int> Tree(LabProcess process) => [process.Pid, .. Children(process.Pid)];
+
+    private static long ReadCpuTicks(int pid)
     {
-        var pids = new List<int> { process.Pid };
-        pids.AddRange(Children(process.Pid));
-        return pids.Sum(ReadRss);
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static IEnumerable<int> Children(int pid)
@@ -44,14 +59,17 @@ internal abstract record Daemon(string Name)
         }
     }
 
-    private sealed record AgentDaemon() : Daemon("hacluster-agent")
+    public static Daemon NativeAgent(string binary) => new AgentDaemon(Path.GetFullPath(binary));
+
+    private sealed record AgentDaemon(string? Binary) : Daemon("hacluster-agent")
     {
         public override LabProcess Start(NetnsLab lab, LabHost host, string configText, string name)
         {
             var path = Path.Combine(lab.WorkDir, $"{name}.conf");
             File.WriteAllText(path, configText);
-            var agent = Path.Combine(AppContext.BaseDirectory, "hacluster-agent.dll");
-            return lab.Start(host, "dotnet", [agent, "--config", path], name);
+            return Binary is not null
+                ? lab.Start(host, Binary, ["--config", path], name)
+                : lab.Start(host, "dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-agent.dll"), "--config", path], name);
         }
     }
 

@@ -2,26 +2,54 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench: failover outages of hacluster-agent next to keepalived, same lab, same run. Needs root.
-var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+// hacluster-bench [failover|footprint|all] [--runs N] [--agent PATH]: hacluster-agent next to keepalived, same lab, same run.
+var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "all") ?? "all";
+var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
+if (Option("--agent") is { } binary)
+{
+    Daemon.Agent = Daemon.NativeAgent(binary);
+}
+
 if (!Privileges.CanUseNamespaces)
 {
     Console.Error.WriteLine("hacluster-bench needs root (network namespaces, raw sockets) and: ip, tcpdump, socat, keepalived.");
     return 2;
 }
 
-Setting[] settings = [new("v2 advert_int 1", 2, 1.0), new("v3 advert_int 0.1", 3, 0.1)];
-var measurements = new List<Measurement>();
-for (var run = 1; run <= runs; run++)
+Daemon[] daemons = [Daemon.Agent, Daemon.Keepalived];
+if (mode is "failover" or "all")
 {
-    foreach (var setting in settings)
+    Setting[] settings = [new("v2 advert_int 1", 2, 1.0), new("v3 advert_int 0.1", 3, 0.1)];
+    var measurements = new List<Measurement>();
+    for (var run = 1; run <= runs; run++)
     {
-        foreach (var daemon in new[] { Daemon.Agent, Daemon.Keepalived })
+        foreach (var (setting, daemon) in settings.SelectMany(s => daemons.Select(d => (s, d))))
         {
             measurements.AddRange(await FailoverBench.RunAsync(daemon, setting, line => Console.Error.WriteLine($"[run {run}/{runs}] {line}")));
         }
     }
+
+    Console.WriteLine(Report.Markdown(measurements, runs));
 }
 
-Console.WriteLine(Report.Markdown(measurements, runs));
+if (mode is "footprint" or "all")
+{
+    var window = TimeSpan.FromSeconds(60);
+    var footprints = new List<Footprint>();
+    foreach (var (instances, daemon) in new[] { 1, 100 }.SelectMany(n => daemons.Select(d => (n, d))))
+    {
+        footprints.Add(await FootprintBench.IdleAsync(daemon, instances, window, Console.Error.WriteLine));
+    }
+
+    var jitters = new List<Jitter>();
+    foreach (var daemon in daemons)
+    {
+        jitters.Add(await FootprintBench.JitterAsync(daemon, TimeSpan.FromSeconds(10), Console.Error.WriteLine));
+    }
+
+    Console.WriteLine(Report.Footprint(footprints, jitters));
+}
+
 return 0;
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

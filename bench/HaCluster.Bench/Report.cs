@@ -31,6 +31,37 @@ internal static class Report
         return text.ToString();
     }
 
+    public static string Footprint(IReadOnlyList<Footprint> footprints, IReadOnlyList<Jitter> jitters)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Idle as master over 60 s (unicast v2, advert_int 1); ratio = agent / keepalived.");
+        text.AppendLine();
+        text.AppendLine("| instances | agent RSS | keepalived RSS | ratio | agent CPU | keepalived CPU | ratio |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in footprints.GroupBy(f => f.Instances))
+        {
+            var agent = group.First(f => f.Daemon == Daemon.Agent);
+            var keepalived = group.First(f => f.Daemon == Daemon.Keepalived);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key} | {agent.RssKiB / 1024.0:0.0} MiB | {keepalived.RssKiB / 1024.0:0.0} MiB | {(double)agent.RssKiB / keepalived.RssKiB:0.00} | {agent.Cpu.TotalMilliseconds:0} ms | {keepalived.Cpu.TotalMilliseconds:0} ms | {Ratio(agent.Cpu.TotalMilliseconds, keepalived.Cpu.TotalMilliseconds)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Send jitter at v3 advert_int 0.01 (|interval − 10 ms| between adverts captured on the peer over 10 s).");
+        text.AppendLine();
+        text.AppendLine("| daemon | adverts | p50 | p99 | max |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var jitter in jitters)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {jitter.Daemon.Name} | {jitter.Adverts} | {jitter.P50Ms:0.000} ms | {jitter.P99Ms:0.000} ms | {jitter.MaxMs:0.000} ms |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Ratio(double a, double b) =>
+        b > 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : a > 0 ? "∞" : "1.00";
+
     private static string Name(Scenario scenario) => scenario switch
     {
         Scenario.Sigterm => "SIGTERM of the master",
