@@ -36,7 +36,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _edges = new AgentEdges(new RtNetlink(), new GarpSender());
+        _edges = new AgentEdges(new RtNetlink(), new GarpSender(), new SocketHub(), new VrrpEngine(time));
         StaleAddresses.Remove(_config, _edges.Network, _logger);
         lock (_lock)
         {
@@ -79,8 +79,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
     public void Dispose()
     {
         _links?.Dispose();
-        _edges?.Garp.Dispose();
-        _edges?.Network.Dispose();
+        _edges?.Dispose();
     }
 
     public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
@@ -148,7 +147,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
         try
         {
             var fingerprint = ConfigDiff.Fingerprint(_config, instance);
-            _instances[instance.Name] = RunningInstance.Start(instance, fingerprint, source, link, _edges, trackers, loggers, time);
+            _instances[instance.Name] = RunningInstance.Start(instance, fingerprint, source, link, _edges, trackers, loggers);
         }
         catch (System.Net.Sockets.SocketException e)
         {

@@ -24,15 +24,15 @@ public sealed class RunningInstance : IDisposable
     public InstanceRunner Runner { get; }
 
     /// <summary>Opens the instance's sockets and starts it; null (and logged by the caller) when its interface is unusable.</summary>
-    public static RunningInstance Start(VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers, TimeProvider time)
+    public static RunningInstance Start(VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
         var counters = new InstanceCounters();
-        var io = new InstanceIo(config, source, link, edges.Network, edges.Garp, counters, logger);
+        var io = new InstanceIo(config, source, link, edges.Network, edges.Garp, edges.Sockets, counters, logger);
         var tracking = new InstanceTracking(config, trackers);
         var settings = AgentService.SettingsFor(config, source) with { Priority = tracking.EffectivePriority };
         Warmup.Run(settings, AdvertPolicy.From(config, source));
-        var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, time) { BasePriority = config.Priority };
+        var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
         var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
         runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
         tracking.Subscribe((priority, faulted) => runner.Post(new VrrpEvent.TrackingChanged(priority, faulted)));
@@ -55,5 +55,14 @@ public sealed class RunningInstance : IDisposable
     }
 }
 
-/// <summary>The OS edges every instance shares.</summary>
-public sealed record AgentEdges(RtNetlink Network, GarpSender Garp);
+/// <summary>What every instance shares: the OS edges and the engine thread.</summary>
+public sealed record AgentEdges(RtNetlink Network, GarpSender Garp, SocketHub Sockets, VrrpEngine Engine) : IDisposable
+{
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Sockets.Dispose();
+        Garp.Dispose();
+        Network.Dispose();
+    }
+}

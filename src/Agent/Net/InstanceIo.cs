@@ -21,36 +21,34 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly InstanceCounters _counters;
     private readonly ILogger _logger;
     private readonly ImmutableArray<IPAddress> _destinations;
-    private readonly VrrpSocket _sender;
-    private readonly VrrpSocket _receiver;
+    private readonly SharedSocket _socket;
     private readonly DropLog _dropLog;
+    private readonly IDisposable _registration;
+    private volatile Func<VrrpEvent, bool>? _post;
     private volatile bool _disposed;
 
-    public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, INetworkControl network, IGarpSender garp, InstanceCounters counters, ILogger logger)
+    public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, INetworkControl network, IGarpSender garp, SocketHub sockets, InstanceCounters counters, ILogger logger)
     {
         (_config, _source, _link, _network, _garp, _counters, _logger) = (config, source, link, network, garp, counters, logger);
         _policy = AdvertPolicy.From(config, source);
         _dropLog = new DropLog(config.Name, logger);
-        if (config.IsUnicast)
+        _destinations = config.IsUnicast ? [.. config.UnicastPeers.Select(p => p.Address)] : [VrrpCodec.VrrpMulticastGroup];
+        _socket = sockets.Acquire(config.Interface, link.Index, source, multicast: !config.IsUnicast);
+        _registration = _socket.Register(config.VirtualRouterId, packet =>
         {
-            _destinations = [.. config.UnicastPeers.Select(p => p.Address)];
-            _sender = _receiver = VrrpSocket.OpenUnicast(source, config.Interface, config.UnicastTtl);
-        }
-        else
-        {
-            _destinations = [VrrpCodec.VrrpMulticastGroup];
-            _sender = VrrpSocket.OpenMulticastSender(source, config.Interface);
-            _receiver = VrrpSocket.OpenMulticastReceiver(config.Interface, link.Index);
-        }
+            if (_post is { } post)
+            {
+                Dispatch(packet, post);
+            }
+        });
     }
 
-    /// <summary>Starts the receive thread; accepted adverts go to <paramref name="post"/>.</summary>
+    /// <summary>Starts taking this instance's packets from the shared socket; accepted adverts go to <paramref name="post"/>.</summary>
     public void StartReceiving(Func<VrrpEvent, bool> post)
     {
         // The netlink and ARP paths of a takeover, once, without changing anything.
         CheckVirtualIps();
-        var thread = new Thread(() => ReceiveLoop(post)) { IsBackground = true, Name = $"vrrp-rx-{_config.Name}" };
-        thread.Start();
+        _post = post;
     }
 
     public void SendAdvert(byte priority)
@@ -66,7 +64,7 @@ public sealed partial class InstanceIo : IInstanceIo
             var length = VrrpCodec.Encode(advert, _source, destination, _config.ChecksumMode, buffer);
             try
             {
-                _sender.Send(buffer[..length], destination);
+                _socket.Send(buffer[..length], destination, _config.UnicastTtl);
                 _counters.AdvertSent(priority);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -141,8 +139,7 @@ public sealed partial class InstanceIo : IInstanceIo
     public void Dispose()
     {
         _disposed = true;
-        _sender.Dispose();
-        _receiver.Dispose();
+        _registration.Dispose();
     }
 
     private void SendGarpRounds(int count, TimeSpan interval)
@@ -161,24 +158,6 @@ public sealed partial class InstanceIo : IInstanceIo
             if (interval > TimeSpan.Zero)
             {
                 Thread.Sleep(interval);
-            }
-        }
-    }
-
-    private void ReceiveLoop(Func<VrrpEvent, bool> post)
-    {
-        var buffer = new byte[65536];
-        while (!_disposed)
-        {
-            var length = _receiver.Receive(buffer);
-            if (length < 0)
-            {
-                return;
-            }
-
-            if (length > 0)
-            {
-                Dispatch(buffer.AsSpan(0, length), post);
             }
         }
     }

@@ -48,17 +48,27 @@ public sealed class VrrpSocket : IDisposable
 
     public void Send(ReadOnlySpan<byte> payload, IPAddress destination) => _socket.SendTo(payload, SocketFlags.None, new IPEndPoint(destination, 0));
 
-    /// <summary>
-    /// Waits up to the receive timeout for a packet: its length, 0 on timeout, -1 once the socket is closed.
-    /// The timeout lets the receive thread notice a stop (closing an fd does not wake a blocked recv).
-    /// </summary>
+    /// <summary>Unicast TTL of the next sends; instances sharing the socket may differ (unicast_ttl).</summary>
+    public byte Ttl
+    {
+        get => (byte)_socket.Ttl;
+        set
+        {
+            if (_socket.Ttl != value)
+            {
+                _socket.Ttl = value;
+            }
+        }
+    }
+
+    /// <summary>Blocks for a packet: its length, or -1 once the socket is shut down or closed.</summary>
     public int Receive(Span<byte> buffer)
     {
         try
         {
             return _socket.Receive(buffer, SocketFlags.None);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.Interrupted)
         {
             return 0;
         }
@@ -68,12 +78,25 @@ public sealed class VrrpSocket : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    /// <summary>Wakes a thread blocked in <see cref="Receive"/> (closing an fd alone does not), then closes.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Unconnected raw sockets report ENOTCONN, but the shutdown still wakes the receiver.
+        }
+
+        _socket.Dispose();
+    }
 
     private static Socket Create(string interfaceName)
     {
         var fd = LibC.OpenSocket(LibC.AF_INET, LibC.SOCK_RAW, InternetChecksum.VrrpProtocol);
-        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { ReceiveTimeout = 500 };
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
         try
         {
             socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using static HaCluster.Agent.Vrrp.VrrpAction;
 
@@ -20,23 +19,20 @@ public interface IInstanceIo : IDisposable
 public sealed record TransitionRecord(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority, DateTimeOffset At);
 
 /// <summary>
-/// Runs one instance: a dedicated thread feeds events and deadlines to the pure <see cref="VrrpStateMachine"/> and
-/// carries out its actions. Deadlines are absolute on the monotonic clock and are served before queued packets, so no
-/// received packet can delay an advert.
+/// Runs one instance on the shared <see cref="VrrpEngine"/> thread: feeds events and deadlines to the pure
+/// <see cref="VrrpStateMachine"/> and carries out its actions.
 /// </summary>
 public sealed partial class InstanceRunner : IDisposable
 {
-    private readonly BlockingCollection<VrrpEvent> _inbox = new(new ConcurrentQueue<VrrpEvent>(), boundedCapacity: 4096);
     private readonly IInstanceIo _io;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly long _origin;
-    private readonly Thread _thread;
+    private readonly VrrpEngine _engine;
+    private readonly ManualResetEventSlim _stopped = new();
     private volatile VrrpInstanceState _state = VrrpInstanceState.Initial;
     private volatile VrrpSettings _settings;
     private volatile TransitionRecord? _lastTransition;
 
-    public InstanceRunner(string name, string interfaceName, byte virtualRouterId, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, TimeProvider time)
+    public InstanceRunner(string name, string interfaceName, byte virtualRouterId, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, VrrpEngine engine)
     {
         Name = name;
         Interface = interfaceName;
@@ -46,9 +42,7 @@ public sealed partial class InstanceRunner : IDisposable
         Counters = counters;
         _io = io;
         _logger = logger;
-        _time = time;
-        _origin = time.GetTimestamp();
-        _thread = new Thread(Run) { IsBackground = true, Name = $"vrrp-{name}", Priority = ThreadPriority.AboveNormal };
+        _engine = engine;
     }
 
     public string Name { get; }
@@ -66,21 +60,19 @@ public sealed partial class InstanceRunner : IDisposable
 
     public void Start(bool interfaceUp)
     {
-        Post(new VrrpEvent.Startup(interfaceUp));
-        _thread.Start();
+        _engine.Attach(this);
+        _engine.PostReliably(this, new VrrpEvent.Startup(interfaceUp));
     }
 
     /// <summary>Queues an event; when the queue is full (a flood) adverts are dropped, never blocking the caller.</summary>
-    public bool Post(VrrpEvent @event) => _inbox.TryAdd(@event);
+    public bool Post(VrrpEvent @event) => _engine.Post(this, @event);
 
-    /// <summary>Releases like keepalived: priority 0 and VIPs removed if master; waits for the thread to finish.</summary>
+    /// <summary>Releases like keepalived: priority 0 and VIPs removed if master; waits until that is done.</summary>
     public void Stop(TimeSpan timeout)
     {
-        if (_thread.IsAlive)
-        {
-            _inbox.Add(new VrrpEvent.Shutdown());
-            _thread.Join(timeout);
-        }
+        _engine.PostReliably(this, new VrrpEvent.Shutdown());
+        _stopped.Wait(timeout);
+        _engine.Detach(this);
     }
 
     public void Dispose()
@@ -89,28 +81,10 @@ public sealed partial class InstanceRunner : IDisposable
         _io.Dispose();
     }
 
-    private TimeSpan Now => _time.GetElapsedTime(_origin);
+    private TimeSpan Now => _engine.Now;
 
-    private void Run()
-    {
-        while (_state.State != VrrpState.Stopped)
-        {
-            var wait = _state.NextDeadline is { } deadline ? deadline - Now : Timeout.InfiniteTimeSpan;
-            if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
-            {
-                Handle(VrrpEvent.TimerTick);
-            }
-            else if (_inbox.TryTake(out var @event, ToMilliseconds(wait)))
-            {
-                Handle(@event);
-            }
-        }
-    }
-
-    private static int ToMilliseconds(TimeSpan wait) =>
-        wait == Timeout.InfiniteTimeSpan ? Timeout.Infinite : (int)Math.Ceiling(wait.TotalMilliseconds);
-
-    private void Handle(VrrpEvent @event)
+    /// <summary>Runs on the engine thread only.</summary>
+    internal void Handle(VrrpEvent @event)
     {
         if (@event is VrrpEvent.TrackingChanged tracking)
         {
@@ -122,6 +96,11 @@ public sealed partial class InstanceRunner : IDisposable
         {
             var decision = VrrpStateMachine.Handle(_state, _settings, next, Now);
             _state = decision.State;
+            if (_state.State == VrrpState.Stopped)
+            {
+                _stopped.Set();
+            }
+
             next = null;
             foreach (var action in decision.Actions)
             {
@@ -156,7 +135,7 @@ public sealed partial class InstanceRunner : IDisposable
             case StateChanged changed:
                 Counters.Transitioned(changed.From, changed.To);
                 LogTransition(Name, changed.From.ToLogName(), changed.To.ToLogName(), changed.Reason.ToLogName(), changed.Priority);
-                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, _time.GetUtcNow());
+                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, DateTimeOffset.UtcNow);
                 Transitioned?.Invoke(this, _lastTransition);
                 break;
         }

@@ -115,6 +115,11 @@ public class TrackingTests
         Assert.Contains("hacluster_vrrp_state{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 2", metrics);
         Assert.Contains("hacluster_effective_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 95", metrics);
         Assert.Contains("hacluster_base_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 100", metrics);
+
+        // Garbage on the metrics port gets a 400 and costs the agent nothing.
+        var garbage = await pair.Lab.ExecAsync(pair.N1, "sh", "-c", "printf 'BREW /pot HTCPCP/1.0\\r\\n\\r\\n' | socat -t 2 - TCP:127.0.0.1:9650");
+        Assert.StartsWith("HTTP/1.0 400 Bad Request", garbage.Stdout);
+        Assert.False(n1.Process.HasExited);
     }
 
     /// <summary>GET /metrics from the agent's loopback endpoint inside the host's namespace.</summary>
