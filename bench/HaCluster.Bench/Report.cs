@@ -16,7 +16,9 @@ internal static class Report
         {
             var agent = Median(group.Where(m => m.Daemon == Daemon.Agent).Select(m => m.Outage.TotalMilliseconds));
             var keepalived = Median(group.Where(m => m.Daemon == Daemon.Keepalived).Select(m => m.Outage.TotalMilliseconds));
-            var ratio = keepalived > 0 ? (agent / keepalived).ToString("0.00", CultureInfo.InvariantCulture) : agent > 0 ? "∞" : "1.00";
+            // Below two ping intervals both are "no outage we can see": a ratio of such noise means nothing.
+            var resolution = 2 * OutageProbe.IntervalSeconds * 1000;
+            var ratio = agent <= resolution && keepalived <= resolution ? "– (both ≤ 4 ms)" : Ratio(agent, keepalived);
             text.AppendLine(CultureInfo.InvariantCulture, $"| {Name(group.Key.Scenario)} | {group.Key.Label} | {agent:0} ms | {keepalived:0} ms | {ratio} |");
         }
 
