@@ -98,7 +98,7 @@ internal static class FailoverBench
             AuthPass = setting.Version == 2 ? "1111" : null,
         });
 
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    internal static async Task<bool> WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

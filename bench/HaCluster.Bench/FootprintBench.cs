@@ -19,7 +19,7 @@ internal static class FootprintBench
         await using var lab = await NetnsLab.CreateAsync(2);
         var n1 = daemon.Start(lab, lab.Hosts[0], Config(lab, instances, version: 2, advertSeconds: 1), "n1");
         var last = IPAddress.Parse(VipFor(instances));
-        if (!await WaitAsync(() => lab.HasAddressAsync(lab.Hosts[0], last), TimeSpan.FromSeconds(30)))
+        if (!await FailoverBench.WaitForAsync(() => lab.HasAddressAsync(lab.Hosts[0], last), TimeSpan.FromSeconds(30)))
         {
             throw new InvalidOperationException($"{daemon.Name} never became master of {instances} instance(s); see {lab.WorkDir}");
         }
@@ -37,7 +37,7 @@ internal static class FootprintBench
     {
         await using var lab = await NetnsLab.CreateAsync(2);
         var n1 = daemon.Start(lab, lab.Hosts[0], Config(lab, 1, version: 3, advertSeconds: 0.01), "n1");
-        await WaitAsync(() => lab.HasAddressAsync(lab.Hosts[0], IPAddress.Parse(VipFor(1))), TimeSpan.FromSeconds(30));
+        await FailoverBench.WaitForAsync(() => lab.HasAddressAsync(lab.Hosts[0], IPAddress.Parse(VipFor(1))), TimeSpan.FromSeconds(30));
         await using var capture = await lab.StartCaptureAsync(lab.Hosts[1], "ip proto 112 and src host 192.0.2.10");
         await Task.Delay(window);
         var times = (await capture.DecodeAsync("-tt")).Split('\n')
@@ -68,20 +68,4 @@ internal static class FootprintBench
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
 }

@@ -100,7 +100,7 @@ public class FaultTests
         Assert.Matches("dropped packet reason=unknown_peer source=192.0.2.50", n1.Process.Output);
 
         // The master's adverts kept their 1 s rhythm while the flood hit it (keepalived postpones its advert on each packet).
-        var gaps = AdvertGaps(await capture.DecodeAsync("-tt"));
+        var gaps = TrackingTests.Gaps(await capture.DecodeAsync("-tt"));
         Assert.True(gaps.Count >= 3, $"{gaps.Count} gaps");
         Assert.All(gaps, gap => Assert.InRange(gap, 0.5, 1.5));
     }
@@ -111,15 +111,6 @@ public class FaultTests
         var result = await pair.Lab.ExecAsync(pair.N1, "ip", args);
         Assert.True(result.Succeeded, result.ToString());
         return result;
-    }
-
-    private static List<double> AdvertGaps(string tcpdump)
-    {
-        var times = tcpdump.Split('\n')
-            .Where(l => l.Contains("proto VRRP", StringComparison.Ordinal))
-            .Select(l => double.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture))
-            .ToList();
-        return [.. times.Zip(times.Skip(1), (a, b) => b - a)];
     }
 }
 
