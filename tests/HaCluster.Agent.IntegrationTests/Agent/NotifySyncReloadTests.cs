@@ -91,6 +91,24 @@ public class NotifySyncReloadTests
     }
 
     [SkippableFact]
+    public async Task Sighup_ChangedPriority_ReconfiguresOnlyThatInstance()
+    {
+        await using var pair = await CreateAsync();
+        var (n1, n2) = await pair.StartSettledAsync();
+        await using var _ = n1;
+        await using var __ = n2;
+        var mark = n1.Process.OutputLength;
+
+        await File.WriteAllTextAsync(n1.ConfigPath, (await File.ReadAllTextAsync(n1.ConfigPath)).Replace("priority 100", "priority 90", StringComparison.Ordinal));
+        Assert.True(n1.Process.Signal(Signals.Hup));
+
+        Assert.True(await n1.Process.WaitForOutputAsync("reload: 0 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, since: mark));
+        Assert.Matches("to=MASTER reason=\\w+ priority=90", n1.Process.Output[mark..]);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+    }
+
+    [SkippableFact]
     public async Task WithoutNetCapabilities_RefusesToStartWithAClearMessage()
     {
         Privileges.RequireOrSkip("dropping capabilities with setpriv", "setpriv");
