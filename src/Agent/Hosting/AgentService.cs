@@ -114,7 +114,9 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             LogReload(diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
             var oldSets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
             DisposeGroups();
-            foreach (var name in diff.Changed.Concat(diff.Removed))
+            var inPlace = diff.Changed.Where(n => _instances.TryGetValue(n, out var running)
+                && running.TryReprioritize(loaded.Config, loaded.Config.Instances.First(i => i.Name == n))).ToList();
+            foreach (var name in diff.Changed.Except(inPlace).Concat(diff.Removed))
             {
                 StopInstance(name);
             }
@@ -122,7 +124,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             _config = loaded.Config;
             _waiting.RemoveAll(w => !diff.Unchanged.Contains(w.Name));
             var trackers = new TrackerSet(_config, _edges!.Network, loggers);
-            foreach (var instance in _config.Instances.Where(i => !diff.Unchanged.Contains(i.Name)))
+            foreach (var instance in _config.Instances.Where(i => !diff.Unchanged.Contains(i.Name) && !inPlace.Contains(i.Name)))
             {
                 StartInstance(instance, trackers);
             }

@@ -18,8 +18,8 @@ public sealed class RunningInstance : IDisposable
         (Config, Fingerprint, Trackers, Runner, _tracking, _notify) = (config, fingerprint, trackers, runner, tracking, notify);
     }
 
-    public VrrpInstanceConfig Config { get; }
-    public string Fingerprint { get; }
+    public VrrpInstanceConfig Config { get; private set; }
+    public string Fingerprint { get; private set; }
     public TrackerSet Trackers { get; }
     public InstanceRunner Runner { get; }
 
@@ -44,6 +44,23 @@ public sealed class RunningInstance : IDisposable
         }
 
         return new RunningInstance(config, fingerprint, trackers, runner, tracking, notify);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="changed"/> differs from the running config only in its priority; then it is applied in
+    /// place — no restart, no release, and a transition only if the election says so.
+    /// </summary>
+    public bool TryReprioritize(KeepalivedConfig config, VrrpInstanceConfig changed)
+    {
+        if (ConfigDiff.Fingerprint(config, changed with { Priority = Config.Priority }) != Fingerprint)
+        {
+            return false;
+        }
+
+        Runner.SetBasePriority(changed.Priority);
+        _tracking.SetBasePriority(changed.Priority);
+        (Config, Fingerprint) = (changed, ConfigDiff.Fingerprint(config, changed));
+        return true;
     }
 
     /// <summary>Releases like keepalived (priority 0, VIPs removed), then lets notify_stop run.</summary>

@@ -9,7 +9,7 @@ namespace HaCluster.Agent.Tracking;
 public sealed class InstanceTracking : IDisposable
 {
     private readonly List<(TrackReference Reference, TrackedObject Tracked, (int Weight, bool Reverse) Weight)> _tracks;
-    private readonly byte _basePriority;
+    private byte _basePriority;
     private readonly Lock _lock = new();
     private Action<byte, bool>? _changed;
 
@@ -39,7 +39,18 @@ public sealed class InstanceTracking : IDisposable
         }
     }
 
-    private void OnChanged(TrackedObject _)
+    /// <summary>A reload changed only the configured priority: recompute and report, as any tracking change.</summary>
+    public void SetBasePriority(byte priority)
+    {
+        lock (_lock)
+        {
+            _basePriority = priority;
+        }
+
+        OnChanged(null);
+    }
+
+    private void OnChanged(TrackedObject? _)
     {
         lock (_lock)
         {

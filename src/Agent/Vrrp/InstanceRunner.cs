@@ -31,13 +31,14 @@ public sealed partial class InstanceRunner : IDisposable
     private volatile VrrpInstanceState _state = VrrpInstanceState.Initial;
     private volatile VrrpSettings _settings;
     private volatile TransitionRecord? _lastTransition;
+    private volatile byte _basePriority;
 
     public InstanceRunner(string name, string interfaceName, byte virtualRouterId, VrrpSettings settings, IInstanceIo io, InstanceCounters counters, ILogger logger, VrrpEngine engine)
     {
         Name = name;
         Interface = interfaceName;
         VirtualRouterId = virtualRouterId;
-        BasePriority = settings.Priority;
+        _basePriority = settings.Priority;
         _settings = settings;
         Counters = counters;
         _io = io;
@@ -49,7 +50,7 @@ public sealed partial class InstanceRunner : IDisposable
     public string Interface { get; }
     public byte VirtualRouterId { get; }
     /// <summary>The configured priority; <see cref="Settings"/> holds the effective one (after tracking).</summary>
-    public byte BasePriority { get; init; }
+    public byte BasePriority { get => _basePriority; init => _basePriority = value; }
     public VrrpSettings Settings => _settings;
     public TransitionRecord? LastTransition => _lastTransition;
 
@@ -63,6 +64,9 @@ public sealed partial class InstanceRunner : IDisposable
         _engine.Attach(this);
         _engine.PostReliably(this, new VrrpEvent.Startup(interfaceUp));
     }
+
+    /// <summary>A reload changed the configured priority; the effective one follows through tracking.</summary>
+    public void SetBasePriority(byte priority) => _basePriority = priority;
 
     /// <summary>Queues an event; when the queue is full (a flood) adverts are dropped, never blocking the caller.</summary>
     public bool Post(VrrpEvent @event) => _engine.Post(this, @event);

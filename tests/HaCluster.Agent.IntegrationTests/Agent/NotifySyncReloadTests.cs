@@ -91,7 +91,30 @@ public class NotifySyncReloadTests
     }
 
     [SkippableFact]
-    public async Task Sighup_ChangedPriority_ReconfiguresOnlyThatInstance()
+    public async Task Sighup_PriorityOnlyChange_AppliesInPlace_NoTransitionNoFlap()
+    {
+        await using var pair = await CreateAsync();
+        var (n1, n2) = await pair.StartSettledAsync();
+        await using var _ = n1;
+        await using var __ = n2;
+        var mark = n1.Process.OutputLength;
+        await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "arp or ip proto 112");
+
+        await Rewrite(n1, "priority 100", "priority 90");
+        Assert.True(n1.Process.Signal(Signals.Hup));
+        Assert.True(await n1.Process.WaitForOutputAsync("reload: 0 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
+        await Task.Delay(3 * Second);
+
+        Assert.Empty(n1.Transitions(since: mark));
+        var decoded = await capture.DecodeAsync();
+        Assert.Contains("192.0.2.10 > 192.0.2.11: VRRPv2, Advertisement, vrid 27, prio 90,", decoded);
+        Assert.DoesNotContain("prio 0,", decoded);
+        Assert.Contains("hacluster_base_priority{instance=\"VI_1\",interface=\"eth0\",vrid=\"27\"} 90", await TrackingTests.Metrics(pair, pair.N1));
+        await pair.AssertHoldsVipAsync(pair.N1, true);
+    }
+
+    [SkippableFact]
+    public async Task Sighup_OtherChange_RestartsOnlyThatInstance()
     {
         await using var pair = await CreateAsync();
         var (n1, n2) = await pair.StartSettledAsync();
@@ -99,14 +122,18 @@ public class NotifySyncReloadTests
         await using var __ = n2;
         var mark = n1.Process.OutputLength;
 
-        await File.WriteAllTextAsync(n1.ConfigPath, (await File.ReadAllTextAsync(n1.ConfigPath)).Replace("priority 100", "priority 90", StringComparison.Ordinal));
+        await Rewrite(n1, "label eth0:0", "label eth0:1");
         Assert.True(n1.Process.Signal(Signals.Hup));
 
         Assert.True(await n1.Process.WaitForOutputAsync("reload: 0 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
         Assert.True(await n1.WaitForStateAsync("MASTER", Patience, since: mark));
-        Assert.Matches("to=MASTER reason=\\w+ priority=90", n1.Process.Output[mark..]);
         await pair.AssertAnswersAsync(pair.N1, Patience);
+        var labels = await pair.Lab.ExecAsync(pair.N1, "ip", "-4", "-o", "addr", "show", "label", "eth0:1");
+        Assert.Contains("192.0.2.100/32", labels.Stdout);
     }
+
+    private static async Task Rewrite(AgentProcess agent, string from, string to) =>
+        await File.WriteAllTextAsync(agent.ConfigPath, (await File.ReadAllTextAsync(agent.ConfigPath)).Replace(from, to, StringComparison.Ordinal));
 
     [SkippableFact]
     public async Task WithoutNetCapabilities_RefusesToStartWithAClearMessage()
