@@ -56,8 +56,15 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             _ = Task.Run(Reload);
         });
         StartMetrics();
+        ReturnStartupMemory();
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Parsing, rendering and warm-up leave garbage the steady state never needs; an aggressive collection hands those
+    /// pages back, so the resident size is what the instances use (an idle agent may not collect again for hours).
+    /// </summary>
+    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
@@ -132,6 +139,8 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             BuildSyncGroups();
             oldSets.Where(s => !_instances.Values.Any(i => i.Trackers == s)).ToList().ForEach(s => s.Dispose());
         }
+
+        ReturnStartupMemory();
     }
 
     private void StartInstance(VrrpInstanceConfig instance, TrackerSet trackers)
