@@ -1,10 +1,17 @@
-// The controller is filled in by the controller issue; today it is a bare host with liveness only.
-var builder = WebApplication.CreateBuilder(args);
-if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:5080");
-}
+using HaCluster.Controller.Extensions;
+
+// "hacluster-controller migrate" applies the migrations and exits; with no command it serves.
+var migrateOnly = args is ["migrate", ..];
+var builder = WebApplication.CreateBuilder(ControllerHost.Options(migrateOnly ? args[1..] : args));
+builder.AddApplicationServices();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("healthy"));
-app.Run();
+await app.MigrateDatabaseAsync();
+if (migrateOnly)
+{
+    return 0;
+}
+
+app.MapApplicationEndpoints();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using HaCluster.Shared.Groups;
+
+namespace HaCluster.Controller.Api;
+
+/// <summary>Reads a group from the request so malformed JSON becomes a 400 problem naming where it broke.</summary>
+internal static class GroupBody
+{
+    public static async Task<(VipGroup? Group, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem("send the group as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
+
+        try
+        {
+            var group = await JsonSerializer.DeserializeAsync(request.Body, GroupJson.Default.VipGroup, ct);
+            return group is null ? (null, Invalid("$", "a group object is required")) : (group, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Invalid(ToErrorPath(e.Path), e.Message));
+        }
+    }
+
+    public static IResult Invalid(string path, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = [message] });
+
+    public static IResult Invalid(IReadOnlyList<GroupError> errors) =>
+        TypedResults.ValidationProblem(errors
+            .GroupBy(e => e.Path)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+
+    // System.Text.Json reports "$.members[1].priority"; GroupValidator's paths have no "$." root.
+    private static string ToErrorPath(string? path) =>
+        path is null or "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+}

@@ -1,0 +1,86 @@
+using HaCluster.Controller.Groups;
+using HaCluster.Shared.Groups;
+
+namespace HaCluster.Controller.Api;
+
+public static class GroupsApi
+{
+    public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/groups").WithTags("Groups");
+        api.MapGet("/", ListGroups).Produces<List<VipGroup>>();
+        api.MapPost("/", CreateGroup).Accepts<VipGroup>("application/json")
+            .Produces<VipGroup>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{name}", GetGroup).Produces<VipGroup>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{name}", UpdateGroup).Accepts<VipGroup>("application/json")
+            .Produces<VipGroup>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static async Task<IResult> ListGroups(GroupStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListAsync(ct));
+
+    public static async Task<IResult> GetGroup(string name, GroupStore store, CancellationToken ct) =>
+        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(stored.Group) : GroupNotFound(name);
+
+    public static async Task<IResult> CreateGroup(HttpContext context, GroupStore store, CancellationToken ct)
+    {
+        var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        if (group is null)
+        {
+            return problem!;
+        }
+
+        var result = await store.CreateAsync(group, Who(context), ct);
+        return result is SaveResult.Saved saved
+            ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", saved.Group)
+            : ToProblem(result, group.Name);
+    }
+
+    public static async Task<IResult> UpdateGroup(string name, HttpContext context, GroupStore store, CancellationToken ct)
+    {
+        var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        if (group is null)
+        {
+            return problem!;
+        }
+
+        if (group.Name != name)
+        {
+            return GroupBody.Invalid("name", $"'{group.Name}' does not match the group in the URL, '{name}'");
+        }
+
+        var result = await store.UpdateAsync(group, Who(context), ct);
+        return result is SaveResult.Saved saved ? TypedResults.Ok(saved.Group) : ToProblem(result, name);
+    }
+
+    public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupStore store, CancellationToken ct) =>
+        await store.DeleteAsync(name, Who(context), ct) ? TypedResults.NoContent() : GroupNotFound(name);
+
+    public static async Task<IResult> GetConfig(string name, string node, GroupStore store, CancellationToken ct)
+    {
+        if (await store.GetConfigAsync(name, node, ct) is { } text)
+        {
+            return TypedResults.Text(text, "text/plain; charset=utf-8");
+        }
+
+        return await store.GetAsync(name, ct) is null
+            ? GroupNotFound(name)
+            : TypedResults.Problem($"'{node}' is not a member of group '{name}'", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static IResult ToProblem(SaveResult result, string name) => result switch
+    {
+        SaveResult.Invalid invalid => GroupBody.Invalid(invalid.Errors),
+        SaveResult.Conflict conflict => TypedResults.Problem(conflict.Detail, statusCode: StatusCodes.Status409Conflict),
+        _ => GroupNotFound(name),
+    };
+
+    private static IResult GroupNotFound(string name) =>
+        TypedResults.Problem($"no group named '{name}'", statusCode: StatusCodes.Status404NotFound);
+
+    // No authentication yet: the audit trail records the authenticated user once there is one.
+    private static string Who(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+}

@@ -1,0 +1,17 @@
+using HaCluster.Controller.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace HaCluster.Controller.Data;
+
+/// <summary>The controller's store; each provider is a subclass so each has its own migrations.</summary>
+public abstract class HaClusterContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<GroupEntity> Groups => Set<GroupEntity>();
+
+    public DbSet<ConfigRevisionEntity> ConfigRevisions => Set<ConfigRevisionEntity>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(HaClusterContext).Assembly);
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using HaCluster.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace HaCluster.Controller.Tests;
+
+/// <summary>The shipped defaults and the real Kestrel host, started as an operator would.</summary>
+public sealed class HostConfigurationTests : IDisposable
+{
+    private readonly string dataDir = Directory.CreateTempSubdirectory("hc-host-").FullName;
+
+    [Fact]
+    public void AppSettings_NoOverrides_ListensOnLoopback5080AndStoresUnderData()
+    {
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
+            .Build();
+
+        Assert.Equal("http://127.0.0.1:5080", config["Kestrel:Endpoints:Web:Url"]);
+        Assert.Single(config.GetSection("Kestrel:Endpoints").GetChildren());
+        Assert.Equal("./data", config["Storage:DataDir"]);
+        Assert.Null(config.GetConnectionString("HaCluster"));
+    }
+
+    [Fact]
+    public async Task Serve_WebUrlFromEnvironment_ListensThereAndIsReady()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll"));
+        info.Environment["Kestrel__Endpoints__Web__Url"] = url;
+        info.Environment["Storage__DataDir"] = dataDir;
+        using var process = Process.Start(info)!;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Equal("ready", await PollAsync(client, "/readyz"));
+            Assert.True(File.Exists(Path.Combine(dataDir, "hacluster.db")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(dataDir, recursive: true);
+
+    private static async Task<string> PollAsync(HttpClient client, string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await client.GetStringAsync(path);
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}

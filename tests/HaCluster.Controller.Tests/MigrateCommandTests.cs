@@ -1,0 +1,38 @@
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace HaCluster.Controller.Tests;
+
+/// <summary><c>hacluster-controller migrate</c> as an operator runs it: a separate process that exits when done.</summary>
+public abstract class MigrateCommandTests(IStorageBackend backend)
+{
+    [SkippableFact]
+    public async Task Migrate_EmptyDatabase_AppliesEveryMigrationAndExitsZeroTwice()
+    {
+        var settings = backend.NewSettings();
+
+        var first = await RunMigrateAsync(settings);
+        var second = await RunMigrateAsync(settings);
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.True(second.ExitCode == 0, second.Output);
+        await using var db = new StorageSettings(new ConfigurationBuilder().AddInMemoryCollection(settings!).Build()).CreateContext();
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.Equal(0, await db.Groups.CountAsync());
+    }
+
+    private static Task<CmdResult> RunMigrateAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var controller = Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll");
+        var env = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        return Cmd.RunAsync("dotnet", [controller, "migrate"], env, TimeSpan.FromSeconds(90));
+    }
+}
+
+public sealed class SqliteMigrateCommandTests(SqliteBackendFixture sqlite) : MigrateCommandTests(sqlite.Backend), IClassFixture<SqliteBackendFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMigrateCommandTests(PostgresServer server) : MigrateCommandTests(new PostgresBackend(server));
