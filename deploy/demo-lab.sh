@@ -20,7 +20,8 @@ cleanup() {
   wait 2>/dev/null || true
   for ns in demo-n1 demo-n2 demo-n3 demo-client demo-br; do ip netns del "$ns" 2>/dev/null || true; done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 ip netns add demo-br
 ip -n demo-br link add br0 type bridge
