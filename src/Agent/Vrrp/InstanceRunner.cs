@@ -100,11 +100,6 @@ public sealed partial class InstanceRunner : IDisposable
         {
             var decision = VrrpStateMachine.Handle(_state, _settings, next, Now);
             _state = decision.State;
-            if (_state.State == VrrpState.Stopped)
-            {
-                _stopped.Set();
-            }
-
             next = null;
             foreach (var action in decision.Actions)
             {
@@ -114,6 +109,12 @@ public sealed partial class InstanceRunner : IDisposable
                     break;
                 }
             }
+        }
+
+        // Only once the release (priority 0, VIPs removed, STOP reported) has been carried out may Stop return.
+        if (_state.State == VrrpState.Stopped)
+        {
+            _stopped.Set();
         }
     }
 
