@@ -30,8 +30,6 @@ internal sealed class OutageProbe(LabProcess ping, DateTime started)
         return TimeSpan.FromSeconds(Math.Max(0, longest - IntervalSeconds));
     }
 
-    public DateTime Started => started;
-
     /// <summary>Whether the last reply arrived within <paramref name="window"/> (replies are flowing again).</summary>
     public bool RepliedWithin(TimeSpan window)
     {

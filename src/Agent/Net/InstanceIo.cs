@@ -21,6 +21,8 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly InstanceCounters _counters;
     private readonly ILogger _logger;
     private readonly ImmutableArray<IPAddress> _destinations;
+    // Built once; only the priority varies between adverts.
+    private readonly VrrpAdvert _advert;
     private readonly SharedSocket _socket;
     private readonly DropLog _dropLog;
     private readonly IDisposable _registration;
@@ -32,6 +34,11 @@ public sealed partial class InstanceIo : IInstanceIo
         (_config, _source, _link, _network, _garp, _counters, _logger) = (config, source, link, network, garp, counters, logger);
         _policy = AdvertPolicy.From(config, source);
         _dropLog = new DropLog(config.Name, logger);
+        _advert = new VrrpAdvert(config.Version, config.VirtualRouterId, config.Priority, config.AdvertInterval, [.. config.VirtualIps.Select(v => v.Address)])
+        {
+            AuthType = _policy.AuthType,
+            AuthData = _policy.AuthData,
+        };
         _destinations = config.IsUnicast ? [.. config.UnicastPeers.Select(p => p.Address)] : [VrrpCodec.VrrpMulticastGroup];
         _socket = sockets.Acquire(config.Interface, link.Index, source, multicast: !config.IsUnicast);
         _registration = _socket.Register(config.VirtualRouterId, packet =>
@@ -53,11 +60,7 @@ public sealed partial class InstanceIo : IInstanceIo
 
     public void SendAdvert(byte priority)
     {
-        var advert = new VrrpAdvert(_config.Version, _config.VirtualRouterId, priority, _config.AdvertInterval, [.. _config.VirtualIps.Select(v => v.Address)])
-        {
-            AuthType = _policy.AuthType,
-            AuthData = _policy.AuthData,
-        };
+        var advert = priority == _advert.Priority ? _advert : _advert with { Priority = priority };
         Span<byte> buffer = stackalloc byte[VrrpCodec.MaxPacketLength];
         foreach (var destination in _destinations)
         {

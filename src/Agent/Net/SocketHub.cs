@@ -53,7 +53,8 @@ public sealed class SharedSocket
     private readonly VrrpSocket _receiver;
     private readonly Action<SharedSocket> _release;
     private readonly Lock _lock = new();
-    private readonly ConcurrentDictionary<object, (byte Vrid, PacketHandler Handler)> _handlers = new();
+    // An immutable snapshot, replaced on (un)register: the receive loop reads it without locking or allocating.
+    private volatile (object Token, byte Vrid, PacketHandler Handler)[] _handlers = [];
 
     public delegate void PacketHandler(ReadOnlySpan<byte> packet);
 
@@ -78,7 +79,11 @@ public sealed class SharedSocket
     public IDisposable Register(byte vrid, PacketHandler handler)
     {
         var token = new object();
-        _handlers[token] = (vrid, handler);
+        lock (_lock)
+        {
+            _handlers = [.. _handlers, (token, vrid, handler)];
+        }
+
         return new Registration(() => Unregister(token));
     }
 
@@ -96,7 +101,11 @@ public sealed class SharedSocket
 
     private void Unregister(object token)
     {
-        _handlers.TryRemove(token, out _);
+        lock (_lock)
+        {
+            _handlers = [.. _handlers.Where(h => h.Token != token)];
+        }
+
         _release(this);
     }
 
@@ -118,7 +127,7 @@ public sealed class SharedSocket
         // The VRID is the second byte after the IP header; what is too short to tell goes to everyone to count.
         var headerLength = packet.Length > 0 ? (packet[0] & 0x0f) * 4 : 0;
         int? vrid = headerLength is >= 20 and <= VrrpHeaderOffsetMax && packet.Length > headerLength + 1 ? packet[headerLength + 1] : null;
-        foreach (var (wanted, handler) in _handlers.Values)
+        foreach (var (_, wanted, handler) in _handlers)
         {
             if (vrid is null || vrid == wanted)
             {

@@ -22,7 +22,6 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         (_config, _logger) = (config, logger);
     }
 
-    public long Runs { get; private set; }
     public long Timeouts { get; private set; }
     public TimeSpan Timeout => _config.Timeout ?? _config.Interval;
 
@@ -54,7 +53,6 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
 
     private void Count(bool ok)
     {
-        Runs++;
         (_successes, _failures) = ok ? (_successes + 1, 0) : (0, _failures + 1);
         if (Ok && _failures >= _config.Fall)
         {

@@ -28,16 +28,8 @@ public sealed class TrackerSet : IDisposable
         _ => GetOrAdd(_interfaces, reference.Name, () => new InterfaceTracker(reference.Name, _network.GetLink(reference.Name)?.IsUp ?? false)),
     };
 
-    /// <summary>
-    /// The weight a line applies: its own <c>weight W [reverse]</c>, else the object's (scripts, files), else 0 (interfaces).
-    /// </summary>
-    public (int Weight, bool Reverse) WeightOf(TrackReference reference) => reference switch
-    {
-        { Weight: { } own } => (own, reference.Reverse),
-        { Kind: TrackKind.Script } => (Script(reference.Name).Weight, Script(reference.Name).WeightReverse),
-        { Kind: TrackKind.File } => (File(reference.Name).Weight, File(reference.Name).WeightReverse),
-        _ => (0, reference.Reverse),
-    };
+    /// <summary>The weight a line applies; the rule lives with the config model.</summary>
+    public (int Weight, bool Reverse) WeightOf(TrackReference reference) => _config.EffectiveWeight(reference);
 
     /// <summary>Created on first use, so a reload's new set only runs the scripts of the instances it starts.</summary>
     private ScriptTracker StartScript(VrrpScriptConfig config)
@@ -63,9 +55,10 @@ public sealed class TrackerSet : IDisposable
         }
     }
 
-    private VrrpScriptConfig Script(string name) => _config.Scripts.First(s => s.Name == name);
+    // The validator guarantees every tracked name is defined.
+    private VrrpScriptConfig Script(string name) => _config.FindScript(name)!;
 
-    private TrackFileConfig File(string name) => _config.TrackFiles.First(f => f.Name == name);
+    private TrackFileConfig File(string name) => _config.FindTrackFile(name)!;
 
     private static T GetOrAdd<T>(Dictionary<string, T> map, string name, Func<T> create)
     {
