@@ -12,8 +12,10 @@ internal sealed class ConfigSourceReader
     private readonly DiagnosticBag _diagnostics;
     private readonly List<ConfigToken> _tokens = [];
     private readonly List<string> _chain = [];
+    private readonly bool _allowIncludes;
 
-    private ConfigSourceReader(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+    private ConfigSourceReader(DiagnosticBag diagnostics, bool allowIncludes = true) =>
+        (_diagnostics, _allowIncludes) = (diagnostics, allowIncludes);
 
     public static List<ConfigToken> ReadFile(string path, DiagnosticBag diagnostics)
     {
@@ -27,9 +29,10 @@ internal sealed class ConfigSourceReader
         return reader._tokens;
     }
 
-    public static List<ConfigToken> ReadText(string text, string fileName, DiagnosticBag diagnostics)
+    /// <param name="allowIncludes">False for text from elsewhere (a pushed config): it may not read local files.</param>
+    public static List<ConfigToken> ReadText(string text, string fileName, DiagnosticBag diagnostics, bool allowIncludes = true)
     {
-        var reader = new ConfigSourceReader(diagnostics);
+        var reader = new ConfigSourceReader(diagnostics, allowIncludes);
         reader.AddText(text, fileName, TryGetFullPath(fileName) ?? fileName);
         return reader._tokens;
     }
@@ -65,7 +68,11 @@ internal sealed class ConfigSourceReader
 
         var args = line[(include + 1)..end];
         var at = line[include].Location;
-        if (args.Length == 0)
+        if (!_allowIncludes)
+        {
+            _diagnostics.Error(at, "'include' is not allowed here: this config may not read files of this host");
+        }
+        else if (args.Length == 0)
         {
             _diagnostics.Error(at, "'include' requires a file name or pattern");
         }

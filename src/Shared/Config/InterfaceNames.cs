@@ -1,6 +1,6 @@
 namespace HaCluster.Shared.Config;
 
-internal static class InterfaceNames
+public static class InterfaceNames
 {
     /// <summary>Linux IFNAMSIZ is 16 including the terminating NUL.</summary>
     private const int MaxLength = 15;
@@ -10,7 +10,7 @@ internal static class InterfaceNames
         && name is not ("." or "..")
         && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c));
 
-    public static bool Check(string name, string what, SourceLocation at, DiagnosticBag diagnostics)
+    internal static bool Check(string name, string what, SourceLocation at, DiagnosticBag diagnostics)
     {
         if (IsValid(name))
         {

@@ -22,6 +22,24 @@ public static class KeepalivedConfigLoader
         return Finish(tokens, diagnostics);
     }
 
+    /// <summary>
+    /// Loads several sources as one file, in order: e.g. the host's own keepalived.conf and the config the controller
+    /// pushed. Every check spans all of them (a VRID or VIP clash between the two is reported, with each side's file:line).
+    /// </summary>
+    public static ConfigLoadResult Load(IEnumerable<ConfigSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var diagnostics = new DiagnosticBag();
+        var tokens = new List<ConfigToken>();
+        foreach (var source in sources)
+        {
+            diagnostics.AddRange(source.ReadDiagnostics);
+            tokens.AddRange(source.Tokens);
+        }
+
+        return Finish(tokens, diagnostics);
+    }
+
     private static ConfigLoadResult Finish(List<ConfigToken> tokens, DiagnosticBag diagnostics)
     {
         var statements = ConfigTreeBuilder.Build(tokens, diagnostics);

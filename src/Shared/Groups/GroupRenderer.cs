@@ -12,7 +12,7 @@ namespace HaCluster.Shared.Groups;
 /// </summary>
 public static class GroupRenderer
 {
-    private const string InstancePrefix = "HC_";
+    public const string InstancePrefix = "HC_";
 
     /// <summary>The keepalived.conf for one member of one group.</summary>
     /// <exception cref="ArgumentException"><paramref name="node"/> is not a member, or the group was not validated.</exception>

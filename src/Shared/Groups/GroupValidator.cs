@@ -38,10 +38,10 @@ public static class GroupValidator
         return errors.ToList();
     }
 
-    internal static bool IsValidName(string? name) =>
+    public static bool IsValidName(string? name) =>
         name is { Length: > 0 and <= MaxNameLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
-    internal static ImmutableArray<T> OrEmpty<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
+    public static ImmutableArray<T> OrEmpty<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
 
     private static void CheckIdentity(VipGroup group, GroupErrorList errors)
     {

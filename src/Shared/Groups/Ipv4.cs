@@ -8,7 +8,7 @@ namespace HaCluster.Shared.Groups;
 /// Strict dotted-quad IPv4, as keepalived's inet_pton reads it: IPAddress.TryParse alone would also take
 /// "10.1" or "0x0a.0.0.1", which keepalived refuses.
 /// </summary>
-internal static class Ipv4
+public static class Ipv4
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out IPAddress? address)
     {
