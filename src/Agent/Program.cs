@@ -1,5 +1,5 @@
+using HaCluster.Agent.Control;
 using HaCluster.Agent.Hosting;
-using HaCluster.Shared.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,21 +17,15 @@ if (command.Status)
     return await StatusCommand.RunAsync(command.MetricsEndpoint ?? AgentOptions.DefaultMetricsEndpoint, command.Json);
 }
 
-var loaded = KeepalivedConfigLoader.Load(command.ConfigPath);
-foreach (var diagnostic in loaded.Diagnostics)
+var startup = StartupConfig.Load(command, Console.Error);
+if (startup is null)
 {
-    Console.Error.WriteLine(diagnostic);
-}
-
-if (loaded.HasErrors)
-{
-    Console.Error.WriteLine($"hacluster-agent: {command.ConfigPath}: {loaded.Errors.Count()} error(s), not started");
     return 1;
 }
 
 if (command.CheckOnly)
 {
-    Console.WriteLine($"{command.ConfigPath}: configuration OK ({loaded.Config.Instances.Length} instance(s))");
+    Console.WriteLine($"{command.ConfigPath}: configuration OK ({startup.Config.Instances.Length} instance(s))");
     return 0;
 }
 
@@ -48,10 +42,22 @@ builder.Logging.ClearProviders().AddSimpleConsole(o =>
     o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
     o.UseUtcTimestamp = true;
 });
-builder.Services.AddSystemd();
-builder.Services.AddSingleton(new AgentOptions(command.ConfigPath, command.MetricsEndpoint));
-builder.Services.AddSingleton(loaded.Config);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddHostedService<AgentService>();
+var services = builder.Services;
+services.AddSystemd();
+services.AddSingleton(new AgentOptions(command.ConfigPath, command.MetricsEndpoint));
+services.AddSingleton(startup.Sources);
+services.AddSingleton(startup.Config);
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton<AgentService>();
+if (command.Managed)
+{
+    // Before the agent, so it stops after it (hosted services stop in reverse order): the release is still reported.
+    services.AddSingleton(new ControllerLinkOptions(command.Controllers, command.Node ?? Environment.MachineName));
+    services.AddSingleton(sp => new EventJournal(Path.Combine(command.StateDir, "journal"), sp.GetRequiredService<ILoggerFactory>().CreateLogger("HaCluster.Agent.Journal")));
+    services.AddHostedService<ControllerLink>();
+}
+
+services.AddHostedService(sp => sp.GetRequiredService<AgentService>());
+
 await builder.Build().RunAsync();
 return 0;

@@ -1,55 +1,58 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using HaCluster.Agent.Net;
-using HaCluster.Agent.Tracking;
 using HaCluster.Agent.Vrrp;
+using HaCluster.Contracts;
 using HaCluster.Shared.Config;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Hosting;
 
-/// <summary>The running agent: instances, tracking, sync groups, link events, metrics, and reload on SIGHUP.</summary>
-public sealed partial class AgentService(AgentOptions options, KeepalivedConfig initial, ILoggerFactory loggers, TimeProvider time) : IHostedService, IDisposable
+/// <summary>
+/// The running agent: its instances, link events, metrics, reload on SIGHUP, and configs pushed by the controller.
+/// Reload and push go through one path: combine the sources, reject the whole candidate on any error, else apply
+/// only the differences.
+/// </summary>
+public sealed partial class AgentService(AgentOptions options, AgentConfigSources sources, KeepalivedConfig initial, ILoggerFactory loggers, TimeProvider time)
+    : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger("HaCluster.Agent");
-    private readonly Dictionary<string, RunningInstance> _instances = new(StringComparer.Ordinal);
-    private readonly List<VrrpInstanceConfig> _waiting = [];
-    private readonly List<SyncGroup> _groups = [];
-    private readonly Lock _lock = new();
-    private KeepalivedConfig _config = initial;
+    private readonly SemaphoreSlim _applying = new(1, 1);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AgentEdges? _edges;
+    private InstanceSet? _instances;
     private LinkMonitor? _links;
     private MetricsServer? _metrics;
     private PosixSignalRegistration? _hangup;
 
-    public IReadOnlyList<InstanceRunner> Runners
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _instances.Values.Select(i => i.Runner)];
-            }
-        }
-    }
+    /// <summary>Raised on the engine thread after each state change of any instance; handlers must only queue work.</summary>
+    public event Action<InstanceRunner, TransitionRecord>? Transitioned;
+
+    /// <summary>Extra Prometheus lines (the controller link's), appended to the instances' metrics.</summary>
+    public Func<string>? ExtraMetrics { get; set; }
+
+    public IReadOnlyList<InstanceRunner> Runners => _instances?.Runners ?? [];
+
+    /// <summary>The configuration running now (host file and pushed config together).</summary>
+    public KeepalivedConfig Config => _instances?.Config ?? initial;
+
+    /// <summary>The managed config running now (null: none).</summary>
+    public DesiredConfig? Managed => sources.Managed;
+
+    /// <summary>Completes once the instances run (the controller link waits for it).</summary>
+    public Task Started => _started.Task;
+
+    public INetworkControl Network => _edges?.Network ?? throw new InvalidOperationException("the agent has not started");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _edges = new AgentEdges(new RtNetlink(), new GarpSender(), new SocketHub(), new VrrpEngine(time));
-        StaleAddresses.Remove(_config, _edges.Network, _logger);
-        lock (_lock)
-        {
-            var trackers = new TrackerSet(_config, _edges.Network, loggers);
-            foreach (var instance in _config.Instances)
-            {
-                StartInstance(instance, trackers);
-            }
-
-            BuildSyncGroups();
-        }
-
-        _links = new LinkMonitor(OnLinkChanged);
+        _instances = new InstanceSet(_edges, loggers);
+        _instances.Transitioned += (runner, transition) => Transitioned?.Invoke(runner, transition);
+        StaleAddresses.Remove(initial, _edges.Network, _logger);
+        _instances.Apply(initial);
+        _links = new LinkMonitor(_instances.OnLinkChanged);
         _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
@@ -57,29 +60,16 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
         });
         StartMetrics();
         ReturnStartupMemory();
+        _started.TrySetResult();
         return Task.CompletedTask;
     }
-
-    /// <summary>
-    /// Parsing, rendering and warm-up leave garbage the steady state never needs; an aggressive collection hands those
-    /// pages back, so the resident size is what the instances use (an idle agent may not collect again for hours).
-    /// </summary>
-    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _hangup?.Dispose();
         _links?.Dispose();
         _metrics?.Dispose();
-        lock (_lock)
-        {
-            DisposeGroups();
-            var sets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
-            Parallel.ForEach(_instances.Values, instance => instance.Dispose());
-            _instances.Clear();
-            sets.ForEach(s => s.Dispose());
-        }
-
+        _instances?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -87,6 +77,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
     {
         _links?.Dispose();
         _edges?.Dispose();
+        _applying.Dispose();
     }
 
     public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
@@ -100,121 +91,72 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
         };
 
-    /// <summary>SIGHUP: a config with errors is rejected whole; otherwise only changed, added and removed instances are touched.</summary>
-    private void Reload()
+    /// <summary>
+    /// A config pushed by the controller: validated with the local file, persisted, then only the instances that
+    /// changed are touched. Returns the errors (file:line) when rejected; the running config then stays.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ApplyManagedAsync(DesiredConfig desired, CancellationToken ct)
     {
-        var loaded = KeepalivedConfigLoader.Load(options.ConfigPath);
-        foreach (var diagnostic in loaded.Diagnostics)
+        await _applying.WaitAsync(ct);
+        try
         {
-            LogDiagnostic(diagnostic.ToString());
-        }
-
-        if (loaded.HasErrors)
-        {
-            LogReloadRejected(options.ConfigPath, loaded.Errors.Count());
-            return;
-        }
-
-        lock (_lock)
-        {
-            var diff = ConfigDiff.Between(_config, loaded.Config);
-            LogReload(diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
-            var oldSets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
-            DisposeGroups();
-            var inPlace = diff.Changed.Where(n => _instances.TryGetValue(n, out var running)
-                && running.TryReprioritize(loaded.Config, loaded.Config.Instances.First(i => i.Name == n))).ToList();
-            foreach (var name in diff.Changed.Except(inPlace).Concat(diff.Removed))
+            var loaded = sources.Combine(sources.Local, desired);
+            if (loaded.HasErrors)
             {
-                StopInstance(name);
+                var errors = loaded.Errors.Select(e => e.ToString()).ToList();
+                LogPushRejected(desired.Hash, errors.Count, string.Join("; ", errors));
+                return errors;
             }
 
-            _config = loaded.Config;
-            _waiting.RemoveAll(w => !diff.Unchanged.Contains(w.Name));
-            var trackers = new TrackerSet(_config, _edges!.Network, loggers);
-            foreach (var instance in _config.Instances.Where(i => !diff.Unchanged.Contains(i.Name) && !inPlace.Contains(i.Name)))
+            sources.Commit(sources.Local, desired);
+            var diff = _instances!.Apply(loaded.Config);
+            LogApplied("controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            return [];
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    /// <summary>SIGHUP: a config with errors is rejected whole; otherwise only changed, added and removed instances are touched.</summary>
+    private async Task Reload()
+    {
+        await _applying.WaitAsync();
+        try
+        {
+            var local = sources.ReadLocal();
+            var loaded = sources.Combine(local, sources.Managed);
+            foreach (var diagnostic in loaded.Diagnostics)
             {
-                StartInstance(instance, trackers);
+                LogDiagnostic(diagnostic.ToString());
             }
 
-            BuildSyncGroups();
-            oldSets.Where(s => !_instances.Values.Any(i => i.Trackers == s)).ToList().ForEach(s => s.Dispose());
+            if (loaded.HasErrors)
+            {
+                LogReloadRejected(sources.LocalPath ?? "(no local file)", loaded.Errors.Count());
+                return;
+            }
+
+            sources.Commit(local, sources.Managed);
+            var diff = _instances!.Apply(loaded.Config);
+            LogApplied("reload", diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+        }
+        finally
+        {
+            _applying.Release();
         }
 
         ReturnStartupMemory();
     }
 
-    private void StartInstance(VrrpInstanceConfig instance, TrackerSet trackers)
-    {
-        var link = _edges!.Network.GetLink(instance.Interface);
-        var source = instance.UnicastSourceIp ?? PrimaryAddress(_edges.Network, link, instance);
-        if (link is null || source is null)
-        {
-            // FAULT until the interface shows up with an address: the link monitor retries then.
-            LogInstanceFault(instance.Name, link is null ? $"interface {instance.Interface} not found" : $"no IPv4 address on {instance.Interface}");
-            _waiting.Add(instance);
-            return;
-        }
+    /// <summary>
+    /// Parsing, rendering and warm-up leave garbage the steady state never needs; a compacting collection hands those
+    /// pages back, so the resident size is what the instances use (an idle agent may not collect again for hours).
+    /// </summary>
+    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
-        try
-        {
-            var fingerprint = ConfigDiff.Fingerprint(_config, instance);
-            _instances[instance.Name] = RunningInstance.Start(instance, fingerprint, source, link, _edges, trackers, loggers);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            LogInstanceFault(instance.Name, $"cannot open its VRRP socket on {instance.Interface} from {source}: {e.Message}");
-            _waiting.Add(instance);
-        }
-    }
-
-    private void StopInstance(string name)
-    {
-        if (_instances.Remove(name, out var running))
-        {
-            running.Dispose();
-        }
-    }
-
-    private void BuildSyncGroups()
-    {
-        foreach (var group in _config.SyncGroups)
-        {
-            var members = group.Instances.Where(_instances.ContainsKey).Select(n => _instances[n].Runner).ToList();
-            var notify = new NotifyDispatcher("GROUP", group.Name, group.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
-            _groups.Add(new SyncGroup(group, members, notify));
-        }
-    }
-
-    private void DisposeGroups()
-    {
-        _groups.ForEach(g => g.Dispose());
-        _groups.Clear();
-    }
-
-    private void OnLinkChanged(LinkInfo link, bool up)
-    {
-        lock (_lock)
-        {
-            foreach (var instance in _instances.Values)
-            {
-                instance.Trackers.OnLinkChanged(link.Name, up);
-                if (instance.Runner.Interface == link.Name)
-                {
-                    instance.Runner.Post(new VrrpEvent.InterfaceChanged(up));
-                }
-            }
-
-            var ready = _waiting.Where(i => i.Interface == link.Name).ToList();
-            if (ready.Count > 0)
-            {
-                _waiting.RemoveAll(ready.Contains);
-                var trackers = new TrackerSet(_config, _edges!.Network, loggers);
-                ready.ForEach(i => StartInstance(i, trackers));
-                DisposeGroups();
-                BuildSyncGroups();
-            }
-        }
-    }
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
     private void StartMetrics()
     {
@@ -223,7 +165,7 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
             return;
         }
 
-        _metrics = new MetricsServer(endpoint, Metrics, Status, _logger);
+        _metrics = new MetricsServer(endpoint, () => _instances!.Metrics() + ExtraMetrics?.Invoke(), Status, _logger);
         try
         {
             _metrics.Start();
@@ -234,24 +176,8 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
         }
     }
 
-    private string Metrics()
-    {
-        lock (_lock)
-        {
-            return MetricsText.Render(_instances.Values.Select(i => i.Runner), _instances.Values.Select(i => i.Trackers).Distinct().SelectMany(t => t.Scripts));
-        }
-    }
-
     private string Status() =>
         System.Text.Json.JsonSerializer.Serialize([.. Runners.Select(InstanceStatus.From)], StatusJson.Default.ListInstanceStatus);
-
-    private static IPAddress? PrimaryAddress(RtNetlink network, LinkInfo? link, VrrpInstanceConfig instance) =>
-        link is null ? null : network.GetAddresses()
-            .Where(a => a.InterfaceIndex == link.Index && !instance.VirtualIps.Any(v => v.Address.Equals(a.Address)))
-            .Select(a => a.Address).FirstOrDefault();
-
-    [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "VRRP transition instance={Instance} from=INIT to=FAULT reason=interface_unusable priority=0 error=\"{Error}\"")]
-    private partial void LogInstanceFault(string instance, string error);
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "config: {Diagnostic}")]
     private partial void LogDiagnostic(string diagnostic);
@@ -259,9 +185,12 @@ public sealed partial class AgentService(AgentOptions options, KeepalivedConfig 
     [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "reload of {Path} rejected: {Count} error(s); the running configuration stays")]
     private partial void LogReloadRejected(string path, int count);
 
-    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "reload: {Unchanged} instance(s) unchanged, {Changed} changed, {Added} added, {Removed} removed")]
-    private partial void LogReload(int unchanged, int changed, int added, int removed);
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "{What}: {Unchanged} instance(s) unchanged, {Changed} changed, {Added} added, {Removed} removed")]
+    private partial void LogApplied(string what, int unchanged, int changed, int added, int removed);
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Error, Message = "metrics endpoint {Endpoint} not available: {Error}")]
     private partial void LogMetricsFailed(string endpoint, string error);
+
+    [LoggerMessage(EventId = 37, Level = LogLevel.Error, Message = "controller push {Hash} rejected: {Count} error(s); the running configuration stays: {Errors}")]
+    private partial void LogPushRejected(string hash, int count, string errors);
 }

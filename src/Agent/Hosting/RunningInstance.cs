@@ -24,7 +24,9 @@ public sealed class RunningInstance : IDisposable
     public InstanceRunner Runner { get; }
 
     /// <summary>Opens the instance's sockets and starts it; null (and logged by the caller) when its interface is unusable.</summary>
-    public static RunningInstance Start(VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers)
+    public static RunningInstance Start(
+        VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers,
+        Action<InstanceRunner, TransitionRecord> onTransition)
     {
         var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
         var counters = new InstanceCounters();
@@ -35,6 +37,7 @@ public sealed class RunningInstance : IDisposable
         var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
         var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
         runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
+        runner.Transitioned += onTransition;
         tracking.Subscribe((priority, faulted) => runner.Post(new VrrpEvent.TrackingChanged(priority, faulted)));
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
@@ -47,12 +50,13 @@ public sealed class RunningInstance : IDisposable
     }
 
     /// <summary>
-    /// Whether <paramref name="changed"/> differs from the running config only in its priority; then it is applied in
-    /// place — no restart, no release, and a transition only if the election says so.
+    /// Whether <paramref name="changed"/> differs from the running config only in its priority and initial state
+    /// (which only matters at start); then it is applied in place — no restart, no release, and a transition only if
+    /// the election says so. A controller moving <c>state MASTER</c> to the new highest priority lands here too.
     /// </summary>
-    public bool TryReprioritize(KeepalivedConfig config, VrrpInstanceConfig changed)
+    public bool TryReconfigureInPlace(KeepalivedConfig config, VrrpInstanceConfig changed)
     {
-        if (ConfigDiff.Fingerprint(config, changed with { Priority = Config.Priority }) != Fingerprint)
+        if (ConfigDiff.Fingerprint(config, changed with { Priority = Config.Priority, InitialState = Config.InitialState }) != Fingerprint)
         {
             return false;
         }

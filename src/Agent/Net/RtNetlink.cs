@@ -14,6 +14,7 @@ public interface INetworkControl
 {
     LinkInfo? GetLink(string name);
     LinkInfo? GetLink(int index);
+    IReadOnlyList<LinkInfo> GetLinks();
     IReadOnlyList<InterfaceAddress> GetAddresses();
     int AddAddress(int interfaceIndex, VirtualIp vip);
     int DeleteAddress(int interfaceIndex, IPAddress address, int prefixLength);
@@ -65,6 +66,18 @@ public sealed class RtNetlink : INetworkControl, IDisposable
         }
 
         return replies.Where(r => r.Type == RtmNewLink).Select(r => ParseLink(r.Payload)).FirstOrDefault();
+    }
+
+    /// <summary>Every link of this network namespace (RTM_GETLINK dump).</summary>
+    public IReadOnlyList<LinkInfo> GetLinks()
+    {
+        var replies = new List<NetlinkMessage>();
+        lock (_lock)
+        {
+            _socket.Request(RtmGetLink, NetlinkSocket.NlmFDump, new byte[16], replies);
+        }
+
+        return [.. replies.Where(r => r.Type == RtmNewLink).Select(r => ParseLink(r.Payload)).OfType<LinkInfo>()];
     }
 
     public IReadOnlyList<InterfaceAddress> GetAddresses()

@@ -13,6 +13,7 @@ public sealed class InstanceCounters
     private long _priorityZeroSent;
     private long _priorityZeroReceived;
     private long _sendErrors;
+    private long _lastAdvertTicks;
 
     public ConcurrentDictionary<DropReason, long> Drops { get; } = new();
 
@@ -23,6 +24,9 @@ public sealed class InstanceCounters
     public long PriorityZeroSent => Interlocked.Read(ref _priorityZeroSent);
     public long PriorityZeroReceived => Interlocked.Read(ref _priorityZeroReceived);
     public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>When the last advert that passed every check arrived (wall clock, for reports); null before the first.</summary>
+    public DateTimeOffset? LastAdvertAt => Interlocked.Read(ref _lastAdvertTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
     public void AdvertSent(byte priority)
     {
@@ -36,6 +40,7 @@ public sealed class InstanceCounters
     public void AdvertReceived(byte priority)
     {
         Interlocked.Increment(ref _advertsReceived);
+        Interlocked.Exchange(ref _lastAdvertTicks, DateTime.UtcNow.Ticks);
         if (priority == 0)
         {
             Interlocked.Increment(ref _priorityZeroReceived);

@@ -15,8 +15,12 @@ public interface IInstanceIo : IDisposable
     void SendGratuitousArps(int count);
 }
 
-/// <summary>One state change as reported to notify scripts, sync groups, status and (later) the controller.</summary>
-public sealed record TransitionRecord(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority, DateTimeOffset At);
+/// <summary>One state change as reported to notify scripts, sync groups, status and the controller.</summary>
+public sealed record TransitionRecord(VrrpState From, VrrpState To, TransitionReason Reason, byte Priority, DateTimeOffset At)
+{
+    /// <summary>On a takeover: when the last valid advert (the old master's) arrived, so the gap can be measured.</summary>
+    public DateTimeOffset? MasterLastHeardAt { get; init; }
+}
 
 /// <summary>
 /// Runs one instance on the shared <see cref="VrrpEngine"/> thread: feeds events and deadlines to the pure
@@ -140,7 +144,10 @@ public sealed partial class InstanceRunner : IDisposable
             case StateChanged changed:
                 Counters.Transitioned(changed.From, changed.To);
                 LogTransition(Name, changed.From.ToLogName(), changed.To.ToLogName(), changed.Reason.ToLogName(), changed.Priority);
-                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, DateTimeOffset.UtcNow);
+                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, DateTimeOffset.UtcNow)
+                {
+                    MasterLastHeardAt = changed.To == VrrpState.Master ? Counters.LastAdvertAt : null,
+                };
                 Transitioned?.Invoke(this, _lastTransition);
                 break;
         }
