@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(ControllerHost.Options(migrateOnly ? 
 builder.AddApplicationServices();
 
 var app = builder.Build();
+UnixSockets.RemoveStale(app.Configuration, app.Logger);
 await app.MigrateDatabaseAsync();
 if (migrateOnly)
 {

@@ -12,6 +12,10 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<NodeEntity> Nodes => Set<NodeEntity>();
+
+    public DbSet<EventEntity> Events => Set<EventEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HaClusterContext).Assembly);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HaCluster.Controller.Agents;
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Data.Entities;
 using HaCluster.Shared.Groups;
@@ -10,7 +11,7 @@ namespace HaCluster.Controller.Groups;
 /// Saves groups with their rendered per-node configs and an audit entry, all in one transaction,
 /// after <see cref="GroupValidator"/> has accepted them against every other saved group.
 /// </summary>
-public sealed class GroupStore(HaClusterContext db, GroupWriteGate gate, TimeProvider clock)
+public sealed class GroupStore(HaClusterContext db, GroupWriteGate gate, DesiredState desired, TimeProvider clock)
 {
     public async Task<IReadOnlyList<VipGroup>> ListAsync(CancellationToken ct)
     {
@@ -38,14 +39,58 @@ public sealed class GroupStore(HaClusterContext db, GroupWriteGate gate, TimePro
             .SingleOrDefaultAsync(ct);
     }
 
-    public Task<SaveResult> CreateAsync(VipGroup group, string who, CancellationToken ct) =>
-        gate.RunAsync(db, () => CreateLockedAsync(group, who, ct), r => r is SaveResult.Saved, ct);
+    public async Task<SaveResult> CreateAsync(VipGroup group, string who, CancellationToken ct) =>
+        Published(await gate.RunAsync(db, () => CreateLockedAsync(group, who, ct), r => r is SaveResult.Saved, ct));
 
-    public Task<SaveResult> UpdateAsync(VipGroup group, string who, CancellationToken ct) =>
-        gate.RunAsync(db, () => UpdateLockedAsync(group, who, ct), r => r is SaveResult.Saved, ct);
+    public async Task<SaveResult> UpdateAsync(VipGroup group, string who, CancellationToken ct) =>
+        Published(await gate.RunAsync(db, () => UpdateLockedAsync(group, who, ct), r => r is SaveResult.Saved, ct));
 
-    public Task<bool> DeleteAsync(string name, string who, CancellationToken ct) =>
-        gate.RunAsync(db, () => DeleteLockedAsync(name, who, ct), deleted => deleted, ct);
+    public async Task<bool> DeleteAsync(string name, string who, CancellationToken ct)
+    {
+        var deleted = await gate.RunAsync(db, () => DeleteLockedAsync(name, who, ct), deleted => deleted, ct);
+        if (deleted)
+        {
+            desired.Removed(name);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Checks a create (<paramref name="isNew"/>) or an update exactly as a save would and renders every member's config
+    /// after it, next to the current one, without saving anything: the diff shown before an edit is saved.
+    /// </summary>
+    public async Task<SaveResult> PreviewAsync(VipGroup group, bool isNew, CancellationToken ct)
+    {
+        var current = await GetAsync(group.Name, ct);
+        if (isNew && current is not null)
+        {
+            return new SaveResult.Conflict($"a group named '{group.Name}' already exists");
+        }
+
+        if (!isNew && current is null)
+        {
+            return new SaveResult.NotFound();
+        }
+
+        if (await ValidateAsync(group, ct) is { Count: > 0 } errors)
+        {
+            return new SaveResult.Invalid(errors);
+        }
+
+        return new SaveResult.Saved(group, (current?.Revision ?? 0) + 1) { Preview = true };
+    }
+
+    /// <summary>A committed save becomes the desired state (and so is pushed to its members).</summary>
+    private SaveResult Published(SaveResult result)
+    {
+        if (result is SaveResult.Saved saved)
+        {
+            desired.Saved(new StoredGroup(saved.Group, saved.Revision));
+        }
+
+        return result;
+    }
 
     private async Task<SaveResult> CreateLockedAsync(VipGroup group, string who, CancellationToken ct)
     {
@@ -106,8 +151,13 @@ public sealed class GroupStore(HaClusterContext db, GroupWriteGate gate, TimePro
         return true;
     }
 
-    private async Task<IReadOnlyList<GroupError>> ValidateAsync(VipGroup group, CancellationToken ct) =>
-        GroupValidator.Validate(group, await ListAsync(ct));
+    /// <summary>Against every other saved group and against what the agents reported of their nodes.</summary>
+    private async Task<IReadOnlyList<GroupError>> ValidateAsync(VipGroup group, CancellationToken ct)
+    {
+        var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
+        var facts = nodes.ToDictionary(n => n.Name, NodeStore.Facts, StringComparer.Ordinal);
+        return GroupValidator.Validate(group, await ListAsync(ct), facts);
+    }
 
     private void AddRevisions(VipGroup group, int revision, string who, DateTimeOffset now)
     {

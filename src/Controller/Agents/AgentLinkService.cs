@@ -1,0 +1,213 @@
+using Grpc.Core;
+using HaCluster.Contracts;
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Events;
+using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Groups;
+
+namespace HaCluster.Controller.Agents;
+
+/// <summary>
+/// The agents' stream (gRPC <c>AgentLink.Connect</c>): hello first (else FAILED_PRECONDITION), then snapshots,
+/// event batches, counters and config results in; desired configs and acknowledgements out, written by the session.
+/// </summary>
+public sealed partial class AgentLinkService(
+    AgentSessions sessions, DesiredState desired, FleetState fleet, EventIngest ingest, IServiceScopeFactory scopes,
+    IngestMetrics metrics, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
+{
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
+
+    public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControllerMessage> responseStream, ServerCallContext context)
+    {
+        var hello = await ReadHelloAsync(requestStream, context);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<NodeStore>().UpsertAsync(ToProto(hello), context.CancellationToken);
+        }
+
+        // Ends with the call, or when the controller stops: a shutdown must not wait for agents to hang up.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var session = new AgentSession(hello.Name, hello.BootId, context.Peer, responseStream, ended.Token);
+        if (sessions.Open(session) is { } replaced)
+        {
+            LogReplaced(hello.Name, replaced.Peer, session.Peer);
+        }
+
+        fleet.Connected(hello, session.Id);
+        RecordNode(hello.Name, "disconnected", "connected", $"agent {hello.AgentVersion}, boot {hello.BootId}, from {context.Peer}");
+        LogConnected(hello.Name, context.Peer, hello.AgentVersion, hello.Running.Hash);
+        // Always, even when the agent runs it already: it is also the answer to the hello (the agent then knows a
+        // controller is there) and the agent's reply confirms what it runs.
+        session.SendConfig(desired.ConfigFor(hello.Name));
+
+        var writer = session.RunWriterAsync();
+        try
+        {
+            await ReadAllAsync(requestStream, session);
+        }
+        catch (OperationCanceledException) when (session.Closed.IsCancellationRequested)
+        {
+            // The agent connected again on another stream, or the controller stops.
+        }
+        catch (IOException)
+        {
+            // The agent's connection broke (it died or the path to it did): the same as hanging up.
+        }
+        finally
+        {
+            session.Close();
+            await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            sessions.Close(session);
+            if (fleet.Disconnected(hello.Name, session.Id))
+            {
+                RecordNode(hello.Name, "connected", "disconnected", $"boot {hello.BootId}, from {context.Peer}");
+                LogDisconnected(hello.Name, context.Peer);
+            }
+        }
+    }
+
+    private async Task<NodeHello> ReadHelloAsync(IAsyncStreamReader<AgentMessage> requests, ServerCallContext context)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(HelloTimeout);
+        bool any;
+        try
+        {
+            any = await requests.MoveNext(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw Reject(StatusCode.DeadlineExceeded, "no hello within 10 s", context.Peer);
+        }
+
+        if (!any || requests.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
+        {
+            throw Reject(StatusCode.FailedPrecondition, "the first message of a stream must be a hello", context.Peer);
+        }
+
+        return AgentMessages.ToHello(requests.Current.Hello, out var problem) ?? throw Reject(StatusCode.InvalidArgument, problem!, context.Peer);
+    }
+
+    private async Task ReadAllAsync(IAsyncStreamReader<AgentMessage> requests, AgentSession session)
+    {
+        while (await requests.MoveNext(session.Closed))
+        {
+            var message = requests.Current;
+            switch (message.BodyCase)
+            {
+                case AgentMessage.BodyOneofCase.Snapshot:
+                    fleet.Snapshot(session.Node, AgentMessages.ToInstances(message.Snapshot, Drop));
+                    break;
+                case AgentMessage.BodyOneofCase.Events:
+                    await IngestAsync(session, message.Events);
+                    break;
+                case AgentMessage.BodyOneofCase.Counters:
+                    fleet.Counters(session.Node, AgentMessages.ToLastAdverts(message.Counters));
+                    break;
+                case AgentMessage.BodyOneofCase.Applied:
+                    Applied(session, message.Applied);
+                    break;
+                default:
+                    Drop(message.BodyCase == AgentMessage.BodyOneofCase.Hello ? "repeated_hello" : "unknown_message");
+                    break;
+            }
+        }
+    }
+
+    private async Task IngestAsync(AgentSession session, StateEventBatch batch)
+    {
+        var now = clock.GetUtcNow();
+        var events = new List<EventEntity>(batch.Events.Count);
+        foreach (var e in batch.Events)
+        {
+            if (AgentMessages.ToEntity(session.Node, e, now, out var reason) is { } entity)
+            {
+                events.Add(entity);
+            }
+            else
+            {
+                Drop("event_" + reason);
+            }
+        }
+
+        // Dropped events are acknowledged with the rest: the agent must not send them again forever.
+        var acks = batch.Events.Where(e => e.Sequence is > 0 and <= long.MaxValue && e.BootId.Length is > 0 and <= 64)
+            .GroupBy(e => e.BootId).Select(g => (g.Key, g.Max(e => e.Sequence))).ToList();
+        await ingest.EnqueueAsync(session, events, acks, session.Closed);
+    }
+
+    private void Applied(AgentSession session, ConfigApplied applied)
+    {
+        var errors = AgentMessages.Errors(applied);
+        if (applied.Accepted)
+        {
+            fleet.Applied(session.Node, AgentMessages.ToApplied(applied.Running));
+        }
+
+        var revisions = string.Join(", ", applied.Running?.Groups.Select(g => $"{g.Group}@{g.Revision}") ?? []);
+        ingest.Record(new EventEntity
+        {
+            Kind = EventKinds.Config,
+            At = clock.GetUtcNow(),
+            ReceivedAt = clock.GetUtcNow(),
+            Node = session.Node,
+            ToState = applied.Accepted ? "applied" : "rejected",
+            Detail = applied.Accepted ? $"runs {revisions}" : string.Join("\n", errors),
+        });
+        if (!applied.Accepted)
+        {
+            LogConfigRejected(session.Node, errors.Count, string.Join("; ", errors));
+        }
+    }
+
+    private void RecordNode(string node, string from, string to, string detail) =>
+        ingest.Record(new EventEntity
+        {
+            Kind = EventKinds.Node,
+            At = clock.GetUtcNow(),
+            ReceivedAt = clock.GetUtcNow(),
+            Node = node,
+            FromState = from,
+            ToState = to,
+            Detail = detail,
+        });
+
+    private void Drop(string reason)
+    {
+        metrics.Dropped(reason);
+        LogDropped(reason);
+    }
+
+    private RpcException Reject(StatusCode code, string reason, string peer)
+    {
+        metrics.Dropped("stream_" + code.ToString().ToLowerInvariant());
+        LogRejected(peer, code.ToString(), reason);
+        return new RpcException(new Status(code, reason));
+    }
+
+    private static Hello ToProto(NodeHello hello)
+    {
+        var proto = new Hello { Node = hello.Name, BootId = hello.BootId, AgentVersion = hello.AgentVersion };
+        proto.Addresses.AddRange(hello.Addresses);
+        proto.Interfaces.AddRange(hello.Interfaces);
+        return proto;
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "agent {Node} connected from {Peer} (version {Version}, running config {Hash})")]
+    private partial void LogConnected(string node, string peer, string version, string hash);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "agent {Node} disconnected ({Peer})")]
+    private partial void LogDisconnected(string node, string peer);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "agent {Node} connected again from {New}; its stream from {Old} is closed")]
+    private partial void LogReplaced(string node, string old, string @new);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "agent stream from {Peer} refused ({Code}): {Reason}")]
+    private partial void LogRejected(string peer, string code, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "agent message dropped: {Reason}")]
+    private partial void LogDropped(string reason);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "agent {Node} rejected its config: {Count} error(s): {Errors}")]
+    private partial void LogConfigRejected(string node, int count, string errors);
+}

@@ -1,0 +1,143 @@
+using Google.Protobuf.WellKnownTypes;
+using HaCluster.Contracts;
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Fleet;
+using HaCluster.Shared.Config;
+using HaCluster.Shared.Groups;
+
+namespace HaCluster.Controller.Agents;
+
+/// <summary>
+/// The controller's side of the agent link's messages: every field checked, proto → domain, only here. A bad hello
+/// ends the stream with a reason; a bad event or instance entry is dropped with a reason (counted and logged).
+/// </summary>
+public static class AgentMessages
+{
+    private const int MaxText = 64;
+    private const int MaxErrors = 100;
+    private const int MaxErrorLength = 1000;
+
+    /// <summary>Null and the reason when the hello cannot be accepted.</summary>
+    public static NodeHello? ToHello(Hello hello, out string? problem)
+    {
+        problem = !GroupValidator.IsValidName(hello.Node) ? $"node '{Show(hello.Node)}' is not a node name (1-64 characters from A-Z a-z 0-9 _ . -)"
+            : !IsToken(hello.BootId) ? $"boot_id '{Show(hello.BootId)}' is not 1-64 characters from A-Z a-z 0-9 -"
+            : null;
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        var addresses = hello.Addresses.Where(a => Ipv4.TryParseWithPrefix(a, out _, out _)).Distinct().ToList();
+        var interfaces = hello.Interfaces.Where(InterfaceNames.IsValid).Distinct().ToList();
+        return new NodeHello(hello.Node, addresses, interfaces, Truncate(hello.AgentVersion), hello.BootId, ToApplied(hello.Running));
+    }
+
+    public static AppliedConfig ToApplied(ConfigRevision? revision)
+    {
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var group in revision?.Groups ?? [])
+        {
+            if (GroupValidator.IsValidName(group.Group) && group.Revision > 0)
+            {
+                groups[group.Group] = group.Revision;
+            }
+        }
+
+        return new AppliedConfig(Truncate(revision?.Hash ?? ""), groups);
+    }
+
+    /// <summary>The event as stored, or null and why it is dropped.</summary>
+    public static EventEntity? ToEntity(string node, StateEvent e, DateTimeOffset receivedAt, out string? dropReason)
+    {
+        dropReason = !IsToken(e.BootId) ? "boot_id"
+            : e.Sequence is 0 or > long.MaxValue ? "sequence"
+            : !IsInstanceName(e.Instance) ? "instance"
+            : !IsState(e.From) || !IsState(e.To) ? "state"
+            : e.Priority is < 0 or > 255 ? "priority"
+            : e.Reason.Length is 0 or > MaxText || !e.Reason.All(c => char.IsAsciiLetterLower(c) || c == '_') ? "reason"
+            : ToTime(e.At) is null ? "timestamp"
+            : null;
+        if (dropReason is not null)
+        {
+            return null;
+        }
+
+        var at = ToTime(e.At)!.Value;
+        var heard = ToTime(e.MasterLastHeardAt);
+        return new EventEntity
+        {
+            Kind = EventKinds.Transition,
+            At = at,
+            ReceivedAt = receivedAt,
+            Node = node,
+            BootId = e.BootId,
+            Sequence = (long)e.Sequence,
+            Instance = e.Instance,
+            GroupName = GroupOf(e.Instance),
+            FromState = StateName(e.From),
+            ToState = StateName(e.To),
+            Reason = e.Reason,
+            Priority = e.Priority,
+            TakeoverMs = e.To == VrrpState.Master && heard is { } h && h <= at ? (at - h).TotalMilliseconds : null,
+        };
+    }
+
+    public static Dictionary<string, InstanceView> ToInstances(InstanceSnapshot snapshot, Action<string> dropped)
+    {
+        var views = new Dictionary<string, InstanceView>(StringComparer.Ordinal);
+        foreach (var i in snapshot.Instances)
+        {
+            if (!IsInstanceName(i.Instance) || !IsState(i.State) || i.Priority is < 0 or > 255)
+            {
+                dropped("snapshot_instance");
+                continue;
+            }
+
+            views[i.Instance] = new InstanceView(StateName(i.State), i.Priority, Math.Clamp(i.BasePriority, 0, 255),
+                Ipv4.TryParse(i.MasterAddress, out var master) ? master.ToString() : null,
+                ToTime(i.LastTransitionAt), i.LastReason.Length <= MaxText ? i.LastReason : null, ToTime(i.LastAdvertAt));
+        }
+
+        return views;
+    }
+
+    public static Dictionary<string, DateTimeOffset> ToLastAdverts(CountersReport report) =>
+        report.Instances
+            .Where(c => IsInstanceName(c.Instance) && ToTime(c.LastAdvertAt) is not null)
+            .GroupBy(c => c.Instance)
+            .ToDictionary(g => g.Key, g => ToTime(g.Last().LastAdvertAt)!.Value, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> Errors(ConfigApplied applied) =>
+        [.. applied.Errors.Take(MaxErrors).Select(e => e.Length > MaxErrorLength ? e[..MaxErrorLength] + "…" : e)];
+
+    /// <summary>The group an instance belongs to when the controller rendered it (<c>HC_name</c>), else null.</summary>
+    public static string? GroupOf(string instance) =>
+        instance.StartsWith(GroupRenderer.InstancePrefix, StringComparison.Ordinal) && GroupValidator.IsValidName(instance[GroupRenderer.InstancePrefix.Length..])
+            ? instance[GroupRenderer.InstancePrefix.Length..]
+            : null;
+
+    public static string StateName(VrrpState state) => state switch
+    {
+        VrrpState.Init => "INIT",
+        VrrpState.Backup => "BACKUP",
+        VrrpState.Master => "MASTER",
+        VrrpState.Fault => "FAULT",
+        VrrpState.Stopped => "STOP",
+        _ => GroupHealthRules.Unknown,
+    };
+
+    private static bool IsState(VrrpState state) => state is VrrpState.Init or VrrpState.Backup or VrrpState.Master or VrrpState.Fault or VrrpState.Stopped;
+
+    private static bool IsToken(string text) => text.Length is > 0 and <= MaxText && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private static bool IsInstanceName(string text) => text.Length is > 0 and <= MaxText && text.All(c => c is > ' ' and < '\u007f');
+
+    /// <summary>Null for a missing or impossible timestamp (outside year 1–9999) instead of an exception.</summary>
+    private static DateTimeOffset? ToTime(Timestamp? t) =>
+        t is { Seconds: >= -62135596800 and <= 253402300799, Nanos: >= 0 and < 1_000_000_000 } ? t.ToDateTimeOffset() : null;
+
+    private static string Truncate(string text) => text.Length <= MaxText ? text : text[..MaxText];
+
+    private static string Show(string text) => text.Length <= MaxText ? text : text[..MaxText] + "…";
+}

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace HaCluster.Controller.Agents;
+
+/// <summary>The connected agents by node name; a node that connects again replaces (and ends) its older session.</summary>
+public sealed class AgentSessions
+{
+    private readonly ConcurrentDictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count;
+
+    public AgentSession? Get(string node) => _sessions.GetValueOrDefault(node);
+
+    public IReadOnlyCollection<AgentSession> All => [.. _sessions.Values];
+
+    /// <returns>The session it replaced, already told to close.</returns>
+    public AgentSession? Open(AgentSession session)
+    {
+        AgentSession? replaced = null;
+        _sessions.AddOrUpdate(session.Node, session, (_, old) =>
+        {
+            replaced = old;
+            return session;
+        });
+        replaced?.Close();
+        return replaced;
+    }
+
+    /// <summary>Removes the session if it is still the node's current one.</summary>
+    public bool Close(AgentSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Node, session));
+}

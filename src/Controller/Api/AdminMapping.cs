@@ -1,0 +1,146 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using HaCluster.Contracts;
+using HaCluster.Controller.Events;
+using HaCluster.Controller.Fleet;
+using HaCluster.Shared.Groups;
+using GroupHealthProto = HaCluster.Contracts.GroupHealth;
+
+namespace HaCluster.Controller.Api;
+
+/// <summary>Domain ↔ proto for the gRPC admin API; nothing else converts.</summary>
+internal static class AdminMapping
+{
+    public static HaCluster.Contracts.Group ToProto(VipGroup g)
+    {
+        var proto = new HaCluster.Contracts.Group
+        {
+            Name = g.Name ?? "",
+            Vrid = g.Vrid,
+            Interface = g.Interface ?? "",
+            Version = g.Version,
+            AdvertInterval = g.AdvertInterval,
+            AuthPass = g.AuthPass ?? "",
+            Preempt = g.Preempt,
+            PreemptDelay = g.PreemptDelay,
+        };
+        proto.VirtualIps.AddRange(GroupValidator.OrEmpty(g.VirtualIps).Select(v => new HaCluster.Contracts.GroupVip { Address = v.Address ?? "", Device = v.Device ?? "", Label = v.Label ?? "" }));
+        proto.Members.AddRange(GroupValidator.OrEmpty(g.Members).Select(m => new HaCluster.Contracts.GroupMember { Node = m.Node ?? "", Address = m.Address ?? "", Priority = m.Priority }));
+        return proto;
+    }
+
+    /// <summary>Unset optional fields take the same defaults as a JSON body that leaves them out.</summary>
+    public static VipGroup FromProto(HaCluster.Contracts.Group g) => new(
+        g.Name, g.Vrid, g.Interface,
+        g.HasVersion ? g.Version : 2,
+        g.HasAdvertInterval ? g.AdvertInterval : 1,
+        g.AuthPass.Length > 0 ? g.AuthPass : null,
+        !g.HasPreempt || g.Preempt,
+        g.PreemptDelay,
+        [.. g.VirtualIps.Select(v => new Shared.Groups.GroupVip(v.Address, Empty(v.Device), Empty(v.Label)))],
+        [.. g.Members.Select(m => new Shared.Groups.GroupMember(m.Node, m.Address, m.Priority))]);
+
+    public static GroupStatus ToProto(GroupStatusView s)
+    {
+        var proto = new GroupStatus
+        {
+            Group = ToProto(s.Group),
+            Revision = s.Revision,
+            Health = ToProto(s.Health),
+            HealthSince = Time(s.HealthSince),
+            MasterNode = s.MasterNode ?? "",
+            LastFailoverAt = Time(s.LastFailoverAt),
+        };
+        proto.Problems.AddRange(s.Problems);
+        proto.Members.AddRange(s.Members.Select(m => new MemberStatus
+        {
+            Node = m.Node,
+            Address = m.Address,
+            Priority = m.Priority,
+            Connected = m.Connected,
+            State = m.State,
+            EffectivePriority = m.EffectivePriority ?? 0,
+            AppliedRevision = m.AppliedRevision ?? 0,
+            Drift = m.Drift,
+            LastTransitionAt = Time(m.LastTransitionAt),
+            LastReason = m.LastReason ?? "",
+            LastAdvertAt = Time(m.LastAdvertAt),
+        }));
+        return proto;
+    }
+
+    public static Node ToProto(NodeView n)
+    {
+        var proto = new Node
+        {
+            Name = n.Name,
+            AgentVersion = n.AgentVersion,
+            BootId = n.BootId,
+            Connected = n.Connected,
+            ConnectedAt = Time(n.ConnectedAt),
+            LastSeenAt = Time(n.LastSeenAt),
+            AppliedHash = n.AppliedHash ?? "",
+            DesiredHash = n.DesiredHash ?? "",
+        };
+        proto.Addresses.AddRange(n.Addresses);
+        proto.Interfaces.AddRange(n.Interfaces);
+        return proto;
+    }
+
+    public static Event ToProto(EventRecord e)
+    {
+        var proto = new Event
+        {
+            Id = e.Id,
+            Kind = e.Kind,
+            At = Time(e.At),
+            ReceivedAt = Time(e.ReceivedAt),
+            Node = e.Node ?? "",
+            Group = e.Group ?? "",
+            Instance = e.Instance ?? "",
+            From = e.From ?? "",
+            To = e.To ?? "",
+            Reason = e.Reason ?? "",
+            Priority = e.Priority ?? 0,
+            Detail = e.Detail ?? "",
+        };
+        if (e.TakeoverMs is { } ms)
+        {
+            proto.TakeoverMs = ms;
+        }
+
+        return proto;
+    }
+
+    public static GroupHealthProto ToProto(string health) => health switch
+    {
+        Health.Ok => GroupHealthProto.Ok,
+        Health.NoMaster => GroupHealthProto.NoMaster,
+        Health.SplitBrain => GroupHealthProto.SplitBrain,
+        Health.Unreachable => GroupHealthProto.Unreachable,
+        Health.Drift => GroupHealthProto.Drift,
+        _ => GroupHealthProto.Unspecified,
+    };
+
+    public static DateTimeOffset? FromProto(Timestamp? t) =>
+        t is { Seconds: >= -62135596800 and <= 253402300799, Nanos: >= 0 and < 1_000_000_000 } ? t.ToDateTimeOffset() : null;
+
+    /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming each field by its JSON path, as REST's problem details do.</summary>
+    public static RpcException Invalid(IEnumerable<GroupError> errors)
+    {
+        var request = new BadRequest();
+        request.FieldViolations.AddRange(errors.Select(e => new BadRequest.Types.FieldViolation { Field = e.Path, Description = e.Message }));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = string.Join("; ", errors.Select(e => e.ToString())),
+            Details = { Any.Pack(request) },
+        };
+        return status.ToRpcException();
+    }
+
+    private static Timestamp? Time(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
+
+    private static string? Empty(string text) => text.Length == 0 ? null : text;
+}

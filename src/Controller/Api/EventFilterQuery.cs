@@ -1,0 +1,59 @@
+using System.Globalization;
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Events;
+
+namespace HaCluster.Controller.Api;
+
+/// <summary>Reads <c>?from=&amp;to=&amp;kind=&amp;node=&amp;group=&amp;limit=</c> strictly: every bad value is named in the problem.</summary>
+internal static class EventFilterQuery
+{
+    public static (EventFilter? Filter, IResult? Problem) Read(HttpRequest request, string? group = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = request.Query;
+        var from = Time(query["from"], "from", errors);
+        var to = Time(query["to"], "to", errors);
+        if (from > to)
+        {
+            errors["to"] = ["must not be before from"];
+        }
+
+        var kind = query["kind"].ToString() is { Length: > 0 } k ? k : null;
+        if (kind is not null && !EventKinds.All.Contains(kind))
+        {
+            errors["kind"] = [$"'{kind}' is not one of {string.Join(", ", EventKinds.All)}"];
+        }
+
+        var limit = EventFilter.DefaultLimit;
+        if (query["limit"].ToString() is { Length: > 0 } l
+            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > EventFilter.MaxLimit))
+        {
+            errors["limit"] = [$"'{l}' is not a whole number 1–{EventFilter.MaxLimit}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, TypedResults.ValidationProblem(errors));
+        }
+
+        var node = query["node"].ToString() is { Length: > 0 } n ? n : null;
+        group ??= query["group"].ToString() is { Length: > 0 } g ? g : null;
+        return (new EventFilter(group, node, kind, from, to, limit), null);
+    }
+
+    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.ToUniversalTime();
+        }
+
+        errors[name] = [$"'{text}' is not an ISO 8601 time such as 2026-12-01T10:00:00Z"];
+        return null;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using HaCluster.Controller.Agents;
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Fleet;
+using Microsoft.EntityFrameworkCore;
+
+namespace HaCluster.Controller.Events;
+
+/// <summary>
+/// The one writer of the event history. Agents' events and the controller's own (health, node, config) are queued,
+/// stored in batches, then applied to the fleet view, published to the live streams and acknowledged to the agents.
+/// An agent event is stored once per node, boot and sequence: replays after a reconnect are recognised by the
+/// highest sequence already stored for that boot (kept in memory, read from the database on first use), and the
+/// unique index catches what another controller stored meanwhile. A failing database is retried; nothing is
+/// acknowledged before it is stored, so the agents keep it in their journals meanwhile.
+/// </summary>
+public sealed partial class EventIngest(StorageSettings storage, FleetState fleet, FleetBus bus, IngestMetrics metrics, ILogger<EventIngest> logger)
+    : BackgroundService
+{
+    public const int MaxBatch = 2000;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    private readonly Dictionary<(string Node, string Boot), long> _stored = [];
+
+    /// <param name="Acks">Per boot, the highest sequence to acknowledge once stored (events dropped as malformed included).</param>
+    private sealed record Item(AgentSession? Session, IReadOnlyList<EventEntity> Events, IReadOnlyList<(string Boot, ulong Sequence)>? Acks = null);
+
+    /// <summary>Waits for room when the queue is full: the agent's stream slows down and its journal holds the rest.</summary>
+    public ValueTask EnqueueAsync(AgentSession session, IReadOnlyList<EventEntity> events, IReadOnlyList<(string Boot, ulong Sequence)> acks, CancellationToken ct) =>
+        _queue.Writer.WriteAsync(new Item(session, events, acks), ct);
+
+    /// <summary>An event of the controller's own; queued without waiting.</summary>
+    public void Record(EventEntity @event)
+    {
+        if (!_queue.Writer.TryWrite(new Item(null, [@event])))
+        {
+            _ = _queue.Writer.WriteAsync(new Item(null, [@event])).AsTask();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            var items = new List<Item>();
+            var count = 0;
+            while (count < MaxBatch && reader.TryRead(out var item))
+            {
+                items.Add(item);
+                count += item.Events.Count;
+            }
+
+            await StoreWithRetryAsync(items, stoppingToken);
+        }
+    }
+
+    private async Task StoreWithRetryAsync(List<Item> items, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var started = TimeProvider.System.GetTimestamp();
+                var stored = await StoreAsync(items, ct);
+                metrics.Stored(stored.Count, TimeProvider.System.GetElapsedTime(started));
+                Publish(items, stored);
+                return;
+            }
+            catch (DbUpdateException e) when (attempt >= 2)
+            {
+                // Rejected twice with fresh knowledge of what is stored: a row the database refuses. Store one by one,
+                // so only that one is dropped (logged and counted) and everything else goes in.
+                LogStoreFailed(items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
+                await StoreOneByOneAsync(items, ct);
+                return;
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+            {
+                // A unique-key race with another controller, or the database is away: read what is stored again, retry.
+                LogStoreFailed(items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
+                ForgetStored();
+                await Task.Delay(e is DbUpdateException ? TimeSpan.Zero : RetryDelay, ct);
+            }
+        }
+    }
+
+    private async Task StoreOneByOneAsync(List<Item> items, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            var kept = new List<EventEntity>();
+            foreach (var e in item.Events)
+            {
+                try
+                {
+                    ForgetStored();
+                    kept.AddRange(await StoreAsync([item with { Events = [e] }], ct));
+                }
+                catch (DbUpdateException failed)
+                {
+                    metrics.Rejected();
+                    LogEventRejected(e.Kind, e.Node, e.BootId, e.Sequence, failed.InnerException?.Message ?? failed.Message);
+                }
+            }
+
+            Publish([item], kept);
+        }
+    }
+
+    private void ForgetStored()
+    {
+        lock (_stored)
+        {
+            _stored.Clear();
+        }
+    }
+
+    private async Task<List<EventEntity>> StoreAsync(List<Item> items, CancellationToken ct)
+    {
+        await using var db = storage.CreateContext();
+        var fresh = new List<EventEntity>();
+        var highest = new Dictionary<(string, string), long>();
+        foreach (var e in items.SelectMany(i => i.Events))
+        {
+            if (e.Sequence is not { } sequence || e.Node is null || e.BootId is null)
+            {
+                fresh.Add(e);
+                continue;
+            }
+
+            var key = (e.Node, e.BootId);
+            if (!highest.TryGetValue(key, out var stored))
+            {
+                stored = await HighestStoredAsync(db, key, ct);
+            }
+
+            if (sequence > stored)
+            {
+                fresh.Add(e);
+                stored = sequence;
+            }
+            else
+            {
+                metrics.Duplicate();
+            }
+
+            highest[key] = stored;
+        }
+
+        db.Events.AddRange(fresh);
+        await db.SaveChangesAsync(ct);
+        lock (_stored)
+        {
+            foreach (var (key, sequence) in highest)
+            {
+                _stored[key] = sequence;
+            }
+        }
+
+        return fresh;
+    }
+
+    private async Task<long> HighestStoredAsync(HaClusterContext db, (string Node, string Boot) key, CancellationToken ct)
+    {
+        lock (_stored)
+        {
+            if (_stored.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+
+        return await db.Events.Where(e => e.Node == key.Node && e.BootId == key.Boot).MaxAsync(e => e.Sequence, ct) ?? 0;
+    }
+
+    /// <summary>After the commit: the fleet view, the live streams, then the acknowledgements (duplicates included).</summary>
+    private void Publish(List<Item> items, List<EventEntity> stored)
+    {
+        fleet.Transitions(stored);
+        foreach (var e in stored)
+        {
+            bus.Publish(new FleetChange.EventAppended(EventRecord.Of(e)));
+        }
+
+        foreach (var item in items.Where(i => i.Session is not null && i.Acks is not null))
+        {
+            foreach (var (boot, sequence) in item.Acks!)
+            {
+                item.Session!.Acknowledge(boot, sequence);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "storing {Count} event(s) failed (attempt {Attempt}), retrying; agents keep them meanwhile: {Error}")]
+    private partial void LogStoreFailed(int count, int attempt, string error);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "event dropped: the database refuses it (kind={Kind} node={Node} boot={BootId} sequence={Sequence}): {Error}")]
+    private partial void LogEventRejected(string kind, string? node, string? bootId, long? sequence, string error);
+}

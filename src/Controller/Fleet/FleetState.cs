@@ -1,0 +1,235 @@
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Groups;
+using HaCluster.Shared.Groups;
+
+namespace HaCluster.Controller.Fleet;
+
+/// <summary>What an agent says of itself in its hello, in the controller's terms.</summary>
+public sealed record NodeHello(
+    string Name, IReadOnlyList<string> Addresses, IReadOnlyList<string> Interfaces, string AgentVersion, string BootId, AppliedConfig Running);
+
+/// <summary>The managed config a node runs: its hash and the revision of each group in it.</summary>
+public sealed record AppliedConfig(string Hash, IReadOnlyDictionary<string, int> Groups);
+
+/// <summary>A settled change of a group's health, to be stored as an event.</summary>
+public sealed record HealthChange(string Group, string From, string To, IReadOnlyList<string> Problems, DateTimeOffset At);
+
+/// <summary>
+/// The live view of the fleet: who is connected, what each agent reports of each instance, and each group's health
+/// derived from it (<see cref="GroupHealthRules"/>). Fed by the agent link and the event ingest; read by the APIs.
+/// Changes mark groups and nodes dirty; <see cref="FleetMonitor"/> publishes them and settles health.
+/// </summary>
+public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, NodeRecord> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HealthRecord> _health = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyGroups = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
+
+    public void Known(NodeEntity node, IReadOnlyList<string> addresses, IReadOnlyList<string> interfaces)
+    {
+        lock (_lock)
+        {
+            var record = Record(node.Name);
+            (record.Addresses, record.Interfaces, record.AgentVersion, record.BootId, record.LastSeenAt) =
+                (addresses, interfaces, node.AgentVersion, node.BootId, node.LastSeenAt);
+        }
+    }
+
+    public void LastFailover(string group, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            Health(group).LastFailoverAt = at;
+        }
+    }
+
+    public void Connected(NodeHello hello, Guid session)
+    {
+        lock (_lock)
+        {
+            var node = Record(hello.Name);
+            (node.Addresses, node.Interfaces, node.AgentVersion) = (hello.Addresses, hello.Interfaces, hello.AgentVersion);
+            if (node.BootId != hello.BootId)
+            {
+                // A new agent process: what the old one said of its instances no longer holds.
+                node.Instances.Clear();
+            }
+
+            (node.BootId, node.Session, node.Connected, node.Applied) = (hello.BootId, session, true, hello.Running);
+            node.ConnectedAt = node.LastSeenAt = clock.GetUtcNow();
+            Touch(node);
+        }
+    }
+
+    /// <summary>Only the session that is current for the node may mark it disconnected (a replaced one may end later).</summary>
+    public bool Disconnected(string name, Guid session)
+    {
+        lock (_lock)
+        {
+            if (!_nodes.TryGetValue(name, out var node) || node.Session != session)
+            {
+                return false;
+            }
+
+            (node.Connected, node.Session, node.ConnectedAt, node.LastSeenAt) = (false, null, null, clock.GetUtcNow());
+            Touch(node);
+            return true;
+        }
+    }
+
+    public void Snapshot(string name, IReadOnlyDictionary<string, InstanceView> instances)
+    {
+        lock (_lock)
+        {
+            var node = Record(name);
+            node.Instances.Clear();
+            foreach (var (instance, view) in instances)
+            {
+                node.Instances[instance] = view;
+            }
+
+            Touch(node);
+        }
+    }
+
+    public void Counters(string name, IReadOnlyDictionary<string, DateTimeOffset> lastAdverts)
+    {
+        lock (_lock)
+        {
+            var node = Record(name);
+            node.LastSeenAt = clock.GetUtcNow();
+            foreach (var (instance, at) in lastAdverts)
+            {
+                if (node.Instances.TryGetValue(instance, out var view) && view.LastAdvertAt != at)
+                {
+                    node.Instances[instance] = view with { LastAdvertAt = at };
+                    MarkGroupOf(instance);
+                }
+            }
+        }
+    }
+
+    public void Applied(string name, AppliedConfig running)
+    {
+        lock (_lock)
+        {
+            var node = Record(name);
+            node.Applied = running;
+            Touch(node);
+        }
+    }
+
+    /// <summary>Stored transitions move the instance's current state, unless older than what the agent reported since.</summary>
+    public void Transitions(IEnumerable<EventEntity> stored)
+    {
+        lock (_lock)
+        {
+            foreach (var e in stored.Where(e => e.Kind == EventKinds.Transition && e.Node is not null && e.Instance is not null))
+            {
+                var node = Record(e.Node!);
+                var current = node.Instances.GetValueOrDefault(e.Instance!);
+                if (current?.LastTransitionAt > e.At)
+                {
+                    continue;
+                }
+
+                node.Instances[e.Instance!] = new InstanceView(e.ToState ?? GroupHealthRules.Unknown, e.Priority ?? 0, current?.BasePriority ?? e.Priority ?? 0,
+                    current?.MasterAddress, e.At, e.Reason, current?.LastAdvertAt);
+                if (e.GroupName is { } group && e.ToState == GroupHealthRules.Master)
+                {
+                    Health(group).LastFailoverAt = e.At;
+                }
+
+                MarkGroupOf(e.Instance!);
+            }
+        }
+    }
+
+    public void GroupChanged(GroupChange change)
+    {
+        lock (_lock)
+        {
+            _dirtyGroups.Add(change.Name);
+            if (change.After is null)
+            {
+                _health.Remove(change.Name);
+            }
+        }
+    }
+
+    /// <summary>Groups and nodes changed since the last call.</summary>
+    public (IReadOnlyList<string> Groups, IReadOnlyList<string> Nodes) TakeDirty()
+    {
+        lock (_lock)
+        {
+            var result = (_dirtyGroups.ToList(), _dirtyNodes.ToList());
+            _dirtyGroups.Clear();
+            _dirtyNodes.Clear();
+            return result;
+        }
+    }
+
+    private NodeRecord Record(string name)
+    {
+        if (!_nodes.TryGetValue(name, out var node))
+        {
+            _nodes[name] = node = new NodeRecord(name);
+        }
+
+        return node;
+    }
+
+    private HealthRecord Health(string group)
+    {
+        if (!_health.TryGetValue(group, out var record))
+        {
+            _health[group] = record = new HealthRecord();
+        }
+
+        return record;
+    }
+
+    private void Touch(NodeRecord node)
+    {
+        _dirtyNodes.Add(node.Name);
+        foreach (var group in desired.GroupsOf(node.Name))
+        {
+            _dirtyGroups.Add(group.Group.Name);
+        }
+    }
+
+    private void MarkGroupOf(string instance)
+    {
+        if (instance.StartsWith(GroupRenderer.InstancePrefix, StringComparison.Ordinal))
+        {
+            _dirtyGroups.Add(instance[GroupRenderer.InstancePrefix.Length..]);
+        }
+    }
+
+    private sealed class NodeRecord(string name)
+    {
+        public string Name { get; } = name;
+        public IReadOnlyList<string> Addresses { get; set; } = [];
+        public IReadOnlyList<string> Interfaces { get; set; } = [];
+        public string AgentVersion { get; set; } = "";
+        public string BootId { get; set; } = "";
+        public bool Connected { get; set; }
+        public Guid? Session { get; set; }
+        public DateTimeOffset? ConnectedAt { get; set; }
+        public DateTimeOffset? LastSeenAt { get; set; }
+        public AppliedConfig? Applied { get; set; }
+        public Dictionary<string, InstanceView> Instances { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class HealthRecord
+    {
+        public string? Committed { get; set; }
+        public DateTimeOffset? Since { get; set; }
+        public string? Pending { get; set; }
+        public DateTimeOffset PendingSince { get; set; }
+        public IReadOnlyList<string> Problems { get; set; } = [];
+        public DateTimeOffset? LastFailoverAt { get; set; }
+    }
+}
