@@ -14,7 +14,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_ValidGroup_CreatedThenReadableAndListed()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
 
         var created = await client.PostAsync(Groups, Samples.Json(Samples.Web));
@@ -33,7 +33,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Put_ChangedGroup_BumpsRevisionAndStoresEachMembersConfig()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
         var changed = Samples.Web with { Vrid = 42 };
@@ -58,7 +58,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Delete_ExistingGroup_NoContentThenNotFound()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
 
@@ -78,7 +78,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_AfterDelete_RecreatesWithNextRevisionAndKeepsHistory()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
         await client.DeleteAsync($"{Groups}/web");
@@ -95,7 +95,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task GetConfig_Member_ReturnsRenderedTextAndNonMemberIsNotFound()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
 
@@ -114,7 +114,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Get_UnknownGroup_NotFoundProblem()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
 
         var response = await app.CreateClient().GetAsync($"{Groups}/missing");
 
@@ -126,7 +126,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Probes_DatabaseReachable_HealthyReadyAndOpenApiServed()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);

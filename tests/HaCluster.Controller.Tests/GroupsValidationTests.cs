@@ -13,7 +13,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_SeveralBadFields_NamesEveryOneAndSavesNothing()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var bad = Samples.Web with
         {
             Vrid = 0,
@@ -34,7 +34,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_VridUsedByAnotherGroupOnSharedNode_VridErrorAndOnlyFirstSaved()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
 
@@ -48,7 +48,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_ConcurrentGroupsWithOneVrid_ExactlyOneSaved()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         var groups = Enumerable.Range(1, 8).Select(i => Samples.Web with
         {
@@ -66,7 +66,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Put_VipClaimedByAnotherGroup_VipErrorAndNothingChanged()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
         await client.PostAsync(Groups, Samples.Json(Samples.Db));
@@ -82,7 +82,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_MalformedJson_BadRequestProblemAndNothingSaved()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var body = new StringContent("""{"name":"web","vrid":"twenty""", Encoding.UTF8, "application/json");
 
         var response = await app.CreateClient().PostAsync(Groups, body);
@@ -95,7 +95,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Post_DuplicateName_ConflictProblem()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
 
@@ -109,7 +109,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Put_NameDiffersFromRoute_NameErrorAndNothingChanged()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         var client = app.CreateClient();
         await client.PostAsync(Groups, Samples.Json(Samples.Web));
 
@@ -123,7 +123,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
     [SkippableFact]
     public async Task Put_UnknownGroup_NotFoundProblem()
     {
-        await using var app = new ControllerApp(backend.NewSettings());
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
 
         var response = await app.CreateClient().PutAsync($"{Groups}/web", Samples.Json(Samples.Web));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HaCluster.Controller.Tests.Infrastructure;
+using HaCluster.TestSupport;
 using Microsoft.Extensions.Configuration;
 
 namespace HaCluster.Controller.Tests;
@@ -10,14 +11,16 @@ public sealed class HostConfigurationTests : IDisposable
     private readonly string dataDir = Directory.CreateTempSubdirectory("hc-host-").FullName;
 
     [Fact]
-    public void AppSettings_NoOverrides_ListensOnLoopback5080AndStoresUnderData()
+    public void AppSettings_NoOverrides_ListensOnLoopbackOnly_WebAndGrpcOverHttp2_AndStoresUnderData()
     {
         var config = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
             .Build();
 
         Assert.Equal("http://127.0.0.1:5080", config["Kestrel:Endpoints:Web:Url"]);
-        Assert.Single(config.GetSection("Kestrel:Endpoints").GetChildren());
+        Assert.Equal("http://127.0.0.1:5081", config["Kestrel:Endpoints:Grpc:Url"]);
+        Assert.Equal("Http2", config["Kestrel:Endpoints:Grpc:Protocols"]);
+        Assert.Equal(["Grpc", "Web"], config.GetSection("Kestrel:Endpoints").GetChildren().Select(c => c.Key).Order());
         Assert.Equal("./data", config["Storage:DataDir"]);
         Assert.Null(config.GetConnectionString("HaCluster"));
     }

@@ -1,5 +1,6 @@
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Tests.Infrastructure;
+using HaCluster.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -16,19 +17,19 @@ public abstract class MigrateCommandTests(IStorageBackend backend)
         var first = await RunMigrateAsync(settings);
         var second = await RunMigrateAsync(settings);
 
-        Assert.True(first.ExitCode == 0, first.Output);
-        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.True(first.Succeeded, first.ToString());
+        Assert.True(second.Succeeded, second.ToString());
         await using var db = new StorageSettings(new ConfigurationBuilder().AddInMemoryCollection(settings!).Build()).CreateContext();
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.Equal(0, await db.Groups.CountAsync());
     }
 
-    private static Task<CmdResult> RunMigrateAsync(IReadOnlyDictionary<string, string> settings)
+    private static Task<CommandResult> RunMigrateAsync(IReadOnlyDictionary<string, string> settings)
     {
         var controller = Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll");
         var env = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
-        return Cmd.RunAsync("dotnet", [controller, "migrate"], env, TimeSpan.FromSeconds(90));
+        return Cmd.RunAsync("dotnet", [controller, "migrate"], TimeSpan.FromSeconds(90), env);
     }
 }
 

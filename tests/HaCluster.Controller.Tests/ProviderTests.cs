@@ -1,4 +1,5 @@
 using HaCluster.Controller.Tests.Infrastructure;
+using HaCluster.TestSupport;
 
 namespace HaCluster.Controller.Tests;
 

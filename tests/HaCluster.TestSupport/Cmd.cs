@@ -12,9 +12,12 @@ public static class Cmd
     public static Task<CommandResult> RunAsync(string file, params string[] args) =>
         RunAsync(file, args, DefaultTimeout);
 
-    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    /// <param name="environment">Variables to set for the command, on top of this process's own.</param>
+    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = StartInfo(file, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
         var commandLine = FormatCommandLine(info.FileName, info.ArgumentList);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start `{commandLine}`");
         process.StandardInput.Close();

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HaCluster.Controller.Tests.Infrastructure;
+namespace HaCluster.TestSupport;
 
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -1,4 +1,6 @@
-namespace HaCluster.Controller.Tests.Infrastructure;
+using Xunit;
+
+namespace HaCluster.TestSupport;
 
 /// <summary>
 /// A real PostgreSQL for the tests: <c>HACLUSTER_TEST_POSTGRES</c> if set, else a throwaway cluster started with
@@ -74,24 +76,24 @@ public sealed class PostgresServer : IAsyncLifetime
             return "starting a throwaway cluster needs root (to run initdb as the postgres user)";
         }
 
-        var id = await Cmd.RunAsync("id", ["postgres"]);
+        var id = await Cmd.RunAsync("id", "postgres");
         return id.ExitCode == 0 ? null : "there is no 'postgres' OS user (install the Debian package postgresql)";
     }
 
     private async Task StartClusterAsync()
     {
         dir = Directory.CreateTempSubdirectory("hc-pg-").FullName;
-        (await Cmd.RunAsync("chown", ["postgres", dir])).EnsureSuccess("chown");
+        (await Cmd.RunAsync("chown", "postgres", dir)).EnsureSuccess();
         var data = Path.Combine(dir, "data");
         (await AsPostgres(Path.Combine(binDir!, "initdb"), "-D", data, "-U", "app", "--auth=trust", "-E", "UTF8", "--no-locale"))
-            .EnsureSuccess("initdb");
+            .EnsureSuccess();
         var port = FreePort.Next();
         var options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off";
         (await AsPostgres(Path.Combine(binDir!, "pg_ctl"), "-D", data, "-l", Path.Combine(dir, "pg.log"), "-w", "-o", options, "start"))
-            .EnsureSuccess("pg_ctl start");
+            .EnsureSuccess();
         baseConnectionString = $"Host=127.0.0.1;Port={port};Username=app";
     }
 
-    private static Task<CmdResult> AsPostgres(string program, params string[] args) =>
-        Cmd.RunAsync("runuser", ["-u", "postgres", "--", program, .. args]);
+    private static Task<CommandResult> AsPostgres(string program, params string[] args) =>
+        Cmd.RunAsync("runuser", ["-u", "postgres", "--", program, .. args], TimeSpan.FromSeconds(60));
 }

@@ -1,3 +1,4 @@
+using HaCluster.TestSupport;
 namespace HaCluster.Controller.Tests.Infrastructure;
 
 /// <summary>Where a test's controller keeps its data: a fresh SQLite directory or a fresh PostgreSQL database.</summary>

@@ -1,4 +1,6 @@
+using Grpc.Net.Client;
 using HaCluster.Controller.Data;
+using HaCluster.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +11,29 @@ namespace HaCluster.Controller.Tests.Infrastructure;
 /// <summary>The real controller host in-process, pointed at one test's database.</summary>
 public sealed class ControllerApp(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
 {
+    /// <summary>Started, with the sample nodes n1..n3 known (each said hello on the agent link, as an agent does).</summary>
+    public static async Task<ControllerApp> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var app = new ControllerApp(settings);
+        await app.RegisterNodesAsync(Samples.Nodes);
+        return app;
+    }
+
+    /// <summary>A gRPC channel into the in-process server (agent link and admin API).</summary>
+    public GrpcChannel Channel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    /// <summary>Each node connects, says hello, receives its config and hangs up: afterwards it is known, not connected.</summary>
+    public async Task RegisterNodesAsync(IEnumerable<(string Node, string Address)> nodes)
+    {
+        using var channel = Channel();
+        foreach (var (node, address) in nodes)
+        {
+            await using var agent = await SimulatedAgent.ConnectAsync(channel, node, [$"{address}/24"]);
+            await agent.NextConfigAsync();
+        }
+    }
+
     public async Task<T> QueryAsync<T>(Func<HaClusterContext, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -6,6 +6,9 @@ namespace HaCluster.Controller.Tests.Infrastructure;
 
 internal static class Samples
 {
+    /// <summary>The nodes the sample groups use, with the address each member has on its eth0.</summary>
+    public static IReadOnlyList<(string Node, string Address)> Nodes { get; } = [("n1", "192.0.2.10"), ("n2", "192.0.2.11"), ("n3", "192.0.2.12")];
+
     public static VipGroup Web { get; } = new(
         "web", 27, "eth0", 2, 1.0, "1111", true, 0,
         [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],

@@ -1,0 +1,168 @@
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using HaCluster.Contracts;
+
+namespace HaCluster.TestSupport;
+
+/// <summary>
+/// A stand-in for hacluster-agent on the controller's agent link, speaking the real protocol over a real gRPC call:
+/// for tests of the controller (no namespaces needed) and for the load benchmark. Everything the controller sends is
+/// kept in order in <see cref="Received"/>.
+/// </summary>
+public sealed class SimulatedAgent : IAsyncDisposable
+{
+    private readonly AsyncDuplexStreamingCall<AgentMessage, ControllerMessage> _call;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<ControllerMessage> _received = Channel.CreateUnbounded<ControllerMessage>();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Task _reader;
+    private ulong _sequence;
+
+    private SimulatedAgent(string node, string bootId, AsyncDuplexStreamingCall<AgentMessage, ControllerMessage> call)
+    {
+        (Node, BootId, _call) = (node, bootId, call);
+        _reader = Task.Run(ReadAsync);
+    }
+
+    public string Node { get; }
+    public string BootId { get; }
+    public ChannelReader<ControllerMessage> Received => _received.Reader;
+
+    /// <summary>The status the stream ended with (after the controller closed it), or null while it is open.</summary>
+    public Status? EndedWith { get; private set; }
+
+    /// <summary>Opens the stream and sends the hello (nothing else: the caller decides what follows).</summary>
+    public static async Task<SimulatedAgent> ConnectAsync(
+        GrpcChannel channel, string node, IEnumerable<string> addresses, IEnumerable<string>? interfaces = null, string? bootId = null, ConfigRevision? running = null)
+    {
+        var call = new AgentLink.AgentLinkClient(channel).Connect();
+        var agent = new SimulatedAgent(node, bootId ?? Guid.NewGuid().ToString("N"), call);
+        var hello = new Hello { Node = node, BootId = agent.BootId, AgentVersion = "simulated", Running = running ?? new ConfigRevision() };
+        hello.Addresses.AddRange(addresses);
+        hello.Interfaces.AddRange(interfaces ?? ["eth0", "lo"]);
+        await agent.SendAsync(new AgentMessage { Hello = hello });
+        return agent;
+    }
+
+    /// <summary>Opens a stream without a hello, for tests of what the controller does with bad streams.</summary>
+    public static SimulatedAgent Open(GrpcChannel channel, string node = "raw") =>
+        new(node, Guid.NewGuid().ToString("N"), new AgentLink.AgentLinkClient(channel).Connect());
+
+    public async Task SendAsync(AgentMessage message)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await _call.RequestStream.WriteAsync(message);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>A transition of this boot, numbered after the last one sent.</summary>
+    public StateEvent Transition(string instance, VrrpState from, VrrpState to, string reason = "master_down_timer", int priority = 100, DateTimeOffset? at = null) =>
+        new()
+        {
+            BootId = BootId,
+            Sequence = ++_sequence,
+            Instance = instance,
+            From = from,
+            To = to,
+            Reason = reason,
+            Priority = priority,
+            At = Timestamp.FromDateTimeOffset(at ?? DateTimeOffset.UtcNow),
+        };
+
+    public Task SendEventsAsync(params StateEvent[] events)
+    {
+        var batch = new StateEventBatch();
+        batch.Events.AddRange(events);
+        return SendAsync(new AgentMessage { Events = batch });
+    }
+
+    /// <summary>Answers a pushed config the way the agent does after applying it.</summary>
+    public Task SendAppliedAsync(DesiredConfig config, bool accepted = true, params string[] errors)
+    {
+        var applied = new ConfigApplied { DesiredHash = config.Hash, Accepted = accepted, Running = new ConfigRevision { Hash = config.Hash } };
+        applied.Running.Groups.AddRange(config.Groups);
+        applied.Errors.AddRange(errors);
+        return SendAsync(new AgentMessage { Applied = applied });
+    }
+
+    /// <summary>The next message of the given kind (earlier ones of other kinds are skipped).</summary>
+    public async Task<ControllerMessage> NextAsync(ControllerMessage.BodyOneofCase kind, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var message = await _received.Reader.ReadAsync(cts.Token);
+            if (message.BodyCase == kind)
+            {
+                return message;
+            }
+        }
+    }
+
+    public async Task<DesiredConfig> NextConfigAsync(TimeSpan? timeout = null) => (await NextAsync(ControllerMessage.BodyOneofCase.Config, timeout)).Config;
+
+    /// <summary>Waits until the controller has acknowledged <paramref name="sequence"/> of this boot.</summary>
+    public async Task WaitForAckAsync(ulong sequence, TimeSpan? timeout = null)
+    {
+        while ((await NextAsync(ControllerMessage.BodyOneofCase.Ack, timeout)).Ack is var ack && (ack.BootId != BootId || ack.Sequence < sequence))
+        {
+        }
+    }
+
+    /// <summary>Waits for the controller to end the stream; returns its status.</summary>
+    public async Task<Status> WaitForEndAsync(TimeSpan? timeout = null)
+    {
+        await _reader.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+        return EndedWith!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        {
+            // Already ended by the other side.
+        }
+
+        _call.Dispose();
+        await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await foreach (var message in _call.ResponseStream.ReadAllAsync(_stop.Token))
+            {
+                _received.Writer.TryWrite(message);
+            }
+
+            EndedWith = _call.GetStatus();
+        }
+        catch (RpcException e)
+        {
+            EndedWith = e.Status;
+        }
+        catch (OperationCanceledException)
+        {
+            EndedWith = new Status(StatusCode.Cancelled, "disposed");
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+}
