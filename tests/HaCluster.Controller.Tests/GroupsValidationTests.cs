@@ -131,4 +131,21 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         (await Samples.ReadProblemAsync(response)).Dispose();
         Assert.Equal((0, 0, 0), await app.CountRowsAsync());
     }
+
+    [SkippableFact]
+    public async Task Post_AgainstWhatTheAgentsReported_UnknownNodeForeignAddressMissingInterface_AllNamed()
+    {
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
+        var bad = Samples.Web with
+        {
+            Interface = "ens33",
+            Members = [new GroupMember("n1", "192.0.2.99", 100), new GroupMember("n9", "192.0.2.19", 80)],
+        };
+
+        var response = await app.CreateClient().PostAsync(Groups, Samples.Json(bad));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["interface", "members[0].address", "members[1].node"], (await Samples.ReadErrorPathsAsync(response)).Order());
+        Assert.Equal((0, 0, 0), await app.CountRowsAsync());
+    }
 }
