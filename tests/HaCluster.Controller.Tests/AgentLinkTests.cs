@@ -94,6 +94,21 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     }
 
     [SkippableFact]
+    public async Task BatchOutOfOrder_EveryEventStoredNoneTakenForAReplay()
+    {
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
+        using var channel = app.Channel();
+        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        var first = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup");
+        var second = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
+
+        await n1.SendEventsAsync(second, first);
+        await n1.WaitForAckAsync(2);
+
+        Assert.Equal([1L, 2L], await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Transition).Select(e => e.Sequence!.Value).OrderBy(s => s).ToListAsync()));
+    }
+
+    [SkippableFact]
     public async Task MalformedEvents_DroppedAndCounted_StillAcknowledged_ValidOnesStored()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());

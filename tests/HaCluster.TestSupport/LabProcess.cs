@@ -84,6 +84,24 @@ public sealed class LabProcess : IAsyncDisposable
         return lab;
     }
 
+    /// <summary>
+    /// Starts a process in this (the root) network namespace, for what a lab reaches only through the filesystem: the
+    /// controller, whose agents connect through its Unix socket. It listens on loopback only.
+    /// </summary>
+    internal static LabProcess StartInRootNamespace(string file, IEnumerable<string> args, string name, string logPath, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = Cmd.StartInfo(file, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+        var lab = new LabProcess(name, "root", logPath, info);
+        lab.process.Start();
+        lab.Pid = lab.process.Id;
+        lab.process.StandardInput.Close();
+        lab.process.BeginOutputReadLine();
+        lab.process.BeginErrorReadLine();
+        return lab;
+    }
+
     /// <summary>Until <c>ip netns exec</c> has exec'd the target, the pid still runs <c>ip</c> (a few ms):
     /// wait so that signals and /proc lookups reach the target.</summary>
     private void WaitForExec(string target)

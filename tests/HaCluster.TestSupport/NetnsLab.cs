@@ -111,6 +111,21 @@ public sealed partial class NetnsLab : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a long-running process in the root namespace (see <see cref="LabProcess"/>); killed with the lab.</summary>
+    public LabProcess StartInRootNamespace(string file, IEnumerable<string> args, string name, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        lock (gate)
+        {
+            var unique = name;
+            for (var i = 2; processes.Any(p => p.Name == unique); i++)
+                unique = $"{name}-{i}";
+            var process = LabProcess.StartInRootNamespace(file, args, unique, Path.Combine(WorkDir, $"{unique}.log"), environment);
+            processes.Add(process);
+            return process;
+        }
+    }
+
     /// <summary>Kills every process started here, deletes every namespace, and writes <c>state.txt</c> first.
     /// Safe to call on a half-built lab and more than once.</summary>
     public async ValueTask DisposeAsync()

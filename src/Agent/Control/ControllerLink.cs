@@ -164,12 +164,17 @@ public sealed partial class ControllerLink : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Counters, and a fresh snapshot with them: what changes without a transition (the effective priority after a
+    /// tracking weight, the last advert heard) reaches the controller too.
+    /// </summary>
     private async Task PumpCountersAsync(ChannelWriter<AgentMessage> outgoing, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.CountersInterval, _time);
         while (await timer.WaitForNextTickAsync(ct))
         {
             await outgoing.WriteAsync(new AgentMessage { Counters = LinkMessages.Counters(_agent.Runners) }, ct);
+            await outgoing.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners) }, ct);
         }
     }
 
@@ -198,10 +203,12 @@ public sealed partial class ControllerLink : BackgroundService
     {
         await foreach (var desired in configs.ReadAllAsync(stopping))
         {
-            var errors = desired.Hash == _agent.Managed?.Hash ? [] : await _agent.ApplyManagedAsync(desired, stopping);
+            var errors = await _agent.ApplyManagedAsync(desired, stopping);
             var applied = new ConfigApplied { DesiredHash = desired.Hash, Accepted = errors.Count == 0, Running = LinkMessages.Revision(_agent.Managed) };
             applied.Errors.AddRange(errors);
             outgoing.TryWrite(new AgentMessage { Applied = applied });
+            // Instances added, removed or reprioritised in place: the controller sees them now, not at the next tick.
+            outgoing.TryWrite(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners) });
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class AgentConfigSources(string? localPath, ManagedConfigStore? st
     /// <summary>Makes a validated pair the running one; a new push is persisted first, so a restart runs it again.</summary>
     public void Commit(ConfigSource? local, DesiredConfig? managed)
     {
-        if (managed is not null && !ReferenceEquals(managed, Managed))
+        if (managed is not null && !managed.Equals(Managed))
         {
             store?.Save(managed);
         }

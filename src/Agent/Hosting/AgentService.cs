@@ -100,6 +100,14 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
         await _applying.WaitAsync(ct);
         try
         {
+            if (desired.Hash == sources.Managed?.Hash)
+            {
+                // The same text (another group of this node changed, or a reconnect): nothing to reconfigure, but
+                // the group revisions it stands for are new and are what the controller checks for drift.
+                sources.Commit(sources.Local, desired);
+                return [];
+            }
+
             var loaded = sources.Combine(sources.Local, desired);
             if (loaded.HasErrors)
             {

@@ -122,7 +122,8 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
         await using var db = storage.CreateContext();
         var fresh = new List<EventEntity>();
         var highest = new Dictionary<(string, string), long>();
-        foreach (var e in items.SelectMany(i => i.Events))
+        // In sequence order per boot (agents send them so; a stray one out of order is then still stored, not taken for a replay).
+        foreach (var e in items.SelectMany(i => i.Events).OrderBy(e => e.Sequence ?? 0))
         {
             if (e.Sequence is not { } sequence || e.Node is null || e.BootId is null)
             {

@@ -5,27 +5,41 @@ using Prometheus;
 
 namespace HaCluster.Controller.Extensions;
 
-/// <summary>Gauges read at scrape time from the live state.</summary>
+/// <summary>
+/// The controller's own Prometheus registry (one per host, so hosts in one process, as in tests, count apart), with
+/// the .NET process series and gauges read at scrape time from the live state.
+/// </summary>
 internal static class ControllerMetrics
 {
-    private static readonly Gauge Agents = Metrics.CreateGauge("hacluster_controller_agents_connected", "agents with an open stream");
-    private static readonly Gauge Watchers = Metrics.CreateGauge("hacluster_controller_watchers", "open live streams (dashboards)");
-    private static readonly Gauge Groups = Metrics.CreateGauge("hacluster_controller_groups", "VIP groups by health", "health");
-
-    public static void Register(IServiceProvider services)
+    public static IServiceCollection AddControllerMetrics(this IServiceCollection services)
     {
-        var sessions = services.GetRequiredService<AgentSessions>();
-        var bus = services.GetRequiredService<FleetBus>();
-        var fleet = services.GetRequiredService<FleetState>();
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        var registry = Metrics.NewCustomRegistry();
+        DotNetStats.Register(registry);
+        services.AddSingleton(registry);
+        services.AddSingleton<IMetricFactory>(Metrics.WithCustomRegistry(registry));
+        return services;
+    }
+
+    public static void MapControllerMetrics(this WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        var factory = app.Services.GetRequiredService<IMetricFactory>();
+        var agents = factory.CreateGauge("hacluster_controller_agents_connected", "agents with an open stream");
+        var watchers = factory.CreateGauge("hacluster_controller_watchers", "open live streams (dashboards)");
+        var groups = factory.CreateGauge("hacluster_controller_groups", "VIP groups by health", ["health"]);
+        var sessions = app.Services.GetRequiredService<AgentSessions>();
+        var bus = app.Services.GetRequiredService<FleetBus>();
+        var fleet = app.Services.GetRequiredService<FleetState>();
+        registry.AddBeforeCollectCallback(() =>
         {
-            Agents.Set(sessions.Count);
-            Watchers.Set(bus.Subscribers);
+            agents.Set(sessions.Count);
+            watchers.Set(bus.Subscribers);
             var byHealth = fleet.Statuses().GroupBy(s => s.Health).ToDictionary(g => g.Key, g => g.Count());
             foreach (var health in new[] { Health.Ok, Health.NoMaster, Health.SplitBrain, Health.Unreachable, Health.Drift })
             {
-                Groups.WithLabels(health).Set(byHealth.GetValueOrDefault(health));
+                groups.WithLabels(health).Set(byHealth.GetValueOrDefault(health));
             }
         });
+        app.MapMetrics("/metrics", registry);
     }
 }

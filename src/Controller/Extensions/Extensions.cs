@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using HaCluster.Controller.Agents;
+using HaCluster.Controller.Alerts;
 using HaCluster.Controller.Api;
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Events;
@@ -7,7 +8,6 @@ using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
 using HaCluster.Shared.Groups;
 using Microsoft.EntityFrameworkCore;
-using Prometheus;
 
 namespace HaCluster.Controller.Extensions;
 
@@ -37,12 +37,16 @@ public static class Extensions
         services.AddSingleton<FleetState>();
         services.AddSingleton<FleetBus>();
         services.AddSingleton<AgentSessions>();
+        services.AddControllerMetrics();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(builder.Configuration.GetSection("Fleet").Get<FleetOptions>() ?? new FleetOptions());
         services.AddSingleton<EventIngest>();
         services.AddHostedService(sp => sp.GetRequiredService<EventIngest>());
         services.AddHostedService<ConfigPusher>();
         services.AddHostedService<FleetMonitor>();
+        services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertOptions>() ?? new AlertOptions());
+        services.AddSingleton<AlertMetrics>();
+        services.AddHostedService<AlertMailer>();
         return builder;
     }
 
@@ -56,8 +60,7 @@ public static class Extensions
         app.MapFleetApi();
         app.MapGrpcService<AgentLinkService>();
         app.MapGrpcService<AdminService>();
-        app.MapMetrics();
-        ControllerMetrics.Register(app.Services);
+        app.MapControllerMetrics();
         return app;
     }
 

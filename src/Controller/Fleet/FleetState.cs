@@ -202,9 +202,10 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
 
     private void MarkGroupOf(string instance)
     {
-        if (instance.StartsWith(GroupRenderer.InstancePrefix, StringComparison.Ordinal))
+        if (instance.StartsWith(GroupRenderer.InstancePrefix, StringComparison.Ordinal)
+            && instance[GroupRenderer.InstancePrefix.Length..] is var group && desired.Get(group) is not null)
         {
-            _dirtyGroups.Add(instance[GroupRenderer.InstancePrefix.Length..]);
+            _dirtyGroups.Add(group);
         }
     }
 

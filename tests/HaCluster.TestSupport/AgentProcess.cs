@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
-using HaCluster.TestSupport;
 
-namespace HaCluster.Agent.IntegrationTests.Agent;
+namespace HaCluster.TestSupport;
 
 /// <summary>A real hacluster-agent process inside a lab host, started from the build output next to the tests.</summary>
-internal sealed partial class AgentProcess : IAsyncDisposable
+public sealed partial class AgentProcess : IAsyncDisposable
 {
     private AgentProcess(LabHost host, LabProcess process, string configPath)
     {
@@ -25,6 +24,20 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         var configPath = Path.Combine(lab.WorkDir, $"{name}.conf");
         File.WriteAllText(configPath, configText);
         var process = lab.Start(host, "dotnet", [AgentDll, "--config", configPath], name);
+        return new AgentProcess(host, process, configPath);
+    }
+
+    /// <summary>
+    /// Managed mode: <c>--controller ADDRESS --node NAME</c>, with a state directory of its own in the lab (kept across
+    /// restarts of this host's agent, as on a real host) and a local file without instances.
+    /// </summary>
+    public static AgentProcess StartManaged(NetnsLab lab, LabHost host, string controller, string localConfig = "global_defs {\n}\n", string? name = null)
+    {
+        name ??= $"agent-{host.Name}";
+        var configPath = Path.Combine(lab.WorkDir, $"{name}.conf");
+        File.WriteAllText(configPath, localConfig);
+        var stateDir = Path.Combine(lab.WorkDir, $"state-{host.Name}");
+        var process = lab.Start(host, "dotnet", [AgentDll, "--config", configPath, "--controller", controller, "--node", host.Name, "--state-dir", stateDir], name);
         return new AgentProcess(host, process, configPath);
     }
 
