@@ -125,6 +125,27 @@ public class CommandLineTests
         Assert.Contains("Usage: hacluster-agent", result.Stderr);
     }
 
+    [Fact]
+    public async Task Managed_StateDirectoryNotWritable_RefusesToStartAndSaysWhere()
+    {
+        var path = Write("empty.conf", "global_defs {\n}\n");
+
+        var result = await Agent("--config", path, "--controller", "http://127.0.0.1:9", "--node", "n1", "--state-dir", "/proc/hacluster-state");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not started: --state-dir /proc/hacluster-state: cannot write there", result.Stderr);
+        Assert.DoesNotContain("Exception", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Managed_BadControllerAddress_PrintsUsage_ExitCodeTwo()
+    {
+        var result = await Agent("--controller", "ftp://controller", "--node", "n1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--controller: 'ftp://controller' is not", result.Stderr);
+    }
+
     private static string Write(string name, string text)
     {
         var path = Path.Combine(Work, name);
