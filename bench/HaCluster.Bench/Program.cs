@@ -2,8 +2,9 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench [failover|footprint|all] [--runs N] [--agent PATH]: hacluster-agent next to keepalived, same lab, same run.
-var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "all") ?? "all";
+// hacluster-bench [failover|footprint|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
+// hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
+var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "controller" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -48,6 +49,13 @@ if (mode is "footprint" or "all")
     }
 
     Console.WriteLine(Report.Footprint(footprints, jitters));
+}
+
+if (mode is "controller" or "all")
+{
+    var streams = Option("--streams") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 1000;
+    var perAgent = Option("--events-per-agent") is { } e ? int.Parse(e, CultureInfo.InvariantCulture) : 200;
+    Console.WriteLine(Report.Controller(await ControllerBench.RunAsync(streams, perAgent, runs, Console.Error.WriteLine)));
 }
 
 return 0;

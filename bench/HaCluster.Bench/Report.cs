@@ -77,4 +77,21 @@ internal static class Report
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
+
+    public static string Controller(IReadOnlyList<ControllerRun> runs)
+    {
+        var text = new StringBuilder();
+        var streams = runs[0].Streams;
+        text.AppendLine(CultureInfo.InvariantCulture, $"Controller under {streams} simulated agent streams on PostgreSQL, median of {runs.Count} run(s) (no keepalived counterpart: it has no controller).");
+        text.AppendLine();
+        text.AppendLine("| figure | measured | target |");
+        text.AppendLine("|---|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| state events stored per second (each acknowledged after commit) | {Median(runs.Select(r => r.EventsPerSecond)):0} | ≥ 10,000 |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| config push, PUT sent → config at the agent, p50 over {streams} nodes | {Median(runs.Select(r => ControllerBench.Percentile(r.PushMs, 0.5))):0} ms | |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| config push, p99 | {Median(runs.Select(r => ControllerBench.Percentile(r.PushMs, 0.99))):0} ms | ≤ 2000 ms |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| every group changed at once: last node configured after | {Median(runs.Select(r => r.PushSweep.TotalMilliseconds)):0} ms | |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| controller resident memory, idle with {streams} streams | {RssFormat.MiB((long)Median(runs.Select(r => (double)r.IdleRssKiB)))} | |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| controller resident memory, peak under load | {RssFormat.MiB((long)Median(runs.Select(r => (double)r.PeakRssKiB)))} | |");
+        return text.ToString();
+    }
 }

@@ -45,7 +45,7 @@ public static class Cmd
             timedOut);
     }
 
-    internal static ProcessStartInfo StartInfo(string file, IEnumerable<string> args)
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(Tools.Find(file) ?? file)
         {
@@ -62,7 +62,7 @@ public static class Cmd
     internal static string FormatCommandLine(string file, IEnumerable<string> args) =>
         string.Join(' ', args.Prepend(file).Select(a => a.Length > 0 && !a.Any(char.IsWhiteSpace) ? a : $"'{a}'"));
 
-    internal static void KillTree(Process process)
+    public static void KillTree(Process process)
     {
         try
         {

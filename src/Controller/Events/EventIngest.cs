@@ -68,7 +68,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
                 Publish(items, stored);
                 return;
             }
-            catch (DbUpdateException e) when (attempt >= 2)
+            catch (Exception e) when (IsRefusedRow(e) && attempt >= 2)
             {
                 // Rejected twice with fresh knowledge of what is stored: a row the database refuses. Store one by one,
                 // so only that one is dropped (logged and counted) and everything else goes in.
@@ -81,7 +81,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
                 // A unique-key race with another controller, or the database is away: read what is stored again, retry.
                 LogStoreFailed(items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
                 ForgetStored();
-                await Task.Delay(e is DbUpdateException ? TimeSpan.Zero : RetryDelay, ct);
+                await Task.Delay(IsRefusedRow(e) ? TimeSpan.Zero : RetryDelay, ct);
             }
         }
     }
@@ -98,7 +98,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
                     ForgetStored();
                     kept.AddRange(await StoreAsync([item with { Events = [e] }], ct));
                 }
-                catch (DbUpdateException failed)
+                catch (Exception failed) when (IsRefusedRow(failed))
                 {
                     metrics.Rejected();
                     LogEventRejected(e.Kind, e.Node, e.BootId, e.Sequence, failed.InnerException?.Message ?? failed.Message);
@@ -108,6 +108,10 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             Publish([item], kept);
         }
     }
+
+    /// <summary>The database refused the data (SQLSTATE class 22 data exception, 23 integrity), not that it is away.</summary>
+    private static bool IsRefusedRow(Exception e) =>
+        e is DbUpdateException || e is Npgsql.PostgresException { SqlState: ['2', '2' or '3', ..] };
 
     private void ForgetStored()
     {
@@ -150,8 +154,15 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             highest[key] = stored;
         }
 
-        db.Events.AddRange(fresh);
-        await db.SaveChangesAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            await PostgresEventCopy.InsertAsync(db, fresh, ct);
+        }
+        else
+        {
+            db.Events.AddRange(fresh);
+            await db.SaveChangesAsync(ct);
+        }
         lock (_stored)
         {
             foreach (var (key, sequence) in highest)
