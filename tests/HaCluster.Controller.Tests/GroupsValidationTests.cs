@@ -148,4 +148,22 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         Assert.Equal(["interface", "members[0].address", "members[1].node"], (await Samples.ReadErrorPathsAsync(response)).Order());
         Assert.Equal((0, 0, 0), await app.CountRowsAsync());
     }
+
+    [SkippableFact]
+    public async Task Post_ConflictWithAGroupAnotherControllerSaved_StillFoundInTheDatabase()
+    {
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
+        await app.QueryAsync(async db =>
+        {
+            // Written by another controller on the same database: this one's memory has never seen it.
+            var json = System.Text.Json.JsonSerializer.Serialize(Samples.Web, GroupJson.Default.VipGroup);
+            db.Groups.Add(new HaCluster.Controller.Data.Entities.GroupEntity { Name = "web", Json = json, Revision = 1 });
+            return await db.SaveChangesAsync();
+        });
+
+        var response = await app.CreateClient().PostAsync(Groups, Samples.Json(Samples.Web with { Name = "web2" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("vrid", await Samples.ReadErrorPathsAsync(response));
+    }
 }

@@ -16,6 +16,8 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Type=notify under systemd (deploy/systemd/hacluster-controller.service); nothing changes elsewhere.
+        services.AddSystemd();
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiSchemas.DescribeImmutableArrays));
         services.ConfigureHttpJsonOptions(o =>

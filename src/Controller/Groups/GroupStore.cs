@@ -154,9 +154,24 @@ public sealed class GroupStore(HaClusterContext db, GroupWriteGate gate, Desired
     /// <summary>Against every other saved group and against what the agents reported of their nodes.</summary>
     private async Task<IReadOnlyList<GroupError>> ValidateAsync(VipGroup group, CancellationToken ct)
     {
-        var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
+        // Only the members' facts: the other nodes do not matter to this group, and there may be thousands.
+        var names = GroupValidator.OrEmpty(group.Members).Select(m => m?.Node).OfType<string>().Distinct().ToList();
+        var nodes = await db.Nodes.AsNoTracking().Where(n => names.Contains(n.Name)).ToListAsync(ct);
         var facts = nodes.ToDictionary(n => n.Name, NodeStore.Facts, StringComparer.Ordinal);
-        return GroupValidator.Validate(group, await ListAsync(ct), facts);
+        return GroupValidator.Validate(group, await OthersAsync(ct), facts);
+    }
+
+    /// <summary>
+    /// Every saved group, as the database has it now: the in-memory desired state where its revision matches (no JSON
+    /// to read again — with hundreds of groups that was most of a save's time), the stored row where it does not
+    /// (another controller wrote it).
+    /// </summary>
+    private async Task<IReadOnlyCollection<VipGroup>> OthersAsync(CancellationToken ct)
+    {
+        var revisions = await db.Groups.AsNoTracking().Select(g => new { g.Name, g.Revision }).ToListAsync(ct);
+        var stale = revisions.Where(r => desired.Get(r.Name)?.Revision != r.Revision).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var reread = stale.Count == 0 ? [] : await db.Groups.AsNoTracking().Where(g => stale.Contains(g.Name)).Select(g => g.Json).ToListAsync(ct);
+        return [.. revisions.Where(r => !stale.Contains(r.Name)).Select(r => desired.Get(r.Name)!.Group), .. reread.Select(Deserialize)];
     }
 
     private void AddRevisions(VipGroup group, int revision, string who, DateTimeOffset now)
