@@ -1,8 +1,10 @@
 using HaCluster.Controller.Extensions;
+using HaCluster.Shared.Hosting;
 
 // "hacluster-controller migrate" applies the migrations and exits; with no command it serves.
 var migrateOnly = args is ["migrate", ..];
-var builder = WebApplication.CreateBuilder(ControllerHost.Options(migrateOnly ? args[1..] : args));
+var hostArgs = migrateOnly ? args[1..] : args;
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -1,10 +1,11 @@
-// The dashboard is filled in by the dashboard issue; today it is a bare host with liveness only.
-var builder = WebApplication.CreateBuilder(args);
-if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:5090");
-}
+using HaCluster.Dashboard.Extensions;
+using HaCluster.Shared.Hosting;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Default(args) });
+// Static web assets (MudBlazor's css/js) from the build output too, not only in Development or after publish.
+builder.WebHost.UseStaticWebAssets();
+builder.AddDashboardServices();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("healthy"));
-app.Run();
+app.MapDashboard();
+await app.RunAsync();

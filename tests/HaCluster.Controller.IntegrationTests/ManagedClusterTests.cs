@@ -89,6 +89,10 @@ public class ManagedClusterTests
         await cluster.CreateAsync(cluster.Group("db", 28, "192.0.2.101", 80, 90, 100));
         await cluster.WaitForMasterAsync("web", "n1");
         await cluster.WaitForMasterAsync("db", "n3");
+        // A new master repeats its gratuitous ARPs garp_master_delay (5 s) later: let that second burst pass first, so
+        // any GARP the capture sees comes from the change.
+        await cluster.WaitForAsync("the election's delayed GARPs sent", async () =>
+            (await cluster.StatusAsync("web")).GetProperty("members")[0].GetProperty("lastTransitionAt").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddSeconds(-6));
         var capture = await lab.StartCaptureAsync(lab["n1"], "arp or ip proto 112");
         var marks = cluster.Agents.ToDictionary(a => a.Key, a => a.Value.Process.OutputLength);
         using var probing = new CancellationTokenSource();

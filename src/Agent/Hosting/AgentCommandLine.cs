@@ -1,5 +1,5 @@
 using System.Net;
-using HaCluster.Agent.Control;
+using HaCluster.Contracts;
 
 namespace HaCluster.Agent.Hosting;
 

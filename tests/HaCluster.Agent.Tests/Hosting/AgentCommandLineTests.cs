@@ -14,7 +14,7 @@ public class AgentCommandLineTests
 
         Assert.Null(command.Error);
         Assert.True(command.Managed);
-        Assert.Equal(expected, HaCluster.Agent.Control.ControllerAddress.Display(Assert.Single(command.Controllers)));
+        Assert.Equal(expected, HaCluster.Contracts.ControllerAddress.Display(Assert.Single(command.Controllers)));
         Assert.Equal("n1", command.Node);
         Assert.False(command.ConfigGiven);
     }

@@ -46,6 +46,8 @@ public sealed class ControllerApp(IReadOnlyDictionary<string, string> settings) 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The tests' output is about the tests: the controller's own lines only when something goes wrong.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

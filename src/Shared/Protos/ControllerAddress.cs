@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace HaCluster.Agent.Control;
+namespace HaCluster.Contracts;
 
 /// <summary>
-/// A controller's gRPC address: <c>http://host:port</c> (HTTP/2 without TLS), <c>https://host:port</c>, or
+/// A controller's gRPC address, as agents and the dashboard give it: <c>http://host:port</c> (HTTP/2 without TLS), <c>https://host:port</c>, or
 /// <c>unix:/path/to.sock</c> (a local socket, reachable from any network namespace of the host).
 /// </summary>
 public static class ControllerAddress

@@ -1,0 +1,85 @@
+using System.Globalization;
+using HaCluster.Contracts;
+
+namespace HaCluster.Dashboard.Services;
+
+/// <summary>The create/edit form's model: plain mutable fields bound to inputs, turned into the API's group.</summary>
+public sealed class GroupForm
+{
+    public string Name { get; set; } = "";
+    public int Vrid { get; set; } = 51;
+    public string Interface { get; set; } = "eth0";
+    public int Version { get; set; } = 2;
+    public double AdvertInterval { get; set; } = 1;
+    public string AuthPass { get; set; } = "";
+    public bool Preempt { get; set; } = true;
+    public double PreemptDelay { get; set; }
+    public List<VipRow> VirtualIps { get; } = [new()];
+    public List<MemberRow> Members { get; } = [];
+
+    public sealed class VipRow
+    {
+        public string Address { get; set; } = "";
+        public string Device { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+
+    public sealed class MemberRow
+    {
+        public string Node { get; set; } = "";
+        public string Address { get; set; } = "";
+        public int Priority { get; set; } = 100;
+    }
+
+    public static GroupForm From(Group group)
+    {
+        var form = new GroupForm
+        {
+            Name = group.Name,
+            Vrid = group.Vrid,
+            Interface = group.Interface,
+            Version = group.Version,
+            AdvertInterval = group.AdvertInterval,
+            AuthPass = group.AuthPass,
+            Preempt = group.Preempt,
+            PreemptDelay = group.PreemptDelay,
+        };
+        form.VirtualIps.Clear();
+        form.VirtualIps.AddRange(group.VirtualIps.Select(v => new VipRow { Address = v.Address, Device = v.Device, Label = v.Label }));
+        form.Members.AddRange(group.Members.Select(m => new MemberRow { Node = m.Node, Address = m.Address, Priority = m.Priority }));
+        return form;
+    }
+
+    public Group ToGroup()
+    {
+        var group = new Group
+        {
+            Name = Name.Trim(),
+            Vrid = Vrid,
+            Interface = Interface.Trim(),
+            Version = Version,
+            AdvertInterval = AdvertInterval,
+            AuthPass = Version == 2 ? AuthPass.Trim() : "",
+            Preempt = Preempt,
+            PreemptDelay = PreemptDelay,
+        };
+        group.VirtualIps.AddRange(VirtualIps.Where(v => v.Address.Trim().Length > 0)
+            .Select(v => new GroupVip { Address = v.Address.Trim(), Device = v.Device.Trim(), Label = v.Label.Trim() }));
+        group.Members.AddRange(Members.Select(m => new GroupMember { Node = m.Node, Address = m.Address.Trim(), Priority = m.Priority }));
+        return group;
+    }
+
+    /// <summary>The JSON path of every input the form shows (errors at other paths go in its summary).</summary>
+    public IReadOnlySet<string> FieldPaths() =>
+        new HashSet<string>(
+            ["name", "vrid", "interface", "version", "advertInterval", "authPass", "preempt", "preemptDelay",
+             .. VirtualIps.SelectMany((_, i) => new[] { $"virtualIps[{i}].address", $"virtualIps[{i}].device", $"virtualIps[{i}].label" }),
+             .. Members.SelectMany((_, i) => new[] { $"members[{i}].node", $"members[{i}].address", $"members[{i}].priority" })],
+            StringComparer.Ordinal);
+
+    /// <summary>A node's first address without its prefix, offered when the node is picked as a member.</summary>
+    public static string FirstAddress(Node? node) =>
+        node?.Addresses.FirstOrDefault() is { } address ? address.Split('/')[0] : "";
+
+    public static string Seconds(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
