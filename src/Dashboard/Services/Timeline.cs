@@ -10,40 +10,49 @@ public sealed record TimelineMark(DateTimeOffset At, string Node, string From, s
 
 /// <summary>
 /// Which member was master when, over a time range, from the group's transitions: pure, so it is tested without a
-/// browser. A member's state at the start of the range is the last transition it had before it.
+/// browser. A member's state at the start of the range is the last transition it had before it. A member whose agent
+/// disconnected is not known to be master after that (its band ends there: the controller cannot see it).
 /// </summary>
 public sealed record Timeline(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> Members, IReadOnlyList<MasterBand> Bands, IReadOnlyList<TimelineMark> Marks)
 {
     /// <param name="before">Per member, its last transition before <paramref name="from"/> (if any).</param>
-    /// <param name="transitions">The group's transitions within the range, in any order.</param>
-    public static Timeline Build(IReadOnlyList<string> members, IReadOnlyDictionary<string, Event> before, IEnumerable<Event> transitions, DateTimeOffset from, DateTimeOffset to)
+    /// <param name="events">The group's transitions and its members' node events within the range, in any order.</param>
+    /// <param name="mastersNow">For a range ending now: the members that are MASTER now (a band still open ends at
+    /// <paramref name="to"/> only for them); null for a range in the past.</param>
+    public static Timeline Build(
+        IReadOnlyList<string> members, IReadOnlyDictionary<string, Event> before, IEnumerable<Event> events, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlySet<string>? mastersNow = null)
     {
-        var marks = transitions
-            .Where(e => e.Kind == "transition" && members.Contains(e.Node))
+        var inRange = events
+            .Where(e => members.Contains(e.Node) && e.At.ToDateTimeOffset() is var at && at >= from && at <= to)
+            .OrderBy(e => e.At.ToDateTimeOffset())
+            .ToList();
+        var marks = inRange.Where(e => e.Kind == "transition")
             .Select(e => new TimelineMark(e.At.ToDateTimeOffset(), e.Node, e.From, e.To, e.Reason, e.HasTakeoverMs ? e.TakeoverMs : null))
-            .Where(m => m.At >= from && m.At <= to)
-            .OrderBy(m => m.At)
             .ToList();
         var bands = new List<MasterBand>();
         foreach (var node in members)
         {
             DateTimeOffset? masterSince = before.TryGetValue(node, out var last) && last.To == "MASTER" ? from : null;
-            foreach (var mark in marks.Where(m => m.Node == node))
+            var lastHeard = from;
+            foreach (var e in inRange.Where(e => e.Node == node))
             {
-                if (mark.To == "MASTER")
+                var at = e.At.ToDateTimeOffset();
+                lastHeard = at;
+                if (e.Kind == "transition" && e.To == "MASTER")
                 {
-                    masterSince ??= mark.At;
+                    masterSince ??= at;
                 }
-                else if (masterSince is { } since)
+                else if ((e.Kind == "transition" || (e.Kind == "node" && e.To == "disconnected")) && masterSince is { } since)
                 {
-                    bands.Add(new MasterBand(node, since, mark.At));
+                    bands.Add(new MasterBand(node, since, at));
                     masterSince = null;
                 }
             }
 
             if (masterSince is { } open)
             {
-                bands.Add(new MasterBand(node, open, to));
+                bands.Add(new MasterBand(node, open, mastersNow is null || mastersNow.Contains(node) ? to : lastHeard));
             }
         }
 

@@ -1,0 +1,67 @@
+using Microsoft.Playwright;
+
+namespace HaCluster.Dashboard.IntegrationTests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (no browser download: <c>ExecutablePath</c>), headless, quiet on the network.
+/// Screenshots go to <c>artifacts/screenshots/</c> at the repository root.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ScreenshotDir { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            var reason = "the browser tests need Debian's chromium (apt-get install chromium)";
+            if (Environment.GetEnvironmentVariable(HaCluster.TestSupport.Privileges.RequireVariable) == "1")
+                throw new InvalidOperationException(reason);
+            return;
+        }
+
+        Directory.CreateDirectory(ScreenshotDir);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+        });
+    }
+
+    /// <summary>A fresh page (its own context) at <paramref name="width"/> × <paramref name="height"/>.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
+    {
+        Skip.If(_browser is null, "Debian's chromium is not installed");
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HaCluster.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? AppContext.BaseDirectory;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "browser";
+}

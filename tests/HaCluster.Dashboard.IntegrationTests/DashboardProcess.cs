@@ -1,0 +1,58 @@
+using HaCluster.TestSupport;
+
+namespace HaCluster.Dashboard.IntegrationTests;
+
+/// <summary>The real hacluster-dashboard process, from its own build output, pointed at a lab's controller.</summary>
+internal sealed class DashboardProcess
+{
+    private DashboardProcess(LabProcess process, Uri url) => (Process, Url) = (process, url);
+
+    public LabProcess Process { get; }
+
+    public Uri Url { get; }
+
+    public static async Task<DashboardProcess> StartAsync(NetnsLab lab, ControllerProcess controller)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["Controller__Address"] = controller.AgentAddress,
+            ["Kestrel__Endpoints__Web__Url"] = url.ToString().TrimEnd('/'),
+        };
+        var process = lab.StartInRootNamespace("dotnet", [Dll], "dashboard", environment);
+        using var http = new HttpClient { BaseAddress = url };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"the dashboard exited at start:\n{process.Output}");
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                    return new DashboardProcess(process, url);
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the dashboard did not start:\n{process.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>src/Dashboard/bin/{the tests' configuration}/net10.0/hacluster-dashboard.dll.</summary>
+    private static string Dll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = dir.Parent!.Name;
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HaCluster.sln")))
+                dir = dir.Parent;
+            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("HaCluster.sln not found above the tests"),
+                "src", "Dashboard", "bin", configuration, "net10.0", "hacluster-dashboard.dll");
+        }
+    }
+}

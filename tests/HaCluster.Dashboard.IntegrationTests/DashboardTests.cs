@@ -1,0 +1,178 @@
+using HaCluster.Contracts;
+using HaCluster.Shared.Groups;
+using Microsoft.Playwright;
+using GroupMember = HaCluster.Shared.Groups.GroupMember;
+using GroupVip = HaCluster.Shared.Groups.GroupVip;
+
+namespace HaCluster.Dashboard.IntegrationTests;
+
+/// <summary>The dashboard in Debian's Chromium, over a real controller; nodes from simulated agents.</summary>
+[Collection(BrowserCollection.Name)]
+public class DashboardTests(Browser browser)
+{
+    [SkippableFact]
+    public async Task CreateGroupThroughTheForm_ReviewShowsEachMembersConfig_ThenItIsOnTheOverview()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
+        var n2 = await stack.SimulateAsync("n2", "192.0.2.11");
+        var page = await browser.NewPageAsync();
+
+        await page.OpenAsync(stack.Url, "/groups/new");
+        await page.FillFieldAsync("field-name", "web");
+        await page.FillFieldAsync("field-vrid", "27");
+        await page.FillFieldAsync("field-vip-0", "192.0.2.100/32");
+        await page.GetByTestId("add-member").ClickAsync();
+        await page.SelectAsync("field-member-node-0", "n1");
+        await page.GetByTestId("add-member").ClickAsync();
+        await page.SelectAsync("field-member-node-1", "n2");
+        await page.SaveScreenshotAsync("group-new");
+        await page.GetByTestId("review").ClickAsync();
+
+        var review = page.GetByTestId("review-panel");
+        await Assertions.Expect(review).ToContainTextAsync("unicast_src_ip 192.0.2.11");
+        await Assertions.Expect(page.GetByTestId("diff-n1")).ToContainTextAsync("unicast_src_ip 192.0.2.10");
+        await page.SaveScreenshotAsync("group-new-review");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync("**/groups/web");
+
+        // The agents hear of it and report: the overview shows who is master.
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
+        await n2.SendEventsAsync(n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup", 90));
+        await page.OpenAsync(stack.Url, "/");
+        var card = page.GetByTestId("group-web");
+        await Assertions.Expect(card.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
+        await Assertions.Expect(card.GetByTestId("state-n2")).ToHaveAttributeAsync("data-state", "BACKUP");
+        await Assertions.Expect(card).ToContainTextAsync("192.0.2.100/32");
+        await page.SaveScreenshotAsync("overview");
+    }
+
+    [SkippableFact]
+    public async Task InvalidGroup_TheControllersErrorsShowOnTheirFields_NothingSaved()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        await stack.SimulateAsync("n1", "192.0.2.10");
+        await stack.SimulateAsync("n2", "192.0.2.11");
+        var page = await browser.NewPageAsync();
+
+        await page.OpenAsync(stack.Url, "/groups/new");
+        await page.FillFieldAsync("field-name", "web");
+        await page.FillFieldAsync("field-vrid", "300");
+        await page.FillFieldAsync("field-vip-0", "192.0.2.300");
+        await page.GetByTestId("add-member").ClickAsync();
+        await page.SelectAsync("field-member-node-0", "n1");
+        await page.GetByTestId("add-member").ClickAsync();
+        await page.SelectAsync("field-member-node-1", "n2");
+        await page.FillFieldAsync("field-member-priority-1", "100");
+        await page.GetByTestId("review").ClickAsync();
+
+        await Assertions.Expect(Helper(page, "field-vrid")).ToContainTextAsync("300 is not a virtual router id");
+        await Assertions.Expect(Helper(page, "field-vip-0")).ToContainTextAsync("192.0.2.300");
+        await Assertions.Expect(Helper(page, "field-member-priority-1")).ToContainTextAsync("priority");
+        await Assertions.Expect(Helper(page, "field-member-priority-0")).ToContainTextAsync("priority");
+        await Assertions.Expect(Helper(page, "field-name")).Not.ToContainTextAsync("not");
+        await Assertions.Expect(page.GetByTestId("review-panel")).ToHaveCountAsync(0);
+        await page.SaveScreenshotAsync("group-new-errors");
+        Assert.Equal("[]", await stack.Controller.Http.GetStringAsync("/api/v1/groups"));
+    }
+
+    [SkippableFact]
+    public async Task EditPriority_ReviewShowsTheDiffOfOnlyThatMember_SaveThenDeleteWithConfirmation()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        await stack.SimulateAsync("n1", "192.0.2.10");
+        await stack.SimulateAsync("n2", "192.0.2.11");
+        await stack.CreateAsync(Web);
+        var page = await browser.NewPageAsync();
+
+        await page.OpenAsync(stack.Url, "/groups/web/edit");
+        await page.FillFieldAsync("field-member-priority-1", "95");
+        await page.GetByTestId("review").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("diff-n2").Locator(".diff-del")).ToContainTextAsync("priority 80");
+        await Assertions.Expect(page.GetByTestId("diff-n2").Locator(".diff-add")).ToContainTextAsync("priority 95");
+        await Assertions.Expect(page.GetByTestId("diff-n1").Locator(".diff-add, .diff-del")).ToHaveCountAsync(0);
+        await page.SaveScreenshotAsync("group-edit-diff");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync("**/groups/web");
+        await Assertions.Expect(page.GetByTestId("members")).ToContainTextAsync("95");
+
+        await page.GetByTestId("delete").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("Delete 'web'?");
+        await page.SaveScreenshotAsync("group-delete-confirm");
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Delete" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(stack.Url, "/").ToString());
+        await Assertions.Expect(page.GetByTestId("group-web")).ToHaveCountAsync(0);
+        Assert.Equal("[]", await stack.Controller.Http.GetStringAsync("/api/v1/groups"));
+    }
+
+    [SkippableFact]
+    public async Task ControllerLost_BannerAppears_ThenGoesAwayByItselfWhenItIsBack()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        await stack.SimulateAsync("n1", "192.0.2.10");
+        var page = await browser.NewPageAsync();
+        await page.OpenAsync(stack.Url, "/");
+        await Assertions.Expect(page.GetByTestId("node-n1")).ToContainTextAsync("connected");
+
+        await stack.Controller.StopAsync();
+
+        await Assertions.Expect(page.GetByTestId("connection-banner")).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("overview-controller-lost");
+        await stack.Controller.RestartAsync();
+        await Assertions.Expect(page.GetByTestId("connection-banner")).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 20_000 });
+    }
+
+    [SkippableFact]
+    public async Task EventsFilteredByType_OnlyThoseListed_AndNewOnesArriveLive()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
+        await stack.SimulateAsync("n2", "192.0.2.11");
+        await stack.CreateAsync(Web);
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup"));
+        var page = await browser.NewPageAsync();
+
+        await page.OpenAsync(stack.Url, "/events");
+        await page.SelectAsync("filter-kind", "transition");
+        await page.GetByTestId("filter-apply").ClickAsync();
+        var rows = page.GetByTestId("events").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
+
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.First).ToContainTextAsync("master down timer expired");
+        await page.SaveScreenshotAsync("events");
+    }
+
+    [SkippableFact]
+    public async Task PhoneAndDarkMode_OverviewStillShowsEveryMember()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
+        await stack.SimulateAsync("n2", "192.0.2.11");
+        await stack.CreateAsync(Web);
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
+        var page = await browser.NewPageAsync(390, 844);
+
+        await page.OpenAsync(stack.Url, "/");
+        await Assertions.Expect(page.GetByTestId("group-web").GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
+        await page.SaveScreenshotAsync("overview-phone");
+        var light = await Background(page);
+        await page.GetByTestId("dark-mode").ClickAsync();
+        await page.WaitForFunctionAsync($"() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim() !== '{light}'");
+        await page.SaveScreenshotAsync("overview-phone-dark");
+    }
+
+    private static readonly VipGroup Web = new("web", 27, "eth0", 2, 1, "1111", true, 0,
+        [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],
+        [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 80)]);
+
+    private static Task<string> Background(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()");
+
+    /// <summary>The helper/error line under a MudBlazor field.</summary>
+    private static ILocator Helper(IPage page, string testId) =>
+        page.Locator($".mud-input-control:has([data-testid={testId}])").Locator(".mud-input-helper-text").First;
+}

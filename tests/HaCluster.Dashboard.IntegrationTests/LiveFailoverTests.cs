@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using HaCluster.Shared.Groups;
+using HaCluster.TestSupport;
+using Microsoft.Playwright;
+using GroupMember = HaCluster.Shared.Groups.GroupMember;
+using GroupVip = HaCluster.Shared.Groups.GroupVip;
+
+namespace HaCluster.Dashboard.IntegrationTests;
+
+/// <summary>A real agent pair in network namespaces, the controller and the dashboard, watched in Chromium.</summary>
+[Collection(BrowserCollection.Name)]
+public class LiveFailoverTests(Browser browser)
+{
+    private static readonly IPAddress Vip = IPAddress.Parse("192.0.2.100");
+
+    [SkippableFact]
+    public async Task SigkillOfTheMaster_TheMasterChipMovesAndTheTimelineGainsTheTakeover_WithoutAReload()
+    {
+        await using var stack = await DashboardStack.StartAsync(hosts: 2);
+        var lab = stack.Lab;
+        foreach (var host in lab.Hosts)
+        {
+            await lab.StartResponderAsync(host);
+        }
+
+        var agents = lab.Hosts.ToDictionary(h => h.Name, h => AgentProcess.StartManaged(lab, h, stack.Controller.AgentAddress));
+        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
+        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],
+            [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 80)]));
+        Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
+
+        var page = await browser.NewPageAsync();
+        await page.OpenAsync(stack.Url, "/groups/web");
+        var members = page.GetByTestId("members");
+        await Assertions.Expect(members.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
+        await Assertions.Expect(page.GetByTestId("band-n1")).ToHaveCountAsync(1);
+        await page.SaveScreenshotAsync("group-before-failover");
+        // A reload would lose this.
+        await page.EvaluateAsync("() => window.stillThisPage = true");
+
+        await agents["n1"].Process.KillAsync();
+
+        var options = new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 };
+        await Assertions.Expect(members.GetByTestId("state-n2")).ToHaveAttributeAsync("data-state", "MASTER", options);
+        await Assertions.Expect(members.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "UNREACHABLE", options);
+        var takeover = page.GetByTestId("transitions").Locator("tbody tr").Filter(new LocatorFilterOptions { HasTextString = "BACKUP → MASTER" })
+            .Filter(new LocatorFilterOptions { HasTextString = "n2" });
+        await Assertions.Expect(takeover).ToContainTextAsync("master down timer expired");
+        await Assertions.Expect(takeover).ToContainTextAsync(" ms");
+        await Assertions.Expect(page.GetByTestId("band-n2")).ToHaveCountAsync(1);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillThisPage === true"), "the page was reloaded");
+        await page.SaveScreenshotAsync("group-timeline");
+
+        await page.OpenAsync(stack.Url, "/");
+        await Assertions.Expect(page.GetByTestId("group-web").GetByTestId("state-n2")).ToHaveAttributeAsync("data-state", "MASTER");
+        await page.SaveScreenshotAsync("overview-after-failover");
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(100);
+        }
+    }
+}
