@@ -1,34 +1,78 @@
 #!/usr/bin/env bash
-# A live demo: three hacluster-agents in network namespaces (n1 priority 100, n2 90, n3 80) holding one VIP,
-# plus a client namespace. Prints the commands to break things and watch the VIP move. Ctrl-C removes everything.
-# Run as root from the repository: sudo deploy/demo-lab.sh
+# The live demo, in one command on a fresh Debian machine (as root): installs what is missing, builds, and starts the
+# controller (embedded SQLite), the dashboard, three managed agents in network namespaces holding one VIP, and a client.
+# Prints the dashboard URL and the commands to break things. Ctrl-C stops everything and removes the namespaces.
+#   sudo deploy/demo-lab.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root: sudo $0" >&2; exit 2; }
-for tool in ip dotnet; do command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }; done
-command -v tcpdump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump iputils-ping >/dev/null; }
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (dotnet not on PATH): https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
+
+need=()
+for p in iproute2 iputils-ping socat curl tcpdump; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
 out=$PWD/artifacts/demo
-mkdir -p "$out"
-dotnet build src/Agent -c Release -o "$out/agent" -v quiet -nologo >/dev/null
-agent="$out/agent/hacluster-agent.dll"
+run=/run/hacluster-demo
+web=http://127.0.0.1:5080
+grpc=http://127.0.0.1:5081
+dashboard=http://127.0.0.1:5090
+socket=$run/controller.sock
+hosts=(n1 n2 n3)
 
 pids=()
 cleanup() {
-  echo; echo "stopping agents and removing namespaces..."
+  trap - EXIT INT TERM
+  echo; echo "stopping the demo and removing its namespaces..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for ns in demo-n1 demo-n2 demo-n3 demo-client demo-br; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$run"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# What an earlier demo that was killed may have left.
+for ns in demo-n1 demo-n2 demo-n3 demo-client demo-br; do ip netns del "$ns" 2>/dev/null || true; done
+for pid in $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+rm -rf "$out" "$run"
+mkdir -p "$out" "$run"
+
+echo "building (dotnet publish: controller, dashboard, agent)..."
+for app in Controller Dashboard Agent; do
+  dotnet publish "src/$app" -c Release -o "$out/${app,,}" -v quiet -nologo >"$out/build-${app,,}.log" 2>&1 \
+    || { cat "$out/build-${app,,}.log" >&2; exit 1; }
+done
+
+wait_for() { # url what
+  for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "$2 did not come up; see $out/*.log" >&2; exit 1
+}
+
+Storage__DataDir="$out/data" \
+Kestrel__Endpoints__Web__Url=$web \
+Kestrel__Endpoints__Grpc__Url=$grpc Kestrel__Endpoints__Grpc__Protocols=Http2 \
+Kestrel__Endpoints__Agents__Url="http://unix:$socket" Kestrel__Endpoints__Agents__Protocols=Http2 \
+  dotnet "$out/controller/hacluster-controller.dll" >"$out/controller.log" 2>&1 &
+pids+=($!)
+wait_for "$web/readyz" "the controller"
+
+Controller__Address=$grpc Kestrel__Endpoints__Web__Url=$dashboard \
+  dotnet "$out/dashboard/hacluster-dashboard.dll" >"$out/dashboard.log" 2>&1 &
+pids+=($!)
+wait_for "$dashboard/healthz" "the dashboard"
+
+# One bridge, three hosts and a client, all on 192.0.2.0/24 inside their own namespaces (nothing in this one).
 ip netns add demo-br
 ip -n demo-br link add br0 type bridge
 ip -n demo-br link set br0 up
-hosts=(n1 n2 n3 client)
-for i in "${!hosts[@]}"; do
-  h=${hosts[$i]}; ns=demo-$h
+all=(n1 n2 n3 client)
+for i in "${!all[@]}"; do
+  h=${all[$i]}; ns=demo-$h
   addr=$([ "$h" = client ] && echo 192.0.2.50 || echo "192.0.2.$((10 + i))")
   ip netns add "$ns"
   ip link add eth0 netns "$ns" type veth peer name "p-$h" netns demo-br
@@ -38,51 +82,46 @@ for i in "${!hosts[@]}"; do
   ip -n "$ns" link set eth0 up
 done
 
-all=(192.0.2.10 192.0.2.11 192.0.2.12)
-for i in 0 1 2; do
-  h=n$((i + 1)); self=${all[$i]}
-  peers=$(printf '        %s\n' "${all[@]}" | grep -v "$self$")
-  cat > "$out/$h.conf" <<CONF
-global_defs {
-    router_id $h
-}
-vrrp_instance VI_DEMO {
-    state BACKUP
-    interface eth0
-    virtual_router_id 27
-    priority $((100 - 10 * i))
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass demo
-    }
-    unicast_src_ip $self
-    unicast_peer {
-$peers
-    }
-    virtual_ipaddress {
-        192.0.2.100/32 dev eth0 label eth0:0
-    }
-}
-CONF
-  ip netns exec "demo-$h" dotnet "$agent" --config "$out/$h.conf" > "$out/$h.log" 2>&1 &
+for h in "${hosts[@]}"; do
+  # Who answers on the VIP: each host's TCP 8080 says its name.
+  ip netns exec "demo-$h" socat "TCP4-LISTEN:8080,fork,reuseaddr" "SYSTEM:echo $h" >/dev/null 2>&1 &
   pids+=($!)
-  sleep 1.5 # n1 first: the highest priority settles as master without a start-up race
+  printf 'global_defs {\n    router_id %s\n}\n' "$h" >"$out/$h.conf"
+  ip netns exec "demo-$h" dotnet "$out/agent/hacluster-agent.dll" --config "$out/$h.conf" \
+    --controller "unix:$socket" --node "$h" --state-dir "$out/state-$h" >"$out/$h.log" 2>&1 &
+  echo $! >"$out/$h.pid"
 done
+
+for _ in $(seq 1 150); do
+  [ "$(curl -fs "$web/api/v1/nodes" | grep -o '"connected":true' | wc -l)" -eq 3 ] && break; sleep 0.2
+done
+
+curl -fs -X POST "$web/api/v1/groups" -H 'content-type: application/json' -d '{
+  "name": "web", "vrid": 27, "interface": "eth0", "version": 2, "advertInterval": 1, "authPass": "demo", "preempt": true,
+  "virtualIps": [{"address": "192.0.2.100/32", "device": "eth0", "label": "eth0:0"}],
+  "members": [{"node": "n1", "address": "192.0.2.10", "priority": 100},
+              {"node": "n2", "address": "192.0.2.11", "priority": 90},
+              {"node": "n3", "address": "192.0.2.12", "priority": 80}]}' >/dev/null
 
 cat <<TEXT
 
-HaCluster demo running: VIP 192.0.2.100 on three agents (n1 100, n2 90, n3 80). Logs: $out/n{1,2,3}.log
+HaCluster demo running: group "web", VIP 192.0.2.100 on three managed agents (n1 100, n2 90, n3 80).
 
-  watch the VIP:        ip netns exec demo-client ping 192.0.2.100
-  who holds it:         for h in n1 n2 n3; do echo \$h; ip -n demo-\$h -4 -o addr show label eth0:0; done
-  transitions:          tail -f $out/n*.log | grep transition
-  graceful stop of n1:  kill ${pids[0]}            (priority 0: n2 takes over after Skew_Time)
-  cut n1's cable:       ip -n demo-br link set p-n1 down      (and 'up' to bring it back; n1 preempts)
-  watch the wire:       ip netns exec demo-n2 tcpdump -nn -i eth0 'ip proto 112 or arp'
+  dashboard:            $dashboard        (from another machine: ssh -L 5090:127.0.0.1:5090 this-host)
+  REST API:             $web/api/v1/groups/web/status      (OpenAPI: $web/openapi/v1.json)
+
+  who answers the VIP:  ip netns exec demo-client sh -c 'while sleep 0.5; do socat -T1 - TCP:192.0.2.100:8080,connect-timeout=0.3 || echo "(nobody)"; done'
+  kill the master:      kill -9 \$(cat $out/n1.pid)      (n2 takes over after Master_Down_Interval, ~3.6 s)
+  stop it gracefully:   kill \$(cat $out/n1.pid)         (priority 0: n2 takes over after Skew_Time, ~0.65 s)
+  cut n1 off the LAN:   ip -n demo-br link set p-n1 down   (and: ip -n demo-br link set p-n1 up)
+  start n1 again:       ip netns exec demo-n1 dotnet $out/agent/hacluster-agent.dll --config $out/n1.conf \\
+                          --controller unix:$socket --node n1 --state-dir $out/state-n1 > $out/n1.log 2>&1 & echo \$! > $out/n1.pid
+  logs:                 $out/{controller,dashboard,n1,n2,n3}.log
 
 Ctrl-C stops everything and removes the namespaces.
 TEXT
-sleep 5
-grep -h transition "$out"/n*.log || true
-wait
+
+# wait (not a foreground sleep) returns at once on Ctrl-C, so the cleanup runs without delay.
+sleep infinity &
+pids+=($!)
+wait $!

@@ -73,7 +73,8 @@ public class ManagedClusterTests
                 (await cluster.StoredTransitionsAsync(host.Name, "web")).SequenceEqual(cluster.LoggedTransitions(host.Name, "HC_web")));
         }
 
-        Assert.Equal(["INIT>BACKUP:startup", "BACKUP>MASTER:master_down_timer", "MASTER>STOP:shutdown", "INIT>BACKUP:startup", "BACKUP>MASTER:master_down_timer"],
+        // Back while n2 (90) is master: n1 (100) ignores its adverts and preempts.
+        Assert.Equal(["INIT>BACKUP:startup", "BACKUP>MASTER:master_down_timer", "MASTER>STOP:shutdown", "INIT>BACKUP:startup", "BACKUP>MASTER:preempt"],
             await cluster.StoredTransitionsAsync("n1", "web"));
         Assert.Contains("BACKUP>MASTER:priority_zero_received", await cluster.StoredTransitionsAsync("n2", "web"));
         await cluster.WaitForMasterAsync("web", "n1");

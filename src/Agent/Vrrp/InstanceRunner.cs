@@ -146,7 +146,8 @@ public sealed partial class InstanceRunner : IDisposable
                 LogTransition(Name, changed.From.ToLogName(), changed.To.ToLogName(), changed.Reason.ToLogName(), changed.Priority);
                 _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, DateTimeOffset.UtcNow)
                 {
-                    MasterLastHeardAt = changed.To == VrrpState.Master ? Counters.LastAdvertAt : null,
+                    // A preemption is no takeover: the old master was alive, there is no gap to measure.
+                    MasterLastHeardAt = changed.To == VrrpState.Master && changed.Reason != TransitionReason.Preempt ? Counters.LastAdvertAt : null,
                 };
                 Transitioned?.Invoke(this, _lastTransition);
                 break;

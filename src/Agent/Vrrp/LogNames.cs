@@ -26,6 +26,7 @@ public static class LogNames
         TransitionReason.TrackingFailed => "tracking_failed",
         TransitionReason.TrackingRecovered => "tracking_recovered",
         TransitionReason.SyncGroup => "sync_group",
+        TransitionReason.Preempt => "preempt",
         _ => "shutdown",
     };
 }

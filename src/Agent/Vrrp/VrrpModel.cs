@@ -42,6 +42,8 @@ public enum TransitionReason
     TrackingRecovered,
     SyncGroup,
     Shutdown,
+    /// <summary>A lower-priority master was heard and ignored (preempt): ours ran out; the old master was alive.</summary>
+    Preempt,
 }
 
 /// <summary>What the machine needs to know of its instance's configuration, at its current effective priority.</summary>

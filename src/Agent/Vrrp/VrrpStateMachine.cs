@@ -78,8 +78,8 @@ public static partial class VrrpStateMachine
             };
         }
 
-        // A lower-priority master and we preempt: discard, so our Master_Down timer runs out.
-        return state;
+        // A lower-priority master and we preempt: discard, so our Master_Down timer runs out (and say why when it does).
+        return state with { TakeoverReason = TransitionReason.Preempt };
     }
 
     /// <summary>keepalived's preempt_delay: after first hearing a lower-priority master, wait this long before preempting.</summary>

@@ -56,6 +56,7 @@ public static class Labels
         "tracking_recovered" => "tracking recovered",
         "sync_group" => "followed its sync group",
         "shutdown" => "stopped (priority 0 sent)",
+        "preempt" => "preempted a lower-priority master",
         "" => "",
         _ => reason.Replace('_', ' '),
     };

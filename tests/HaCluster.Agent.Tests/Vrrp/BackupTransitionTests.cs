@@ -86,6 +86,7 @@ public class BackupTransitionTests
         var m = V2().Start().Set(TimeSpan.FromSeconds(1)).Advert(50, Lower).At(Mdi100);
 
         Assert.Equal(VrrpState.Master, m.State.State);
+        Assert.Equal(TransitionReason.Preempt, m.Transition!.Reason);
     }
 
     [Fact]
