@@ -18,6 +18,7 @@ public sealed partial class InstanceSet : IDisposable
     private readonly List<SyncGroup> _groups = [];
     private readonly Lock _lock = new();
     private readonly AgentEdges _edges;
+    private readonly TrackerSet _trackers;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private KeepalivedConfig _config = new(new GlobalDefs(), []);
@@ -25,6 +26,7 @@ public sealed partial class InstanceSet : IDisposable
     public InstanceSet(AgentEdges edges, ILoggerFactory loggers)
     {
         (_edges, _loggers) = (edges, loggers);
+        _trackers = new TrackerSet(edges.Network, loggers);
         _logger = loggers.CreateLogger("HaCluster.Agent");
     }
 
@@ -59,7 +61,7 @@ public sealed partial class InstanceSet : IDisposable
         lock (_lock)
         {
             var diff = ConfigDiff.Between(_config, next);
-            var oldSets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
+            using var keep = _trackers.Pin();
             DisposeGroups();
             var inPlace = diff.Changed.Where(n => _instances.TryGetValue(n, out var running)
                 && running.TryReconfigureInPlace(next, next.Instances.First(i => i.Name == n))).ToList();
@@ -72,14 +74,12 @@ public sealed partial class InstanceSet : IDisposable
             StaleAddresses.Remove(added, _edges.Network, _logger);
             _config = next;
             _waiting.RemoveAll(w => !diff.Unchanged.Contains(w.Name));
-            var trackers = new TrackerSet(_config, _edges.Network, _loggers);
             foreach (var instance in _config.Instances.Where(i => !diff.Unchanged.Contains(i.Name) && !inPlace.Contains(i.Name)))
             {
-                StartInstance(instance, trackers);
+                StartInstance(instance);
             }
 
             BuildSyncGroups();
-            oldSets.Where(s => !_instances.Values.Any(i => i.Trackers == s)).ToList().ForEach(s => s.Dispose());
             return diff;
         }
     }
@@ -88,9 +88,9 @@ public sealed partial class InstanceSet : IDisposable
     {
         lock (_lock)
         {
+            _trackers.OnLinkChanged(link.Name, up);
             foreach (var instance in _instances.Values)
             {
-                instance.Trackers.OnLinkChanged(link.Name, up);
                 if (instance.Runner.Interface == link.Name)
                 {
                     instance.Runner.Post(new VrrpEvent.InterfaceChanged(up));
@@ -101,8 +101,7 @@ public sealed partial class InstanceSet : IDisposable
             if (ready.Count > 0)
             {
                 _waiting.RemoveAll(ready.Contains);
-                var trackers = new TrackerSet(_config, _edges.Network, _loggers);
-                ready.ForEach(i => StartInstance(i, trackers));
+                ready.ForEach(StartInstance);
                 DisposeGroups();
                 BuildSyncGroups();
             }
@@ -113,7 +112,7 @@ public sealed partial class InstanceSet : IDisposable
     {
         lock (_lock)
         {
-            return MetricsText.Render(_instances.Values.Select(i => i.Runner), _instances.Values.Select(i => i.Trackers).Distinct().SelectMany(t => t.Scripts));
+            return MetricsText.Render(_instances.Values.Select(i => i.Runner), _trackers.Scripts);
         }
     }
 
@@ -123,14 +122,13 @@ public sealed partial class InstanceSet : IDisposable
         lock (_lock)
         {
             DisposeGroups();
-            var sets = _instances.Values.Select(i => i.Trackers).Distinct().ToList();
             Parallel.ForEach(_instances.Values, instance => instance.Dispose());
             _instances.Clear();
-            sets.ForEach(s => s.Dispose());
+            _trackers.Dispose();
         }
     }
 
-    private void StartInstance(VrrpInstanceConfig instance, TrackerSet trackers)
+    private void StartInstance(VrrpInstanceConfig instance)
     {
         var link = _edges.Network.GetLink(instance.Interface);
         var source = instance.UnicastSourceIp ?? PrimaryAddress(link, instance);
@@ -144,8 +142,7 @@ public sealed partial class InstanceSet : IDisposable
 
         try
         {
-            var fingerprint = ConfigDiff.Fingerprint(_config, instance);
-            var running = RunningInstance.Start(instance, fingerprint, source, link, _edges, trackers, _loggers, OnTransition);
+            var running = RunningInstance.Start(_config, instance, source, link, _edges, _trackers, _loggers, OnTransition);
             _instances[instance.Name] = running;
         }
         catch (System.Net.Sockets.SocketException e)

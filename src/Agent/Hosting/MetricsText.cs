@@ -12,15 +12,17 @@ namespace HaCluster.Agent.Hosting;
 /// </summary>
 public static class MetricsText
 {
-    private static readonly (DropReason Reason, string Name)[] ExporterDrops =
+    // keepalived counts an address count that does not fit the length as a packet length error, and an unknown auth
+    // type as a type mismatch: the exporter-named counters sum the same way.
+    private static readonly (DropReason[] Reasons, string Name)[] ExporterDrops =
     [
-        (DropReason.IpTtl, "hacluster_ip_ttl_errors_total"),
-        (DropReason.PacketLength, "hacluster_packet_length_errors_total"),
-        (DropReason.AddressList, "hacluster_address_list_errors_total"),
-        (DropReason.AuthFailure, "hacluster_authentication_failure_total"),
-        (DropReason.AuthTypeMismatch, "hacluster_authentication_mismatch_total"),
-        (DropReason.InvalidType, "hacluster_invalid_type_received_total"),
-        (DropReason.AdvertInterval, "hacluster_advertisements_interval_errors_total"),
+        ([DropReason.IpTtl], "hacluster_ip_ttl_errors_total"),
+        ([DropReason.PacketLength, DropReason.AddressCount], "hacluster_packet_length_errors_total"),
+        ([DropReason.AddressList], "hacluster_address_list_errors_total"),
+        ([DropReason.AuthFailure], "hacluster_authentication_failure_total"),
+        ([DropReason.AuthTypeMismatch, DropReason.UnknownAuthType], "hacluster_authentication_mismatch_total"),
+        ([DropReason.InvalidType], "hacluster_invalid_type_received_total"),
+        ([DropReason.AdvertInterval], "hacluster_advertisements_interval_errors_total"),
     ];
 
     public static string Render(IEnumerable<InstanceRunner> runners, IEnumerable<ScriptTracker> scripts)
@@ -35,9 +37,9 @@ public static class MetricsText
         Counter(text, "hacluster_priority_zero_received_total", all, r => r.Counters.PriorityZeroReceived);
         Counter(text, "hacluster_priority_zero_sent_total", all, r => r.Counters.PriorityZeroSent);
         Counter(text, "hacluster_advertisement_send_errors_total", all, r => r.Counters.SendErrors);
-        foreach (var (reason, name) in ExporterDrops)
+        foreach (var (reasons, name) in ExporterDrops)
         {
-            Counter(text, name, all, r => r.Counters.Drops.GetValueOrDefault(reason));
+            Counter(text, name, all, r => reasons.Sum(reason => r.Counters.Drops.GetValueOrDefault(reason)));
         }
 
         text.Append("# TYPE hacluster_dropped_packets_total counter\n");

@@ -13,25 +13,24 @@ public sealed class RunningInstance : IDisposable
     private readonly InstanceTracking _tracking;
     private readonly NotifyDispatcher _notify;
 
-    private RunningInstance(VrrpInstanceConfig config, string fingerprint, TrackerSet trackers, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
+    private RunningInstance(VrrpInstanceConfig config, string fingerprint, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
     {
-        (Config, Fingerprint, Trackers, Runner, _tracking, _notify) = (config, fingerprint, trackers, runner, tracking, notify);
+        (Config, Fingerprint, Runner, _tracking, _notify) = (config, fingerprint, runner, tracking, notify);
     }
 
     public VrrpInstanceConfig Config { get; private set; }
     public string Fingerprint { get; private set; }
-    public TrackerSet Trackers { get; }
     public InstanceRunner Runner { get; }
 
     /// <summary>Opens the instance's sockets and starts it; null (and logged by the caller) when its interface is unusable.</summary>
     public static RunningInstance Start(
-        VrrpInstanceConfig config, string fingerprint, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers,
+        KeepalivedConfig whole, VrrpInstanceConfig config, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers,
         Action<InstanceRunner, TransitionRecord> onTransition)
     {
         var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
         var counters = new InstanceCounters();
         var io = new InstanceIo(config, source, link, edges.Network, edges.Garp, edges.Sockets, counters, logger);
-        var tracking = new InstanceTracking(config, trackers);
+        var tracking = new InstanceTracking(whole, config, trackers);
         var settings = AgentService.SettingsFor(config, source) with { Priority = tracking.EffectivePriority };
         Warmup.Run(settings, AdvertPolicy.From(config, source));
         var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
@@ -46,7 +45,7 @@ public sealed class RunningInstance : IDisposable
             runner.Post(new VrrpEvent.TrackingChanged(tracking.EffectivePriority, true));
         }
 
-        return new RunningInstance(config, fingerprint, trackers, runner, tracking, notify);
+        return new RunningInstance(config, ConfigDiff.Fingerprint(whole, config), runner, tracking, notify);
     }
 
     /// <summary>

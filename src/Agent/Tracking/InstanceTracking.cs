@@ -11,12 +11,16 @@ public sealed class InstanceTracking : IDisposable
     private readonly List<(TrackReference Reference, TrackedObject Tracked, (int Weight, bool Reverse) Weight)> _tracks;
     private byte _basePriority;
     private readonly Lock _lock = new();
+    private readonly TrackerSet _trackers;
     private Action<byte, bool>? _changed;
 
-    public InstanceTracking(VrrpInstanceConfig instance, TrackerSet trackers)
+    /// <param name="config">The configuration <paramref name="instance"/> belongs to: its tracked definitions and weights.</param>
+    public InstanceTracking(KeepalivedConfig config, VrrpInstanceConfig instance, TrackerSet trackers)
     {
         _basePriority = instance.Priority;
-        _tracks = [.. instance.Tracks.Select(r => (r, trackers.Get(r), trackers.WeightOf(r)))];
+        _trackers = trackers;
+        // The weight a line applies: the rule lives with the config model.
+        _tracks = [.. instance.Tracks.Select(r => (r, trackers.Acquire(config, r), config.EffectiveWeight(r)))];
         foreach (var (_, tracked, _) in _tracks)
         {
             tracked.Changed += OnChanged;
@@ -36,6 +40,7 @@ public sealed class InstanceTracking : IDisposable
         foreach (var (_, tracked, _) in _tracks)
         {
             tracked.Changed -= OnChanged;
+            _trackers.Release(tracked);
         }
     }
 

@@ -25,7 +25,15 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     public long Timeouts { get; private set; }
     public TimeSpan Timeout => _config.Timeout ?? _config.Interval;
 
-    public void Start() => _ = Task.Run(LoopAsync);
+    public void Start()
+    {
+        if (_config.User is { } user && !ShellScript.CanSwitchUser)
+        {
+            LogUserIgnored(_config.Name, user, Environment.UserName);
+        }
+
+        _ = Task.Run(LoopAsync);
+    }
 
     public void Dispose() => _stop.Cancel();
 
@@ -96,6 +104,9 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         _lastError = error;
         return false;
     }
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "vrrp_script {Name}: user {User} cannot take effect: the agent is not root, so the script runs as {Agent}")]
+    private partial void LogUserIgnored(string name, string user, string agent);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "vrrp_script {Name} ({Script}): {Error}")]
     private partial void LogProblem(string name, string script, string error);

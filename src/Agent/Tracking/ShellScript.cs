@@ -48,17 +48,34 @@ public static class ShellScript
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            // Gone before the caller may start the next run: runs never pile up, even of a script that ignores TERM.
+            await WaitGoneAsync(process);
             return new ScriptOutcome(null, true, null, "");
         }
 
         return new ScriptOutcome(process.ExitCode, false, null, await stderr);
     }
 
+    /// <summary>Whether <c>user</c> can take effect: only root may switch users for a child.</summary>
+    public static bool CanSwitchUser => Environment.UserName == "root";
+
+    private static async Task WaitGoneAsync(Process process)
+    {
+        try
+        {
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // SIGKILL was sent to the whole tree; a process stuck in the kernel is out of our hands.
+        }
+    }
+
     private static ProcessStartInfo StartInfo(string script, IReadOnlyList<string> extraArgs, string? user, string? group)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var command = new List<string>();
-        if (user is not null && Environment.UserName == "root")
+        if (user is not null && CanSwitchUser)
         {
             // setpriv (util-linux) drops to the configured user for this one child.
             command.AddRange(["setpriv", "--reuid", user, "--regid", group ?? user, "--init-groups"]);

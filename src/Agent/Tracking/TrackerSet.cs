@@ -4,69 +4,134 @@ using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Tracking;
 
-/// <summary>Every tracked object of a configuration, created once and shared by the instances that track it.</summary>
-public sealed class TrackerSet : IDisposable
+/// <summary>
+/// Every tracked object the running instances use, one per definition, shared by the instances that track it and
+/// disposed when the last of them stops. A reload that keeps a vrrp_script unchanged keeps its one tracker (the script
+/// never runs twice); a changed definition gets a new tracker, the old one ends with the instances still using it.
+/// </summary>
+public sealed class TrackerSet(INetworkControl network, ILoggerFactory loggers) : IDisposable
 {
-    private readonly Dictionary<string, ScriptTracker> _scripts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FileTracker> _files = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, InterfaceTracker> _interfaces = new(StringComparer.Ordinal);
-    private readonly KeepalivedConfig _config;
-    private readonly INetworkControl _network;
-    private readonly ILoggerFactory _loggers;
+    private readonly Dictionary<string, Entry> _trackers = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
-    public TrackerSet(KeepalivedConfig config, INetworkControl network, ILoggerFactory loggers)
+    private sealed class Entry(TrackedObject tracker)
     {
-        (_config, _network, _loggers) = (config, network, loggers);
+        public TrackedObject Tracker { get; } = tracker;
+        public int Users { get; set; }
     }
 
-    public IReadOnlyCollection<ScriptTracker> Scripts => _scripts.Values;
-
-    public TrackedObject Get(TrackReference reference) => reference.Kind switch
+    public IReadOnlyList<ScriptTracker> Scripts
     {
-        TrackKind.Script => GetOrAdd(_scripts, reference.Name, () => StartScript(Script(reference.Name))),
-        TrackKind.File => GetOrAdd(_files, reference.Name, () => new FileTracker(File(reference.Name), _loggers.CreateLogger("HaCluster.Agent.Tracking"))),
-        _ => GetOrAdd(_interfaces, reference.Name, () => new InterfaceTracker(reference.Name, _network.GetLink(reference.Name)?.IsUp ?? false)),
-    };
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _trackers.Values.Select(e => e.Tracker).OfType<ScriptTracker>()];
+            }
+        }
+    }
 
-    /// <summary>The weight a line applies; the rule lives with the config model.</summary>
-    public (int Weight, bool Reverse) WeightOf(TrackReference reference) => _config.EffectiveWeight(reference);
-
-    /// <summary>Created on first use, so a reload's new set only runs the scripts of the instances it starts.</summary>
-    private ScriptTracker StartScript(VrrpScriptConfig config)
+    /// <summary>The tracker for <paramref name="reference"/> as <paramref name="config"/> defines it; release it when done.</summary>
+    public TrackedObject Acquire(KeepalivedConfig config, TrackReference reference)
     {
-        var tracker = new ScriptTracker(config, _loggers.CreateLogger("HaCluster.Agent.Tracking"));
-        tracker.Start();
-        return tracker;
+        var key = Key(config, reference);
+        lock (_lock)
+        {
+            if (!_trackers.TryGetValue(key, out var entry))
+            {
+                _trackers[key] = entry = new Entry(Create(config, reference));
+            }
+
+            entry.Users++;
+            return entry.Tracker;
+        }
+    }
+
+    public void Release(TrackedObject tracker)
+    {
+        lock (_lock)
+        {
+            var (key, entry) = _trackers.FirstOrDefault(t => ReferenceEquals(t.Value.Tracker, tracker));
+            if (entry is null || --entry.Users > 0)
+            {
+                return;
+            }
+
+            _trackers.Remove(key);
+            (tracker as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Keeps every current tracker alive until disposed, even if all its users stop meanwhile: a reload stops the
+    /// changed instances before it starts them again, and a script they share with nobody else should not restart.
+    /// </summary>
+    public IDisposable Pin()
+    {
+        List<TrackedObject> pinned;
+        lock (_lock)
+        {
+            pinned = [.. _trackers.Values.Select(e => e.Tracker)];
+            foreach (var entry in _trackers.Values)
+            {
+                entry.Users++;
+            }
+        }
+
+        return new Unpin(this, pinned);
+    }
+
+    private sealed class Unpin(TrackerSet set, List<TrackedObject> pinned) : IDisposable
+    {
+        public void Dispose() => pinned.ForEach(set.Release);
     }
 
     public void OnLinkChanged(string name, bool up)
     {
-        if (_interfaces.TryGetValue(name, out var tracker))
+        lock (_lock)
         {
-            tracker.Update(up);
+            foreach (var tracker in _trackers.Values.Select(e => e.Tracker).OfType<InterfaceTracker>().Where(t => t.Name == name))
+            {
+                tracker.Update(up);
+            }
         }
     }
 
     public void Dispose()
     {
-        foreach (var disposable in _scripts.Values.Cast<IDisposable>().Concat(_files.Values))
+        lock (_lock)
         {
-            disposable.Dispose();
+            foreach (var disposable in _trackers.Values.Select(e => e.Tracker).OfType<IDisposable>())
+            {
+                disposable.Dispose();
+            }
+
+            _trackers.Clear();
         }
     }
 
-    // The validator guarantees every tracked name is defined.
-    private VrrpScriptConfig Script(string name) => _config.FindScript(name)!;
-
-    private TrackFileConfig File(string name) => _config.FindTrackFile(name)!;
-
-    private static T GetOrAdd<T>(Dictionary<string, T> map, string name, Func<T> create)
+    /// <summary>Kind, name and the whole definition (without where it was written): equal keys run as one tracker.</summary>
+    private static string Key(KeepalivedConfig config, TrackReference reference) => reference.Kind switch
     {
-        if (!map.TryGetValue(name, out var value))
-        {
-            map[name] = value = create();
-        }
+        // The validator guarantees every tracked name is defined.
+        TrackKind.Script => $"script:{reference.Name}:{config.FindScript(reference.Name)! with { Location = default }}",
+        TrackKind.File => $"file:{reference.Name}:{config.FindTrackFile(reference.Name)! with { Location = default }}",
+        _ => $"interface:{reference.Name}",
+    };
 
-        return value;
+    private TrackedObject Create(KeepalivedConfig config, TrackReference reference)
+    {
+        var logger = loggers.CreateLogger("HaCluster.Agent.Tracking");
+        switch (reference.Kind)
+        {
+            case TrackKind.Script:
+                var script = new ScriptTracker(config.FindScript(reference.Name)!, logger);
+                script.Start();
+                return script;
+            case TrackKind.File:
+                return new FileTracker(config.FindTrackFile(reference.Name)!, logger);
+            default:
+                return new InterfaceTracker(reference.Name, network.GetLink(reference.Name)?.IsUp ?? false);
+        }
     }
 }

@@ -202,9 +202,15 @@ public static partial class VrrpStateMachine
     private static VrrpInstanceState ClearFault(VrrpInstanceState state, VrrpSettings settings, FaultCauses cause, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {
         var remaining = state with { Faults = state.Faults & ~cause };
-        return state.State == VrrpState.Fault && remaining.Faults == FaultCauses.None
-            ? BecomeBackup(remaining, settings, reason, now, actions, settings.AdvertInterval)
-            : remaining;
+        if (state.State != VrrpState.Fault || remaining.Faults != FaultCauses.None)
+        {
+            return remaining;
+        }
+
+        // Leaving FAULT is a new start (RFC 3768 §6.4.1): the address owner is master at once, the others wait.
+        return settings.IsAddressOwner
+            ? BecomeMaster(remaining, settings, reason, now, actions)
+            : BecomeBackup(remaining, settings, reason, now, actions, settings.AdvertInterval);
     }
 
     private static VrrpInstanceState Stop(VrrpInstanceState state, VrrpSettings settings, ImmutableArray<VrrpAction>.Builder actions)

@@ -36,7 +36,10 @@ public enum DropReason
 
 public static class DropReasonNames
 {
-    /// <summary>The name used in logs and metrics (keepalived exporters' spelling where one exists).</summary>
+    /// <summary>
+    /// The name used in logs and as the <c>reason</c> label: one per reason, so no two series share labels. The
+    /// exporter-named counters group them the way keepalived counts (see MetricsText).
+    /// </summary>
     public static string MetricName(this DropReason reason) => reason switch
     {
         DropReason.PacketLength => "packet_length",
@@ -44,8 +47,8 @@ public static class DropReasonNames
         DropReason.Version => "version",
         DropReason.InvalidType => "invalid_type",
         DropReason.Checksum => "checksum",
-        DropReason.AddressCount => "packet_length",
-        DropReason.UnknownAuthType => "authtype_mismatch",
+        DropReason.AddressCount => "address_count",
+        DropReason.UnknownAuthType => "unknown_authtype",
         DropReason.AuthTypeMismatch => "authtype_mismatch",
         DropReason.AuthFailure => "auth_failure",
         DropReason.IpTtl => "ip_ttl",

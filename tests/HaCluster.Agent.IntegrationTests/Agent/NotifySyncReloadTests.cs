@@ -132,6 +132,53 @@ public class NotifySyncReloadTests
         Assert.Contains("192.0.2.100/32", labels.Stdout);
     }
 
+    [SkippableFact]
+    public async Task Sighup_ChangedInstanceSharingAScriptWithAnUnchangedOne_TheScriptStillRunsOnce()
+    {
+        await using var pair = await CreateAsync();
+        var runs = Path.Combine(pair.Lab.WorkDir, "chk.runs");
+        string Instance(string name, int vrid, string vip) => $$"""
+            vrrp_instance {{name}} {
+                interface eth0
+                virtual_router_id {{vrid}}
+                priority 100
+                advert_int 1
+                unicast_src_ip 192.0.2.10
+                unicast_peer {
+                    192.0.2.11
+                }
+                track_script {
+                    chk
+                }
+                virtual_ipaddress {
+                    {{vip}} dev eth0 label eth0:{{vrid}}
+                }
+            }
+            """;
+        var config = $$"""
+            vrrp_script chk {
+                script "/bin/sh -c 'echo run >> {{runs}}'"
+                interval 1
+            }
+            {{Instance("A", 27, "192.0.2.100/32")}}
+            {{Instance("B", 28, "192.0.2.101/32")}}
+            """;
+        await using var n1 = AgentProcess.Start(pair.Lab, pair.N1, config);
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, instance: "B"));
+        var mark = n1.Process.OutputLength;
+
+        await Rewrite(n1, "label eth0:28", "label eth0:99");
+        Assert.True(n1.Process.Signal(Signals.Hup));
+        Assert.True(await n1.Process.WaitForOutputAsync("reload: 1 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
+        var before = File.ReadAllLines(runs).Length;
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        // One tracker at interval 1 s: about five runs in five seconds (two would be about ten).
+        Assert.InRange(File.ReadAllLines(runs).Length - before, 3, 7);
+        var metrics = await pair.Lab.ExecAsync(pair.N1, "sh", "-c", "printf 'GET /metrics HTTP/1.0\r\n\r\n' | socat -T2 - TCP:127.0.0.1:9650");
+        Assert.Single(metrics.Stdout.Split('\n'), l => l.StartsWith("hacluster_script_status{name=\"chk\"}", StringComparison.Ordinal));
+    }
+
     private static async Task Rewrite(AgentProcess agent, string from, string to) =>
         await File.WriteAllTextAsync(agent.ConfigPath, (await File.ReadAllTextAsync(agent.ConfigPath)).Replace(from, to, StringComparison.Ordinal));
 

@@ -171,4 +171,52 @@ public class BackupTransitionTests
         Assert.Equal(VrrpState.Stopped, m.State.State);
         Assert.Empty(m.Actions);
     }
+
+    [Fact]
+    public void Backup_Preempt_LowerPriorityIgnored_StillBackupOneTickBeforeTheOriginalDeadline()
+    {
+        var m = V2().Start().Set(TimeSpan.FromSeconds(1)).Advert(50, Lower).At(Mdi100 - Tick);
+
+        Assert.Equal(VrrpState.Backup, m.State.State);
+        Assert.Null(m.Transition);
+    }
+
+    [Fact]
+    public void Backup_NoPreempt_LowerPriorityRestartsTheTimer_MasterOnlyOnTheNewDeadline()
+    {
+        var m = V2().Start();
+        m.Settings = m.Settings with { Preempt = false };
+        var heard = TimeSpan.FromSeconds(1);
+        m.Set(heard).Advert(50, Lower);
+
+        Assert.Equal(VrrpState.Backup, m.At(heard + Mdi100 - Tick).State.State);
+        Assert.Equal(VrrpState.Master, m.At(heard + Mdi100).State.State);
+        Assert.Equal(TransitionReason.MasterDownTimer, m.Transition!.Reason);
+    }
+
+    [Fact]
+    public void BackupV3_PriorityZeroAtAnAdoptedInterval_SkewTimeOfThatInterval()
+    {
+        var m = new MachineDriver(new VrrpSettings(3, 100, TimeSpan.FromSeconds(1), Self)).Start();
+        var heard = TimeSpan.FromSeconds(1);
+        var adopted = TimeSpan.FromMilliseconds(100);
+        m.Set(heard).Advert(0, Higher, adopted);
+        var skew = VrrpTimers.SkewTime(3, 100, adopted);
+
+        Assert.Equal(VrrpState.Backup, m.At(heard + skew - Tick).State.State);
+        Assert.Equal(VrrpState.Master, m.At(heard + skew).State.State);
+        Assert.Equal(TransitionReason.PriorityZeroReceived, m.Transition!.Reason);
+    }
+
+    [Fact]
+    public void AddressOwner_FaultCleared_MasterAtOnce_NotAfterAMasterDownInterval()
+    {
+        var m = V2(255).Start(interfaceUp: false);
+
+        m.Send(new VrrpEvent.InterfaceChanged(Up: true));
+
+        Assert.Equal(VrrpState.Master, m.State.State);
+        Assert.Equal((VrrpState.Fault, TransitionReason.InterfaceUp), (m.Transition!.From, m.Transition.Reason));
+        Assert.Equal([(byte)255], m.AdvertsSent);
+    }
 }
