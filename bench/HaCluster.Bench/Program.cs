@@ -4,7 +4,7 @@ using HaCluster.TestSupport;
 
 // hacluster-bench [failover|footprint|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
 // hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
-var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "controller" or "all") ?? "all";
+var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "jitter" or "controller" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -49,6 +49,20 @@ if (mode is "footprint" or "all")
     }
 
     Console.WriteLine(Report.Footprint(footprints, jitters));
+}
+
+if (mode is "jitter")
+{
+    var jitters = new List<Jitter>();
+    for (var run = 0; run < runs; run++)
+    {
+        foreach (var daemon in daemons)
+        {
+            jitters.Add(await FootprintBench.JitterAsync(daemon, TimeSpan.FromSeconds(10), Console.Error.WriteLine));
+        }
+    }
+
+    Console.WriteLine(Report.Footprint([], jitters));
 }
 
 if (mode is "controller" or "all")

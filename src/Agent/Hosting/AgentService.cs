@@ -162,7 +162,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     /// Parsing, rendering and warm-up leave garbage the steady state never needs; a compacting collection hands those
     /// pages back, so the resident size is what the instances use (an idle agent may not collect again for hours).
     /// </summary>
-    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

@@ -27,7 +27,7 @@ public static class MetricsText
 
     public static string Render(IEnumerable<InstanceRunner> runners, IEnumerable<ScriptTracker> scripts)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(64 * 1024);
         var all = runners.ToList();
         Gauge(text, "hacluster_vrrp_state", "0 init, 1 backup, 2 master, 3 fault", all, r => StateValue(r.State.State));
         Counter(text, "hacluster_advertisements_received_total", all, r => r.Counters.AdvertsReceived);
@@ -62,7 +62,18 @@ public static class MetricsText
         }
 
         Scripts(text, scripts.ToList());
+        Process(text);
         return text.ToString();
+    }
+
+    /// <summary>The agent's own footprint, so a deployment can watch it next to keepalived's.</summary>
+    private static void Process(StringBuilder text)
+    {
+        var gc = GC.GetGCMemoryInfo();
+        text.Append(CultureInfo.InvariantCulture, $"# HELP hacluster_agent_gc_heap_bytes managed heap in use after the last collection\n# TYPE hacluster_agent_gc_heap_bytes gauge\nhacluster_agent_gc_heap_bytes {gc.HeapSizeBytes}\n");
+        text.Append(CultureInfo.InvariantCulture, $"# HELP hacluster_agent_gc_committed_bytes memory the managed heap holds from the OS\n# TYPE hacluster_agent_gc_committed_bytes gauge\nhacluster_agent_gc_committed_bytes {gc.TotalCommittedBytes}\n");
+        text.Append(CultureInfo.InvariantCulture, $"# HELP hacluster_agent_gc_allocated_bytes_total bytes allocated since start\n# TYPE hacluster_agent_gc_allocated_bytes_total counter\nhacluster_agent_gc_allocated_bytes_total {GC.GetTotalAllocatedBytes()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"# TYPE hacluster_agent_gc_collections_total counter\nhacluster_agent_gc_collections_total{{generation=\"0\"}} {GC.CollectionCount(0)}\nhacluster_agent_gc_collections_total{{generation=\"2\"}} {GC.CollectionCount(2)}\n");
     }
 
     public static int StateValue(VrrpState state) => state switch
@@ -106,8 +117,11 @@ public static class MetricsText
         }
     }
 
+    // An instance's labels never change: built once, not for each of its thirty-odd series at every scrape.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<InstanceRunner, string> LabelCache = [];
+
     private static string Labels(InstanceRunner runner) =>
-        $"instance=\"{Escape(runner.Name)}\",interface=\"{Escape(runner.Interface)}\",vrid=\"{runner.VirtualRouterId}\"";
+        LabelCache.GetValue(runner, r => $"instance=\"{Escape(r.Name)}\",interface=\"{Escape(r.Interface)}\",vrid=\"{r.VirtualRouterId}\"");
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

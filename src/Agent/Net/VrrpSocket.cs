@@ -39,6 +39,8 @@ public sealed class VrrpSocket : IDisposable
     }
 
     /// <summary>Receives adverts sent to 224.0.0.18 on one interface (not bound to an address: that would filter them).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
+
     public static VrrpSocket OpenMulticastReceiver(string interfaceName, int interfaceIndex)
     {
         var socket = Create(interfaceName);
@@ -46,7 +48,9 @@ public sealed class VrrpSocket : IDisposable
         return new VrrpSocket(socket);
     }
 
-    public void Send(ReadOnlySpan<byte> payload, IPAddress destination) => _socket.SendTo(payload, SocketFlags.None, new IPEndPoint(destination, 0));
+    /// <summary>Sends to a pre-serialised address: an advert allocates nothing (peers are few and fixed).</summary>
+    public void Send(ReadOnlySpan<byte> payload, IPAddress destination) =>
+        _socket.SendTo(payload, SocketFlags.None, _addresses.GetOrAdd(destination, static d => new IPEndPoint(d, 0).Serialize()));
 
     /// <summary>Unicast TTL of the next sends; instances sharing the socket may differ (unicast_ttl).</summary>
     public byte Ttl

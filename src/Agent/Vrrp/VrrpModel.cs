@@ -79,8 +79,10 @@ public sealed record VrrpInstanceState
     public TimeSpan? FaultRetryAt { get; init; }
     public TimeSpan? LastReassertAt { get; init; }
 
-    public TimeSpan? NextDeadline =>
-        new[] { MasterDownAt, AdvertAt, GarpDelayedAt, GarpRefreshAt, FaultRetryAt }.Where(d => d is not null).Min();
+    /// <summary>The earliest of the deadlines; read by the engine for every instance on every pass, so it allocates nothing.</summary>
+    public TimeSpan? NextDeadline => Earlier(Earlier(Earlier(MasterDownAt, AdvertAt), Earlier(GarpDelayedAt, GarpRefreshAt)), FaultRetryAt);
+
+    private static TimeSpan? Earlier(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 }
 
 public abstract record VrrpEvent

@@ -11,9 +11,15 @@ namespace HaCluster.Agent.Vrrp;
 /// </summary>
 public static partial class VrrpStateMachine
 {
+    // Scratch list for one decision, reused per thread (the engine's, or a test's): a decision on every advert of every
+    // instance should not allocate a builder each time. Handle never calls itself, so one per thread is enough.
+    [ThreadStatic]
+    private static ImmutableArray<VrrpAction>.Builder? _scratch;
+
     public static VrrpDecision Handle(VrrpInstanceState state, VrrpSettings settings, VrrpEvent @event, TimeSpan now)
     {
-        var actions = ImmutableArray.CreateBuilder<VrrpAction>();
+        var actions = _scratch ??= ImmutableArray.CreateBuilder<VrrpAction>();
+        actions.Clear();
         var next = (@event, state.State) switch
         {
             (_, VrrpState.Stopped) => state,

@@ -7,7 +7,8 @@ namespace HaCluster.Shared.Config;
 internal sealed class ConfigSourceReader
 {
     private const int MaxIncludeDepth = 8;
-    private const long MaxFileBytes = 16 * 1024 * 1024;
+    // Thousands of instances fit in far less; the cap keeps a runaway file from taking the agent's bounded heap.
+    internal const long MaxFileBytes = 2 * 1024 * 1024;
 
     private readonly DiagnosticBag _diagnostics;
     private readonly List<ConfigToken> _tokens = [];

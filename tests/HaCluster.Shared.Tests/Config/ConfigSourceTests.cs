@@ -76,4 +76,14 @@ public sealed class ConfigSourceTests : IDisposable
         File.WriteAllText(path, text);
         return path;
     }
+
+    [Fact]
+    public void FromFile_LargerThanTheCap_ErrorNotAnAttemptToParseIt()
+    {
+        var path = Write("huge.conf", new string('#', (int)ConfigSourceReader.MaxFileBytes + 1));
+
+        var error = Assert.Single(KeepalivedConfigLoader.Load([ConfigSource.FromFile(path)]).Errors);
+
+        Assert.Contains("larger than 2 MiB", error.Message, StringComparison.Ordinal);
+    }
 }
