@@ -201,7 +201,11 @@ public abstract class AgentLinkTests(IStorageBackend backend)
 
         var status = await WaitForHealthAsync(app, "split_brain");
         Assert.Contains("2 masters: n1, n2", status.Problems);
-        var health = await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Health && e.ToState == "split_brain").ToListAsync());
+        // The live status shows it at once; the stored event follows once the health has held for HealthSettle.
+        var health = await WaitForAsync(async () =>
+            await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Health && e.ToState == "split_brain").ToListAsync()) is { Count: > 0 } l ? l : null);
+        await Task.Delay(500); // a second settle period: still exactly one
+        health = await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Health && e.ToState == "split_brain").ToListAsync());
         Assert.Equal("web", Assert.Single(health).GroupName);
     }
 
@@ -221,7 +225,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         var status = await WaitForHealthAsync(app, "unreachable");
         Assert.Contains("n2 unreachable", status.Problems);
         Assert.False(status.Members.Single(m => m.Node == "n2").Connected);
-        var nodeEvents = await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Node && e.Node == "n2").OrderBy(e => e.Id).ToListAsync());
+        var nodeEvents = await WaitForAsync(async () =>
+            await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Node && e.Node == "n2").OrderBy(e => e.Id).ToListAsync()) is { Count: > 0 } l && l[^1].ToState == "disconnected" ? l : null);
         Assert.Equal("disconnected", nodeEvents[^1].ToState);
     }
 
