@@ -15,8 +15,43 @@ internal abstract record Daemon(string Name)
     /// <summary>Resident memory of the daemon's processes (keepalived forks a VRRP child), in KiB.</summary>
     public static long ResidentKiB(LabProcess process) => Tree(process).Sum(ReadRss);
 
-    /// <summary>CPU time (user + system) used so far by the daemon's processes.</summary>
-    public static TimeSpan CpuTime(LabProcess process) => TimeSpan.FromSeconds(Tree(process).Sum(ReadCpuTicks) / 100.0);
+    /// <summary>
+    /// CPU time used so far by the daemon's processes: the scheduler's per-thread run time (nanoseconds, from
+    /// /proc/PID/task/TID/sched) where the kernel exposes it, else user + system in 10 ms clock ticks — too coarse for
+    /// an idle daemon, whose 60 s may be one or two ticks.
+    /// </summary>
+    public static TimeSpan CpuTime(LabProcess process)
+    {
+        var pids = Tree(process);
+        return pids.Select(ReadRunTime).ToList() is var runTimes && runTimes.All(t => t is not null)
+            ? TimeSpan.FromTicks(runTimes.Sum(t => t!.Value.Ticks))
+            : TimeSpan.FromSeconds(pids.Sum(ReadCpuTicks) / 100.0);
+    }
+
+    private static TimeSpan? ReadRunTime(int pid)
+    {
+        try
+        {
+            var total = 0.0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                // "se.sum_exec_runtime                          :           232.236577" (milliseconds)
+                var line = File.ReadLines(Path.Combine(task, "sched")).FirstOrDefault(l => l.StartsWith("se.sum_exec_runtime", StringComparison.Ordinal));
+                if (line is null || !double.TryParse(line[(line.IndexOf(':') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+                {
+                    return null;
+                }
+
+                total += ms;
+            }
+
+            return TimeSpan.FromMilliseconds(total);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private static List<int> Tree(LabProcess process) => [process.Pid, .. Children(process.Pid)];
 

@@ -28,7 +28,7 @@ internal static class FootprintBench
         var before = Daemon.CpuTime(n1);
         await Task.Delay(window);
         var result = new Footprint(daemon, instances, Daemon.ResidentKiB(n1), Daemon.CpuTime(n1) - before, window);
-        log($"{daemon.Name} x{instances}: {result.RssKiB / 1024.0:0.0} MiB, {result.Cpu.TotalMilliseconds:0} ms CPU in {window.TotalSeconds:0} s");
+        log($"{daemon.Name} x{instances}: {result.RssKiB / 1024.0:0.0} MiB, {result.Cpu.TotalMilliseconds:0.0} ms CPU in {window.TotalSeconds:0} s");
         return result;
     }
 

@@ -45,7 +45,7 @@ internal static class Report
             var agent = group.First(f => f.Daemon == Daemon.Agent);
             var keepalived = group.First(f => f.Daemon == Daemon.Keepalived);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key} | {agent.RssKiB / 1024.0:0.0} MiB | {keepalived.RssKiB / 1024.0:0.0} MiB | {(double)agent.RssKiB / keepalived.RssKiB:0.00} | {agent.Cpu.TotalMilliseconds:0} ms | {keepalived.Cpu.TotalMilliseconds:0} ms | {Ratio(agent.Cpu.TotalMilliseconds, keepalived.Cpu.TotalMilliseconds)} |");
+                $"| {group.Key} | {agent.RssKiB / 1024.0:0.0} MiB | {keepalived.RssKiB / 1024.0:0.0} MiB | {(double)agent.RssKiB / keepalived.RssKiB:0.00} | {agent.Cpu.TotalMilliseconds:0.0} ms | {keepalived.Cpu.TotalMilliseconds:0.0} ms | {Ratio(agent.Cpu.TotalMilliseconds, keepalived.Cpu.TotalMilliseconds)} |");
         }
 
         text.AppendLine();

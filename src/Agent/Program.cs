@@ -35,7 +35,9 @@ if (Capabilities.Missing() is { } missing)
     return 1;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+// No appsettings, environment or command-line configuration sources and no default log providers: the agent's whole
+// configuration is keepalived.conf and its command line, and each default costs startup work and resident memory.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders().AddSimpleConsole(o =>
 {
     o.SingleLine = true;

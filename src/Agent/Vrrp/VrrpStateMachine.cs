@@ -148,17 +148,19 @@ public static partial class VrrpStateMachine
             return state;
         }
 
-        actions.Add(new SendAdvert(settings.Priority));
+        // GARPs first: the clients come back to us before the advert makes the other master let the VIP go.
         actions.Add(new SendGratuitousArps(settings.GarpMasterRepeat));
+        actions.Add(new SendAdvert(settings.Priority));
         return state with { LastReassertAt = now };
     }
 
     private static VrrpInstanceState StepDown(VrrpInstanceState state, VrrpSettings settings, AdvertReceived advert, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {
-        actions.Add(RemoveVips);
         // One last advert at our priority: a new master that never heard us (we were partitioned) learns
-        // that a lower node held the VIP and re-asserts with GARPs (see Reassert).
+        // that a lower node held the VIP and re-asserts with GARPs (see Reassert). Sent before the VIPs go, so
+        // that its GARPs are on their way while we still answer the clients that have our MAC.
         actions.Add(new SendAdvert(settings.Priority));
+        actions.Add(RemoveVips);
         var backup = BecomeBackup(state, settings, reason, now, actions, MasterInterval(settings, advert.AdvertInterval));
         return backup with { MasterAddress = advert.Source };
     }

@@ -61,6 +61,8 @@ public class MasterTransitionTests
         Assert.Equal(TransitionReason.HigherPriorityHeard, m.Transition!.Reason);
         Assert.Contains(VrrpAction.RemoveVips, m.Actions);
         Assert.Equal([(byte)100], m.AdvertsSent);
+        // The last advert goes out while the VIPs are still bound (the winner's GARPs follow it at once).
+        Assert.True(m.Actions.ToList().FindIndex(a => a is VrrpAction.SendAdvert) < m.Actions.ToList().IndexOf(VrrpAction.RemoveVips));
         Assert.Equal(Higher, m.State.MasterAddress);
         Assert.Null(m.State.AdvertAt);
     }
@@ -99,6 +101,8 @@ public class MasterTransitionTests
         m.Set(since + TimeSpan.FromMilliseconds(100)).Advert(80, Lower);
         Assert.Equal([(byte)100], m.AdvertsSent);
         Assert.True(m.Garped);
+        // GARPs before the advert: clients move back before the other master lets the VIP go.
+        Assert.True(m.Actions.ToList().FindIndex(a => a is VrrpAction.SendGratuitousArps) < m.Actions.ToList().FindIndex(a => a is VrrpAction.SendAdvert));
 
         m.Set(since + TimeSpan.FromMilliseconds(100) + Second - Tick).Advert(80, Lower);
         Assert.Empty(m.Actions);
