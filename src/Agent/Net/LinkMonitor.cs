@@ -1,32 +1,38 @@
 namespace HaCluster.Agent.Net;
 
-/// <summary>Listens to RTNLGRP_LINK and reports every link's up/down state as it changes.</summary>
+/// <summary>
+/// Listens to RTNLGRP_LINK and reports every link's up/down state as it changes. No thread of its own and no polling:
+/// an idle agent is not woken for it (it used to wake twice a second on a receive timeout).
+/// </summary>
 public sealed class LinkMonitor : IDisposable
 {
     private const uint RtmgrpLink = 1;
     private const ushort RtmNewLink = 16;
     private const ushort RtmDelLink = 17;
-    // A receive timeout lets the thread notice Dispose: closing a netlink fd does not wake a blocked recv.
-    private readonly NetlinkSocket _socket = new(RtmgrpLink, receiveTimeoutMs: 500);
-    private volatile bool _disposed;
-    private readonly Thread _thread;
+    private readonly NetlinkSocket _socket = new(RtmgrpLink);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _disposed;
 
-    public LinkMonitor(Action<LinkInfo, bool> onChange)
-    {
-        _thread = new Thread(() => Run(onChange)) { IsBackground = true, Name = "link-monitor" };
-        _thread.Start();
-    }
+    public LinkMonitor(Action<LinkInfo, bool> onChange) => _loop = Task.Run(() => RunAsync(onChange));
 
     public void Dispose()
     {
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _loop.Wait(TimeSpan.FromSeconds(5));
         _socket.Dispose();
+        _stop.Dispose();
     }
 
-    private void Run(Action<LinkInfo, bool> onChange)
+    private async Task RunAsync(Action<LinkInfo, bool> onChange)
     {
         var messages = new List<NetlinkMessage>();
-        while (!_disposed && _socket.TryReceive(messages))
+        while (await _socket.ReceiveAsync(messages, _stop.Token).ConfigureAwait(false))
         {
             foreach (var message in messages)
             {

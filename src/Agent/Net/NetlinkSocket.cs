@@ -51,22 +51,25 @@ internal sealed class NetlinkSocket : IDisposable
         return ReadReplies(sequence, replies);
     }
 
-    /// <summary>Blocks for the next batch of messages (listener use). Returns false once the socket is closed.</summary>
-    public bool TryReceive(List<NetlinkMessage> messages)
+    /// <summary>
+    /// Waits for the next batch of messages (listener use) without a thread or a timeout: the socket engine's epoll
+    /// wakes it, and cancelling the token ends it (closing a netlink fd does not wake a blocked recv). Returns false
+    /// once cancelled or closed; an overrun (ENOBUFS: the kernel dropped messages) returns an empty batch.
+    /// </summary>
+    public async ValueTask<bool> ReceiveAsync(List<NetlinkMessage> messages, CancellationToken cancellation)
     {
+        messages.Clear();
         try
         {
-            var length = _socket.Receive(_buffer);
-            messages.Clear();
+            var length = await _socket.ReceiveAsync(_buffer, SocketFlags.None, cancellation).ConfigureAwait(false);
             Split(_buffer.AsSpan(0, length), messages);
             return true;
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.NoBufferSpaceAvailable)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.NoBufferSpaceAvailable)
         {
-            messages.Clear();
             return true;
         }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is ObjectDisposedException or SocketException or OperationCanceledException)
         {
             return false;
         }

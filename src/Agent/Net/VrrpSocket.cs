@@ -15,6 +15,7 @@ public sealed class VrrpSocket : IDisposable
     private const int SoBindToDevice = 25;
     private const byte TosInternetControl = 0xc0;
     private readonly Socket _socket;
+    private int _ttl = -1;
 
     private VrrpSocket(Socket socket) => _socket = socket;
 
@@ -53,14 +54,16 @@ public sealed class VrrpSocket : IDisposable
         _socket.SendTo(payload, SocketFlags.None, _addresses.GetOrAdd(destination, static d => new IPEndPoint(d, 0).Serialize()));
 
     /// <summary>Unicast TTL of the next sends; instances sharing the socket may differ (unicast_ttl).</summary>
+    /// <remarks>Remembered here: reading Socket.Ttl is a getsockopt, which every advert would pay.</remarks>
     public byte Ttl
     {
-        get => (byte)_socket.Ttl;
+        get => _ttl >= 0 ? (byte)_ttl : (byte)_socket.Ttl;
         set
         {
-            if (_socket.Ttl != value)
+            if (_ttl != value)
             {
                 _socket.Ttl = value;
+                _ttl = value;
             }
         }
     }

@@ -10,7 +10,11 @@ namespace HaCluster.Agent.Vrrp;
 public sealed class VrrpEngine : IDisposable
 {
     private const int InboxCapacity = 16384;
-    private readonly BlockingCollection<(InstanceRunner Runner, VrrpEvent Event)> _inbox = new(new ConcurrentQueue<(InstanceRunner, VrrpEvent)>(), InboxCapacity);
+    private readonly ConcurrentQueue<(InstanceRunner Runner, VrrpEvent Event)> _inbox = new();
+    // No spinning before it sleeps (BlockingCollection's semaphore spins and yields on every wait, for each advert).
+    private readonly ManualResetEventSlim _posted = new(false, spinCount: 0);
+    private readonly Lock _attach = new();
+    private int _queued;
     private readonly TimeProvider _time;
     private readonly long _origin;
     private readonly Thread _thread;
@@ -28,20 +32,37 @@ public sealed class VrrpEngine : IDisposable
     public TimeSpan Now => _time.GetElapsedTime(_origin);
 
     /// <summary>Queues an event; false when the queue is full (a flood): the caller counts the drop, never blocks.</summary>
-    public bool Post(InstanceRunner runner, VrrpEvent @event) => !_disposed && _inbox.TryAdd((runner, @event));
+    public bool Post(InstanceRunner runner, VrrpEvent @event)
+    {
+        if (_disposed || Interlocked.Increment(ref _queued) > InboxCapacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            return false;
+        }
 
-    /// <summary>Queues an event that must not be lost (start, stop), waiting for room if needed.</summary>
+        Enqueue(runner, @event);
+        return true;
+    }
+
+    /// <summary>Queues an event that must not be lost (start, stop): beyond the capacity that floods are held to.</summary>
     public void PostReliably(InstanceRunner runner, VrrpEvent @event)
     {
         if (!_disposed)
         {
-            _inbox.Add((runner, @event));
+            Interlocked.Increment(ref _queued);
+            Enqueue(runner, @event);
         }
+    }
+
+    private void Enqueue(InstanceRunner runner, VrrpEvent @event)
+    {
+        _inbox.Enqueue((runner, @event));
+        _posted.Set();
     }
 
     internal void Attach(InstanceRunner runner)
     {
-        lock (_inbox)
+        lock (_attach)
         {
             _runners = [.. _runners, runner];
         }
@@ -49,7 +70,7 @@ public sealed class VrrpEngine : IDisposable
 
     internal void Detach(InstanceRunner runner)
     {
-        lock (_inbox)
+        lock (_attach)
         {
             _runners = [.. _runners.Where(r => r != runner)];
         }
@@ -58,13 +79,14 @@ public sealed class VrrpEngine : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        _inbox.CompleteAdding();
+        _posted.Set();
         _thread.Join(TimeSpan.FromSeconds(5));
     }
 
     private void Run()
     {
-        while (!_inbox.IsCompleted)
+        // Until disposed and drained: the release events queued before Dispose are still carried out.
+        while (!_disposed || !_inbox.IsEmpty)
         {
             var now = Now;
             TimeSpan? earliest = null;
@@ -84,22 +106,24 @@ public sealed class VrrpEngine : IDisposable
                 earliest = deadline < (earliest ?? TimeSpan.MaxValue) ? deadline : earliest;
             }
 
+            if (_inbox.TryDequeue(out var item))
+            {
+                Interlocked.Decrement(ref _queued);
+                item.Runner.Handle(item.Event);
+                continue;
+            }
+
             var wait = earliest is { } e ? e - Now : Timeout.InfiniteTimeSpan;
             if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
             {
                 continue;
             }
 
-            try
+            // Reset, then look again: a post between the two sets the event, so the wait returns at once.
+            _posted.Reset();
+            if (_inbox.IsEmpty && !_disposed)
             {
-                if (_inbox.TryTake(out var item, ToMilliseconds(wait)))
-                {
-                    item.Runner.Handle(item.Event);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                return; // completed while waiting
+                _posted.Wait(ToMilliseconds(wait));
             }
         }
     }
