@@ -19,7 +19,9 @@ public class ManagedClusterTests
         await using var cluster = await ManagedCluster.StartAsync();
         var lab = cluster.Lab;
 
-        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90, 80));
+        // n3 far below n2: with 80 its Master_Down_Interval is only 39 ms longer than n2's, and under CI load n3 won that
+        // race once, went master for a moment and n2 then (rightly) took over by preempting it. At 10 the gap is 313 ms.
+        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90, 10));
 
         foreach (var host in lab.Hosts)
         {
@@ -53,7 +55,8 @@ public class ManagedClusterTests
     {
         await using var cluster = await ManagedCluster.StartAsync();
         var lab = cluster.Lab;
-        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90, 80));
+        // n3 far below n2, so n2 wins the Skew_Time race on n1's priority-0 advert by 313 ms, not 39 (see above).
+        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90, 10));
         await cluster.WaitForMasterAsync("web", "n1");
 
         await cluster.Controller.StopAsync();
