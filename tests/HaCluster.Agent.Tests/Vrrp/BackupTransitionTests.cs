@@ -182,6 +182,20 @@ public class BackupTransitionTests
     }
 
     [Fact]
+    public void Backup_LowerPriorityAdvertThenTheRealMaster_ThenSilence_TakesOverOnTheTimerNotAsPreempt()
+    {
+        // A peer that briefly went master at startup (lower priority) is heard first, then the real master takes over
+        // and dies: the takeover is the master-down timer of the real master, not a preemption.
+        var m = V2().Start().Set(TimeSpan.FromSeconds(1)).Advert(50, Lower);
+        var heard = TimeSpan.FromSeconds(2);
+        m.Set(heard).Advert(150);
+
+        Assert.Equal(VrrpState.Backup, m.At(heard + Mdi100 - Tick).State.State);
+        Assert.Equal(VrrpState.Master, m.At(heard + Mdi100).State.State);
+        Assert.Equal(TransitionReason.MasterDownTimer, m.Transition!.Reason);
+    }
+
+    [Fact]
     public void Backup_NoPreempt_LowerPriorityRestartsTheTimer_MasterOnlyOnTheNewDeadline()
     {
         var m = V2().Start();
