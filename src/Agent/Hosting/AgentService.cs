@@ -25,6 +25,11 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     private LinkMonitor? _links;
     private MetricsServer? _metrics;
     private PosixSignalRegistration? _hangup;
+    private readonly Lock _settleLock = new();
+    private ITimer? _settled;
+
+    /// <summary>How long after start, a reload or a push the agent returns the memory only that needed.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
 
     /// <summary>Raised on the engine thread after each state change of any instance; handlers must only queue work.</summary>
     public event Action<InstanceRunner, TransitionRecord>? Transitioned;
@@ -66,6 +71,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _settled?.Dispose();
         _hangup?.Dispose();
         _links?.Dispose();
         _metrics?.Dispose();
@@ -119,6 +125,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
             sources.Commit(sources.Local, desired);
             var diff = _instances!.Apply(loaded.Config);
             LogApplied("controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            ReturnStartupMemory();
             return [];
         }
         finally
@@ -159,10 +166,24 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     }
 
     /// <summary>
-    /// Parsing, rendering and warm-up leave garbage the steady state never needs; a compacting collection hands those
-    /// pages back, so the resident size is what the instances use (an idle agent may not collect again for hours).
+    /// Parsing, rendering, warm-up and the first election leave garbage the steady state never needs, and fault in
+    /// code and read-only data the steady state never runs. Once things have settled (the election is over and the
+    /// delayed gratuitous ARPs have gone out: garp_master_delay is 5 s), a compacting collection hands the garbage's
+    /// pages back and those file pages are unmapped (<see cref="WorkingSet"/>), so the resident size is what the
+    /// instances use; an idle agent may not collect again for hours. Each reload or push schedules it again.
     /// </summary>
-    private static void ReturnStartupMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    private void ReturnStartupMemory()
+    {
+        lock (_settleLock)
+        {
+            _settled ??= time.CreateTimer(_ =>
+            {
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                LogTrimmed(WorkingSet.TrimFileMappings());
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _settled.Change(SettleTime, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
@@ -195,6 +216,9 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
 
     [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "{What}: {Unchanged} instance(s) unchanged, {Changed} changed, {Added} added, {Removed} removed")]
     private partial void LogApplied(string what, int unchanged, int changed, int added, int removed);
+
+    [LoggerMessage(EventId = 38, Level = LogLevel.Information, Message = "settled: returned {KiB} KiB of startup code and read-only data to the page cache")]
+    private partial void LogTrimmed(long kiB);
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Error, Message = "metrics endpoint {Endpoint} not available: {Error}")]
     private partial void LogMetricsFailed(string endpoint, string error);

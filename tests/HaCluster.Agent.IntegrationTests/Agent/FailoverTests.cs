@@ -52,6 +52,26 @@ public class FailoverTests
     }
 
     [SkippableFact]
+    public async Task Settled_StartupPagesAreUnmapped_AndTheAgentsStillAnswerAndFailOver()
+    {
+        await using var pair = await CreateAsync();
+        var (n1, n2) = await pair.StartSettledAsync();
+
+        // Once settled, each agent unmaps the clean file pages only start-up touched (WorkingSet); the code it runs
+        // afterwards, and any it has not run yet (n2's takeover), maps again from the page cache.
+        const string Settled = @"settled: returned [1-9][0-9]* KiB of startup code";
+        Assert.True(await n1.Process.WaitForOutputAsync("settled: returned", HaCluster.Agent.Hosting.AgentService.SettleTime + Patience));
+        Assert.True(await n2.Process.WaitForOutputAsync("settled: returned", Patience));
+        Assert.Matches(Settled, n1.Process.Output);
+        Assert.Matches(Settled, n2.Process.Output);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+
+        Assert.Equal(0, await n1.Process.StopAsync());
+        await pair.AssertAnswersAsync(pair.N2, Skew80 + Second);
+        Assert.Matches("to=MASTER reason=priority_zero_received priority=80", n2.Process.Output);
+    }
+
+    [SkippableFact]
     public async Task SigtermOfMaster_ReleasesWithPriorityZero_BackupAnswersWithinSkewTime()
     {
         await using var pair = await CreateAsync();
