@@ -13,7 +13,13 @@ internal abstract record Daemon(string Name)
     public abstract LabProcess Start(NetnsLab lab, LabHost host, string configText, string name);
 
     /// <summary>Resident memory of the daemon's processes (keepalived forks a VRRP child), in KiB.</summary>
-    public static long ResidentKiB(LabProcess process) => Tree(process).Sum(ReadRss);
+    public static long ResidentKiB(LabProcess process) => Tree(process).Sum(pid => ReadKiB($"/proc/{pid}/status", "VmRSS:"));
+
+    /// <summary>
+    /// Anonymous memory of the daemon's processes, proportionally (Pss_Anon): pages a forked child still shares with
+    /// its parent count once, not twice. In KiB.
+    /// </summary>
+    public static long AnonymousKiB(LabProcess process) => Tree(process).Sum(pid => ReadKiB($"/proc/{pid}/smaps_rollup", "Pss_Anon:"));
 
     /// <summary>
     /// CPU time used so far by the daemon's processes: the scheduler's per-thread run time (nanoseconds, from
@@ -81,11 +87,11 @@ internal abstract record Daemon(string Name)
         return direct.Concat(direct.SelectMany(Children));
     }
 
-    private static long ReadRss(int pid)
+    private static long ReadKiB(string path, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
         catch (IOException)

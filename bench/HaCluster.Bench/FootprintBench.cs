@@ -4,7 +4,7 @@ using HaCluster.TestSupport;
 
 namespace HaCluster.Bench;
 
-internal sealed record Footprint(Daemon Daemon, int Instances, long RssKiB, TimeSpan Cpu, TimeSpan Window);
+internal sealed record Footprint(Daemon Daemon, int Instances, long RssKiB, long AnonymousKiB, TimeSpan Cpu, TimeSpan Window);
 
 internal sealed record Jitter(Daemon Daemon, int Adverts, double P50Ms, double P99Ms, double MaxMs);
 
@@ -27,8 +27,8 @@ internal static class FootprintBench
         await Task.Delay(TimeSpan.FromSeconds(6)); // past the delayed GARP burst
         var before = Daemon.CpuTime(n1);
         await Task.Delay(window);
-        var result = new Footprint(daemon, instances, Daemon.ResidentKiB(n1), Daemon.CpuTime(n1) - before, window);
-        log($"{daemon.Name} x{instances}: {result.RssKiB / 1024.0:0.0} MiB, {result.Cpu.TotalMilliseconds:0.0} ms CPU in {window.TotalSeconds:0} s");
+        var result = new Footprint(daemon, instances, Daemon.ResidentKiB(n1), Daemon.AnonymousKiB(n1), Daemon.CpuTime(n1) - before, window);
+        log($"{daemon.Name} x{instances}: {result.RssKiB / 1024.0:0.0} MiB ({result.AnonymousKiB / 1024.0:0.0} MiB anonymous), {result.Cpu.TotalMilliseconds:0.0} ms CPU in {window.TotalSeconds:0} s");
         return result;
     }
 

@@ -37,15 +37,19 @@ if (mode is "footprint" or "all")
 {
     var window = TimeSpan.FromSeconds(60);
     var footprints = new List<Footprint>();
-    foreach (var (instances, daemon) in new[] { 1, 100 }.SelectMany(n => daemons.Select(d => (n, d))))
-    {
-        footprints.Add(await FootprintBench.IdleAsync(daemon, instances, window, Console.Error.WriteLine));
-    }
-
     var jitters = new List<Jitter>();
-    foreach (var daemon in daemons)
+    for (var run = 1; run <= runs; run++)
     {
-        jitters.Add(await FootprintBench.JitterAsync(daemon, TimeSpan.FromSeconds(10), Console.Error.WriteLine));
+        void Log(string line) => Console.Error.WriteLine($"[run {run}/{runs}] {line}");
+        foreach (var (instances, daemon) in new[] { 1, 100 }.SelectMany(n => daemons.Select(d => (n, d))))
+        {
+            footprints.Add(await FootprintBench.IdleAsync(daemon, instances, window, Log));
+        }
+
+        foreach (var daemon in daemons)
+        {
+            jitters.Add(await FootprintBench.JitterAsync(daemon, TimeSpan.FromSeconds(10), Log));
+        }
     }
 
     Console.WriteLine(Report.Footprint(footprints, jitters));

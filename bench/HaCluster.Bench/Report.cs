@@ -36,26 +36,48 @@ internal static class Report
     public static string Footprint(IReadOnlyList<Footprint> footprints, IReadOnlyList<Jitter> jitters)
     {
         var text = new StringBuilder();
-        text.AppendLine("Idle as master over 60 s (unicast v2, advert_int 1); ratio = agent / keepalived.");
+        var runs = footprints.Count == 0 ? 0 : footprints.GroupBy(f => (f.Instances, f.Daemon)).Max(g => g.Count());
+        if (runs == 0)
+        {
+            return Jitters(text, jitters);
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"Idle as master over 60 s (unicast v2, advert_int 1), median of {runs} run(s); ratio = agent / keepalived.");
+        text.AppendLine("RSS is what ps and top show (VmRSS, summed over keepalived's two processes); anonymous is the part no file backs");
+        text.AppendLine("(Pss_Anon: heap, stacks, runtime data; keepalived's child shares its parent's pages, counted once).");
         text.AppendLine();
-        text.AppendLine("| instances | agent RSS | keepalived RSS | ratio | agent CPU | keepalived CPU | ratio |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| instances | agent RSS | keepalived RSS | ratio | agent anonymous | keepalived anonymous | ratio | agent CPU | keepalived CPU | ratio |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var group in footprints.GroupBy(f => f.Instances))
         {
-            var agent = group.First(f => f.Daemon == Daemon.Agent);
-            var keepalived = group.First(f => f.Daemon == Daemon.Keepalived);
+            var agent = group.Where(f => f.Daemon == Daemon.Agent).ToList();
+            var keepalived = group.Where(f => f.Daemon == Daemon.Keepalived).ToList();
+            var (agentRss, keepalivedRss) = (Median(agent.Select(f => (double)f.RssKiB)), Median(keepalived.Select(f => (double)f.RssKiB)));
+            var (agentAnon, keepalivedAnon) = (Median(agent.Select(f => (double)f.AnonymousKiB)), Median(keepalived.Select(f => (double)f.AnonymousKiB)));
+            var (agentCpu, keepalivedCpu) = (Median(agent.Select(f => f.Cpu.TotalMilliseconds)), Median(keepalived.Select(f => f.Cpu.TotalMilliseconds)));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key} | {agent.RssKiB / 1024.0:0.0} MiB | {keepalived.RssKiB / 1024.0:0.0} MiB | {(double)agent.RssKiB / keepalived.RssKiB:0.00} | {agent.Cpu.TotalMilliseconds:0.0} ms | {keepalived.Cpu.TotalMilliseconds:0.0} ms | {Ratio(agent.Cpu.TotalMilliseconds, keepalived.Cpu.TotalMilliseconds)} |");
+                $"| {group.Key} | {agentRss / 1024:0.0} MiB | {keepalivedRss / 1024:0.0} MiB | {Ratio(agentRss, keepalivedRss)} | {agentAnon / 1024:0.0} MiB | {keepalivedAnon / 1024:0.0} MiB | {Ratio(agentAnon, keepalivedAnon)} | {agentCpu:0.0} ms | {keepalivedCpu:0.0} ms | {Ratio(agentCpu, keepalivedCpu)} |");
         }
 
         text.AppendLine();
-        text.AppendLine("Send jitter at v3 advert_int 0.01 (|interval − 10 ms| between adverts captured on the peer over 10 s).");
+        return Jitters(text, jitters);
+    }
+
+    private static string Jitters(StringBuilder text, IReadOnlyList<Jitter> jitters)
+    {
+        text.AppendLine("Send jitter at v3 advert_int 0.01 (|interval − 10 ms| between adverts captured on the peer over 10 s), each run.");
         text.AppendLine();
         text.AppendLine("| daemon | adverts | p50 | p99 | max |");
         text.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var jitter in jitters)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| {jitter.Daemon.Name} | {jitter.Adverts} | {jitter.P50Ms:0.000} ms | {jitter.P99Ms:0.000} ms | {jitter.MaxMs:0.000} ms |");
+        }
+
+        foreach (var daemon in jitters.Select(j => j.Daemon).Distinct().Where(_ => jitters.Count > 2))
+        {
+            var own = jitters.Where(j => j.Daemon == daemon).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {daemon.Name}, median of {own.Count} | {Median(own.Select(j => (double)j.Adverts)):0} | {Median(own.Select(j => j.P50Ms)):0.000} ms | {Median(own.Select(j => j.P99Ms)):0.000} ms | {Median(own.Select(j => j.MaxMs)):0.000} ms |");
         }
 
         return text.ToString();
