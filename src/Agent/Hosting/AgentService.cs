@@ -25,7 +25,6 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     private LinkMonitor? _links;
     private MetricsServer? _metrics;
     private PosixSignalRegistration? _hangup;
-    private readonly Lock _settleLock = new();
     private ITimer? _settled;
 
     /// <summary>How long after start, a reload or a push the agent returns the memory only that needed.</summary>
@@ -64,6 +63,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
             _ = Task.Run(Reload);
         });
         StartMetrics();
+        _settled = time.CreateTimer(_ => Settle(_logger), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         ReturnStartupMemory();
         _started.TrySetResult();
         return Task.CompletedTask;
@@ -172,17 +172,12 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     /// pages back and those file pages are unmapped (<see cref="WorkingSet"/>), so the resident size is what the
     /// instances use; an idle agent may not collect again for hours. Each reload or push schedules it again.
     /// </summary>
-    private void ReturnStartupMemory()
+    private void ReturnStartupMemory() => _settled?.Change(SettleTime, Timeout.InfiniteTimeSpan);
+
+    private static void Settle(ILogger logger)
     {
-        lock (_settleLock)
-        {
-            _settled ??= time.CreateTimer(_ =>
-            {
-                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                LogTrimmed(WorkingSet.TrimFileMappings());
-            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _settled.Change(SettleTime, Timeout.InfiniteTimeSpan);
-        }
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogTrimmed(logger, WorkingSet.TrimFileMappings());
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
@@ -218,7 +213,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     private partial void LogApplied(string what, int unchanged, int changed, int added, int removed);
 
     [LoggerMessage(EventId = 38, Level = LogLevel.Information, Message = "settled: returned {KiB} KiB of startup code and read-only data to the page cache")]
-    private partial void LogTrimmed(long kiB);
+    private static partial void LogTrimmed(ILogger logger, long kiB);
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Error, Message = "metrics endpoint {Endpoint} not available: {Error}")]
     private partial void LogMetricsFailed(string endpoint, string error);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using HaCluster.Agent.Net;
 
 namespace HaCluster.Agent.Hosting;
 
@@ -12,10 +12,8 @@ namespace HaCluster.Agent.Hosting;
 /// which is the same thing the kernel may do to them at any time under memory pressure. Writable mappings and any
 /// mapping holding a private copy (anonymous pages: relocations, RELRO) are never touched.
 /// </summary>
-public static partial class WorkingSet
+public static class WorkingSet
 {
-    private const int MADV_DONTNEED = 4;
-
     /// <summary>A mapping of /proc/self/smaps that may be dropped: its address range and resident size.</summary>
     public readonly record struct Mapping(ulong Start, ulong End, string Path, long ResidentKiB);
 
@@ -35,7 +33,7 @@ public static partial class WorkingSet
         var trimmed = 0L;
         foreach (var mapping in Droppable(smaps))
         {
-            if (Madvise((nint)mapping.Start, (nuint)(mapping.End - mapping.Start), MADV_DONTNEED) == 0)
+            if (LibC.Madvise((nint)mapping.Start, (nuint)(mapping.End - mapping.Start), LibC.MADV_DONTNEED) == 0)
             {
                 trimmed += mapping.ResidentKiB;
             }
@@ -53,50 +51,37 @@ public static partial class WorkingSet
     {
         var droppable = new List<Mapping>();
         Mapping? current = null;
-        var candidate = false;
-        long anonymous = 0, locked = 0;
+        var clean = false; // the mapping so far qualifies: private read-only regular file, no anonymous or locked pages
         foreach (var line in smaps.AsSpan().EnumerateLines())
         {
             if (IsHeader(line, out var start, out var end, out var perms, out var path))
             {
-                if (current is { } done && candidate && anonymous == 0 && locked == 0 && done.ResidentKiB > 0)
-                {
-                    droppable.Add(done);
-                }
-
+                Flush();
                 current = new Mapping(start, end, path, 0);
-                candidate = perms is ['r', not 'w', _, 'p', ..]
+                clean = perms is ['r', not 'w', _, 'p', ..]
                     && path.StartsWith('/') && !path.StartsWith("/dev/", StringComparison.Ordinal) && !path.StartsWith("/memfd:", StringComparison.Ordinal)
                     && !path.EndsWith(" (deleted)", StringComparison.Ordinal);
-                anonymous = locked = 0;
-                continue;
             }
-
-            if (current is not { } mapping)
-            {
-                continue;
-            }
-
-            if (Field(line, "Rss:") is { } rss)
+            else if (current is { } mapping && Field(line, "Rss:") is { } rss)
             {
                 current = mapping with { ResidentKiB = rss };
             }
-            else if (Field(line, "Anonymous:") is { } anon)
+            else if ((Field(line, "Anonymous:") ?? Field(line, "Locked:")) is > 0)
             {
-                anonymous = anon;
-            }
-            else if (Field(line, "Locked:") is { } l)
-            {
-                locked = l;
+                clean = false;
             }
         }
 
-        if (current is { } last && candidate && anonymous == 0 && locked == 0 && last.ResidentKiB > 0)
-        {
-            droppable.Add(last);
-        }
-
+        Flush();
         return droppable;
+
+        void Flush()
+        {
+            if (clean && current is { ResidentKiB: > 0 } done)
+            {
+                droppable.Add(done);
+            }
+        }
     }
 
     // "55f2c68a7000-55f2c6dc2000 r-xp 00014000 08:01 1234 /usr/bin/x": a range, then perms, offset, dev, inode, path.
@@ -114,16 +99,18 @@ public static partial class WorkingSet
         }
 
         var rest = line[(space + 1)..];
-        var fields = new string[4];
-        for (var i = 0; i < 4; i++)
+        for (var field = 0; field < 4; field++) // perms, then offset, dev and inode, which are skipped
         {
             rest = rest.TrimStart(' ');
             var next = rest.IndexOf(' ');
-            fields[i] = (next < 0 ? rest : rest[..next]).ToString();
+            if (field == 0)
+            {
+                perms = (next < 0 ? rest : rest[..next]).ToString();
+            }
+
             rest = next < 0 ? [] : rest[next..];
         }
 
-        perms = fields[0];
         path = rest.Trim().ToString();
         return true;
     }
@@ -143,7 +130,4 @@ public static partial class WorkingSet
 
         return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib : null;
     }
-
-    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
-    private static partial int Madvise(nint address, nuint length, int advice);
 }

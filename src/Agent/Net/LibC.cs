@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace HaCluster.Agent.Net;
 
-/// <summary>The few libc calls .NET does not expose: raw sockets of protocols it refuses, netlink and AF_PACKET.</summary>
+/// <summary>The few libc calls .NET does not expose: raw sockets of protocols it refuses, netlink and AF_PACKET, madvise.</summary>
 internal static partial class LibC
 {
     public const int AF_INET = 2;
@@ -14,6 +14,7 @@ internal static partial class LibC
     public const int EADDRNOTAVAIL = 99;
     public const int ENODEV = 19;
     public const int EPERM = 1;
+    public const int MADV_DONTNEED = 4;
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
@@ -23,6 +24,9 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static partial nint SendTo(int fd, ReadOnlySpan<byte> buffer, nint length, int flags, ReadOnlySpan<byte> address, int addressLength);
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    public static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
