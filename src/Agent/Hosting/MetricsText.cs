@@ -86,7 +86,7 @@ public static class MetricsText
 
     private static void Scripts(StringBuilder text, List<ScriptTracker> scripts)
     {
-        text.Append("# HELP hacluster_script_status 1 ok, 0 failing\n# TYPE hacluster_script_status gauge\n");
+        text.Append("# HELP hacluster_script_status 1 ok, 0 failing or no result yet\n# TYPE hacluster_script_status gauge\n");
         foreach (var script in scripts)
         {
             text.Append(CultureInfo.InvariantCulture, $"hacluster_script_status{{name=\"{Escape(script.Name)}\"}} {(script.Ok ? 1 : 0)}\n");

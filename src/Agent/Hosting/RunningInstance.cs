@@ -37,13 +37,11 @@ public sealed class RunningInstance : IDisposable
         var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
         runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
         runner.Transitioned += onTransition;
-        tracking.Subscribe((priority, faulted) => runner.Post(new VrrpEvent.TrackingChanged(priority, faulted)));
+        // The current tracking first, then every change, all before Startup in the engine's queue: the instance enters
+        // the election knowing its tracking (straight to FAULT if it fails), or waits for a weight-0 script's first result.
+        tracking.Subscribe((priority, faulted, pending) => runner.Post(new VrrpEvent.TrackingChanged(priority, faulted, pending)));
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
-        if (tracking.Faulted)
-        {
-            runner.Post(new VrrpEvent.TrackingChanged(tracking.EffectivePriority, true));
-        }
 
         return new RunningInstance(config, ConfigDiff.Fingerprint(whole, config), runner, tracking, notify);
     }

@@ -9,10 +9,11 @@ namespace HaCluster.Agent.Tracking;
 public sealed class InstanceTracking : IDisposable
 {
     private readonly List<(TrackReference Reference, TrackedObject Tracked, (int Weight, bool Reverse) Weight)> _tracks;
+    private readonly List<TrackedObject> _gates;
     private byte _basePriority;
     private readonly Lock _lock = new();
     private readonly TrackerSet _trackers;
-    private Action<byte, bool>? _changed;
+    private Action<byte, bool, bool>? _changed;
 
     /// <param name="config">The configuration <paramref name="instance"/> belongs to: its tracked definitions and weights.</param>
     public InstanceTracking(KeepalivedConfig config, VrrpInstanceConfig instance, TrackerSet trackers)
@@ -21,23 +22,39 @@ public sealed class InstanceTracking : IDisposable
         _trackers = trackers;
         // The weight a line applies: the rule lives with the config model.
         _tracks = [.. instance.Tracks.Select(r => (r, trackers.Acquire(config, r), config.EffectiveWeight(r)))];
-        foreach (var (_, tracked, _) in _tracks)
+        // keepalived holds a whole sync group until every member's weight-0 scripts have a first result, so that the
+        // members enter the election together: those scripts of the other members hold this one too.
+        _gates = [.. SyncGroupHolds(config, instance).Select(r => trackers.Acquire(config, r))];
+        foreach (var tracked in _tracks.Select(t => t.Tracked).Concat(_gates))
         {
             tracked.Changed += OnChanged;
         }
 
-        (EffectivePriority, Faulted) = Evaluate();
+        (EffectivePriority, Faulted, Pending) = Evaluate();
     }
 
     public byte EffectivePriority { get; private set; }
     public bool Faulted { get; private set; }
 
-    /// <summary>Starts reporting changes; <paramref name="changed"/> gets the effective priority and the fault flag.</summary>
-    public void Subscribe(Action<byte, bool> changed) => _changed = changed;
+    /// <summary>A weight-0 script (its own or a sync group member's) has no result yet: the instance must wait.</summary>
+    public bool Pending { get; private set; }
+
+    /// <summary>
+    /// Reports the current effective priority, fault and pending flags to <paramref name="changed"/> now, then on every
+    /// change, each call under one lock: whoever queues them sees them in order.
+    /// </summary>
+    public void Subscribe(Action<byte, bool, bool> changed)
+    {
+        lock (_lock)
+        {
+            _changed = changed;
+            changed(EffectivePriority, Faulted, Pending);
+        }
+    }
 
     public void Dispose()
     {
-        foreach (var (_, tracked, _) in _tracks)
+        foreach (var tracked in _tracks.Select(t => t.Tracked).Concat(_gates))
         {
             tracked.Changed -= OnChanged;
             _trackers.Release(tracked);
@@ -59,21 +76,33 @@ public sealed class InstanceTracking : IDisposable
     {
         lock (_lock)
         {
-            var (priority, faulted) = Evaluate();
-            if (priority == EffectivePriority && faulted == Faulted)
+            var (priority, faulted, pending) = Evaluate();
+            if (priority == EffectivePriority && faulted == Faulted && pending == Pending)
             {
                 return;
             }
 
-            (EffectivePriority, Faulted) = (priority, faulted);
-            _changed?.Invoke(priority, faulted);
+            (EffectivePriority, Faulted, Pending) = (priority, faulted, pending);
+            _changed?.Invoke(priority, faulted, pending);
         }
     }
 
-    private (byte, bool) Evaluate()
+    private (byte, bool, bool) Evaluate()
     {
-        var (delta, fault) = TrackingPolicy.Evaluate(_tracks.Select(t =>
-            new TrackInput(t.Reference.Kind, t.Tracked.Ok, t.Tracked.Value, t.Weight.Weight, t.Weight.Reverse)));
-        return (TrackingPolicy.EffectivePriority(_basePriority, delta), fault);
+        var result = TrackingPolicy.Evaluate(_tracks.Select(t =>
+            new TrackInput(t.Reference.Kind, t.Tracked.Ok, t.Tracked.Value, t.Weight.Weight, t.Weight.Reverse, t.Tracked.Known)));
+        var pending = result.Pending || _gates.Any(g => !g.Known);
+        return (TrackingPolicy.EffectivePriority(_basePriority, result.Delta), result.Fault, pending);
     }
+
+    /// <summary>The weight-0 scripts of the other members of <paramref name="instance"/>'s sync groups.</summary>
+    private static IEnumerable<TrackReference> SyncGroupHolds(KeepalivedConfig config, VrrpInstanceConfig instance) =>
+        config.SyncGroups
+            .Where(g => g.Instances.Contains(instance.Name))
+            .SelectMany(g => g.Instances)
+            .Where(name => name != instance.Name)
+            .Distinct()
+            .SelectMany(name => config.Instances.Where(i => i.Name == name))
+            .SelectMany(member => member.Tracks)
+            .Where(r => r.Kind == TrackKind.Script && config.EffectiveWeight(r).Weight == 0);
 }

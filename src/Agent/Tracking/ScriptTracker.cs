@@ -7,6 +7,8 @@ namespace HaCluster.Agent.Tracking;
 /// <summary>
 /// vrrp_script: runs the check every interval on its own task — never on the VRRP engine's thread, never two at once —
 /// kills it at its timeout (a timeout is a failure), and changes state after <c>rise</c> successes or <c>fall</c> failures.
+/// As in keepalived, its state is unknown until the first run ends, and that first result decides it at once (rise and
+/// fall count from then on); with <c>init_fail</c> it starts failed and needs <c>rise</c> successes.
 /// </summary>
 public sealed partial class ScriptTracker : TrackedObject, IDisposable
 {
@@ -17,7 +19,7 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     private int _failures;
     private string? _lastError;
 
-    public ScriptTracker(VrrpScriptConfig config, ILogger logger) : base(config.Name, initiallyOk: !config.InitFail)
+    public ScriptTracker(VrrpScriptConfig config, ILogger logger) : base(config.Name, initiallyOk: config.InitFail ? false : null)
     {
         (_config, _logger) = (config, logger);
     }
@@ -62,7 +64,12 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     private void Count(bool ok)
     {
         (_successes, _failures) = ok ? (_successes + 1, 0) : (0, _failures + 1);
-        if (Ok && _failures >= _config.Fall)
+        if (!Known)
+        {
+            LogState(_config.Name, ok ? "OK" : "FAILED", 1);
+            Report(ok);
+        }
+        else if (Ok && _failures >= _config.Fall)
         {
             LogState(_config.Name, "FAILED", _failures);
             Report(false);

@@ -2,27 +2,43 @@ using HaCluster.Shared.Config;
 
 namespace HaCluster.Agent.Tracking;
 
-/// <summary>The current result of one tracked object as one instance weighs it.</summary>
-public readonly record struct TrackInput(TrackKind Kind, bool Ok, int Value, int Weight, bool Reverse);
+/// <summary>The current result of one tracked object as one instance weighs it; <paramref name="Known"/>: it has one yet.</summary>
+public readonly record struct TrackInput(TrackKind Kind, bool Ok, int Value, int Weight, bool Reverse, bool Known = true);
+
+/// <summary>
+/// What tracking does to an instance: the priority adjustment, whether it is in FAULT, and whether it must wait before
+/// the election because a weight-0 object has no result yet (keepalived's scripts in INIT).
+/// </summary>
+public readonly record struct TrackingResult(int Delta, bool Fault, bool Pending);
 
 /// <summary>keepalived's tracking arithmetic, pure: what the tracked objects do to an instance's priority.</summary>
 public static class TrackingPolicy
 {
     private const int FaultBelow = -254;
 
-    /// <summary>The sum of weight adjustments, and whether a weight-0 object (or a huge negative one) faults the instance.</summary>
-    public static (int Delta, bool Fault) Evaluate(IEnumerable<TrackInput> inputs)
+    /// <summary>
+    /// The sum of weight adjustments, whether a weight-0 object (or a huge negative one) faults the instance, and
+    /// whether a weight-0 object without a result yet holds it. An object without a result adjusts nothing.
+    /// </summary>
+    public static TrackingResult Evaluate(IEnumerable<TrackInput> inputs)
     {
         var delta = 0;
         var fault = false;
+        var pending = false;
         foreach (var input in inputs)
         {
+            if (!input.Known)
+            {
+                pending |= input.Weight == 0;
+                continue;
+            }
+
             var (adjust, faults) = input.Kind == TrackKind.File ? FileAdjust(input) : StatusAdjust(input);
             delta += adjust;
             fault |= faults;
         }
 
-        return (delta, fault);
+        return new TrackingResult(delta, fault, pending);
     }
 
     /// <summary>Base plus adjustments, within 1..254; an address owner's 255 never moves, and nothing moves to 255.</summary>

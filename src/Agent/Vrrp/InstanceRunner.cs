@@ -72,8 +72,20 @@ public sealed partial class InstanceRunner : IDisposable
     /// <summary>A reload changed the configured priority; the effective one follows through tracking.</summary>
     public void SetBasePriority(byte priority) => _basePriority = priority;
 
-    /// <summary>Queues an event; when the queue is full (a flood) adverts are dropped, never blocking the caller.</summary>
-    public bool Post(VrrpEvent @event) => _engine.Post(this, @event);
+    /// <summary>
+    /// Queues an event, never blocking the caller. When the queue is full (a flood) received adverts are dropped
+    /// (false); anything else — tracking, link and sync-group changes — is never lost.
+    /// </summary>
+    public bool Post(VrrpEvent @event)
+    {
+        if (@event is VrrpEvent.AdvertReceived)
+        {
+            return _engine.Post(this, @event);
+        }
+
+        _engine.PostReliably(this, @event);
+        return true;
+    }
 
     /// <summary>Releases like keepalived: priority 0 and VIPs removed if master; waits until that is done.</summary>
     public void Stop(TimeSpan timeout)

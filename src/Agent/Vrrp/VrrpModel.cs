@@ -78,6 +78,10 @@ public sealed record VrrpInstanceState
     public TimeSpan? PreemptAt { get; init; }
     public TimeSpan? FaultRetryAt { get; init; }
     public TimeSpan? LastReassertAt { get; init; }
+    /// <summary>In Initialize: the instance was started (it enters the election as soon as nothing holds it).</summary>
+    public bool Starting { get; init; }
+    /// <summary>In Initialize: a weight-0 tracked script has no result yet, so the instance may not enter the election.</summary>
+    public bool TrackingPending { get; init; }
 
     /// <summary>The earliest of the deadlines; read by the engine for every instance on every pass, so it allocates nothing.</summary>
     public TimeSpan? NextDeadline => Earlier(Earlier(Earlier(MasterDownAt, AdvertAt), Earlier(GarpDelayedAt, GarpRefreshAt)), FaultRetryAt);
@@ -98,9 +102,10 @@ public abstract record VrrpEvent
     public sealed record Shutdown : VrrpEvent;
     /// <summary>
     /// Tracking moved the effective priority or the fault state. The runner puts <paramref name="Priority"/> into the
-    /// settings it passes along; the machine reads priorities only from the settings.
+    /// settings it passes along; the machine reads priorities only from the settings. <paramref name="Pending"/>: a
+    /// weight-0 script has no result yet (only before the election: a script once known stays known).
     /// </summary>
-    public sealed record TrackingChanged(byte Priority, bool Faulted) : VrrpEvent;
+    public sealed record TrackingChanged(byte Priority, bool Faulted, bool Pending = false) : VrrpEvent;
     /// <summary>Another member of the sync group changed state; this instance follows (keepalived's vrrp_sync_group).</summary>
     public sealed record SyncGroupChanged(VrrpState Target) : VrrpEvent;
 

@@ -25,7 +25,7 @@ public static partial class VrrpStateMachine
             (_, VrrpState.Stopped) => state,
             (Shutdown, _) => Stop(state, settings, actions),
             (Startup s, VrrpState.Initialize) => Start(state, settings, s.InterfaceUp, now, actions),
-            (_, VrrpState.Initialize) => state,
+            (_, VrrpState.Initialize) => Initializing(state, settings, @event, now, actions),
             (InterfaceChanged { Up: false }, _) => AddFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceDown, now, actions),
             (InterfaceChanged { Up: true }, _) => ClearFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceUp, now, actions),
             (VipBindFailed, VrrpState.Master or VrrpState.Fault) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),
@@ -44,16 +44,46 @@ public static partial class VrrpStateMachine
 
     private static VrrpInstanceState Start(VrrpInstanceState state, VrrpSettings settings, bool interfaceUp, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {
-        if (!interfaceUp)
+        state = WithFault(state, FaultCauses.InterfaceDown, !interfaceUp) with { Starting = true };
+        return state.TrackingPending ? state : Enter(state, settings, now, actions);
+    }
+
+    /// <summary>
+    /// Before the election: tracking, link and sync-group news are recorded, not acted on; once started, the instance
+    /// waits in Initialize while a weight-0 script has no result yet (keepalived's INIT), then enters with what it knows.
+    /// </summary>
+    private static VrrpInstanceState Initializing(VrrpInstanceState state, VrrpSettings settings, VrrpEvent @event, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        state = @event switch
         {
-            return Transition(state with { Faults = FaultCauses.InterfaceDown }, VrrpState.Fault, TransitionReason.InterfaceDown, settings, actions);
+            TrackingChanged t => WithFault(state, FaultCauses.Tracking, t.Faulted) with { TrackingPending = t.Pending },
+            InterfaceChanged i => WithFault(state, FaultCauses.InterfaceDown, !i.Up),
+            SyncGroupChanged g => WithFault(state, FaultCauses.SyncGroup, g.Target == VrrpState.Fault),
+            _ => state,
+        };
+        return state.Starting && !state.TrackingPending ? Enter(state, settings, now, actions) : state;
+    }
+
+    /// <summary>Leaves Initialize: to FAULT for what is known to be wrong, else as RFC 3768 §6.4.1 says.</summary>
+    private static VrrpInstanceState Enter(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        state = state with { Starting = false, TrackingPending = false };
+        if (state.Faults != FaultCauses.None)
+        {
+            var reason = state.Faults.HasFlag(FaultCauses.InterfaceDown) ? TransitionReason.InterfaceDown
+                : state.Faults.HasFlag(FaultCauses.Tracking) ? TransitionReason.TrackingFailed
+                : TransitionReason.SyncGroup;
+            return Transition(state, VrrpState.Fault, reason, settings, actions);
         }
 
-        // RFC 3768 §6.4.1: the address owner goes straight to Master; everybody else waits a Master_Down_Interval.
+        // The address owner goes straight to Master; everybody else waits a Master_Down_Interval.
         return settings.IsAddressOwner
             ? BecomeMaster(state, settings, TransitionReason.AddressOwner, now, actions)
             : BecomeBackup(state, settings, TransitionReason.Startup, now, actions, settings.AdvertInterval);
     }
+
+    private static VrrpInstanceState WithFault(VrrpInstanceState state, FaultCauses cause, bool present) =>
+        state with { Faults = present ? state.Faults | cause : state.Faults & ~cause };
 
     private static VrrpInstanceState BackupTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions) =>
         state.MasterDownAt <= now ? BecomeMaster(state, settings, state.TakeoverReason, now, actions) : state;

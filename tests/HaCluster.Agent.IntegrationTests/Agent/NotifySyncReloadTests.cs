@@ -62,6 +62,32 @@ public class NotifySyncReloadTests
     }
 
     [SkippableFact]
+    public async Task SyncGroup_WaitsForEveryMembersFirstScriptResult_ThenEntersTogether()
+    {
+        await using var pair = await CreateAsync();
+        var vip2 = System.Net.IPAddress.Parse("192.0.2.101");
+        // Only VI_2 tracks the (slow) script; as in keepalived, VI_1 waits for its first result too.
+        var second = KeepalivedInstance.Unicast(pair.N1, pair.Lab.Hosts, 28, 100, vip2, "VI_2") with
+        {
+            AuthPass = "1111",
+            ExtraLines = ["track_script {\n        chk\n    }"],
+        };
+        var config = "vrrp_script chk {\n    script \"sleep 2\"\n    interval 3\n    timeout 5\n}\n"
+            + Keepalived.Config(pair.N1.Name, pair.Instance(pair.N1, 100), second)
+            + "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n";
+
+        await using var n1 = AgentProcess.Start(pair.Lab, pair.N1, config);
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, "VI_1"));
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience, "VI_2"));
+
+        var output = n1.Process.Output;
+        var known = output.IndexOf("vrrp_script chk is now OK", StringComparison.Ordinal);
+        Assert.True(known >= 0, output);
+        Assert.True(output.IndexOf("instance=VI_1 from=INIT to=BACKUP", StringComparison.Ordinal) > known, output);
+        Assert.True(output.IndexOf("instance=VI_2 from=INIT to=BACKUP", StringComparison.Ordinal) > known, output);
+    }
+
+    [SkippableFact]
     public async Task Sighup_UnchangedInstance_NoTransitionNoVipRemovalNoGarp_BadReloadKeptOut()
     {
         await using var pair = await CreateAsync();

@@ -122,6 +122,39 @@ public class TrackingTests
         Assert.False(n1.Process.HasExited);
     }
 
+    [SkippableFact]
+    public async Task ScriptFailingFromTheStart_FaultsAtItsFirstResult_NeverTakesTheVip()
+    {
+        await using var pair = await CreateAsync();
+        // fall 5 at interval 1 would take 5 s, longer than the 3.6 s Master_Down_Interval of an instance alone: as in
+        // keepalived, the first result decides at once, so the node never becomes master for a moment.
+        var script = "vrrp_script chk_haproxy {\n    script \"false\"\n    interval 1\n    fall 5\n}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        chk_haproxy\n    }");
+        Assert.True(await n1.WaitForStateAsync("FAULT", Patience));
+        Assert.Matches("from=INIT to=FAULT reason=tracking_failed", n1.Process.Output);
+
+        await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
+        await pair.AssertAnswersAsync(pair.N2, Patience);
+        await Task.Delay(6 * Second);
+        Assert.DoesNotMatch("to=(BACKUP|MASTER)", n1.Process.Output);
+        await pair.AssertHoldsVipAsync(pair.N1, holds: false);
+    }
+
+    [SkippableFact]
+    public async Task InitFail_StartsInFaultWithoutPassingBackup_AndRiseBringsItIn()
+    {
+        await using var pair = await CreateAsync();
+        var script = "vrrp_script chk {\n    script \"true\"\n    interval 1\n    rise 2\n    init_fail\n}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        chk\n    }");
+
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        var transitions = n1.Process.Output.Split('\n').Where(l => l.Contains("VRRP transition", StringComparison.Ordinal)).ToList();
+        Assert.Matches("from=INIT to=FAULT reason=tracking_failed", transitions[0]);
+        Assert.Matches("from=FAULT to=BACKUP reason=tracking_recovered", transitions[1]);
+        Assert.Matches("from=BACKUP to=MASTER", transitions[2]);
+        Assert.Contains("vrrp_script chk is now OK after 2 result(s) in a row", n1.Process.Output);
+    }
+
     /// <summary>GET /metrics from the agent's loopback endpoint inside the host's namespace.</summary>
     internal static async Task<string> Metrics(AgentPair pair, LabHost host)
     {

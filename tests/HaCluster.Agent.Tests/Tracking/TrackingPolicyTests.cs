@@ -14,10 +14,11 @@ public class TrackingPolicyTests
     [InlineData(false, -20, true, 20)]
     public void Script_WeightAdjustsPriority_AsKeepalived(bool ok, int weight, bool reverse, int expected)
     {
-        var (delta, fault) = TrackingPolicy.Evaluate([new TrackInput(TrackKind.Script, ok, 0, weight, reverse)]);
+        var (delta, fault, pending) = TrackingPolicy.Evaluate([new TrackInput(TrackKind.Script, ok, 0, weight, reverse)]);
 
         Assert.Equal(expected, delta);
         Assert.False(fault);
+        Assert.False(pending);
     }
 
     [Theory]
@@ -39,13 +40,13 @@ public class TrackingPolicyTests
     [InlineData(-100, 3, false, 0, true)]
     public void File_ValueTimesWeight(int value, int weight, bool reverse, int delta, bool fault)
     {
-        Assert.Equal((delta, fault), TrackingPolicy.Evaluate([new TrackInput(TrackKind.File, value == 0, value, weight, reverse)]));
+        Assert.Equal(new TrackingResult(delta, fault, Pending: false), TrackingPolicy.Evaluate([new TrackInput(TrackKind.File, value == 0, value, weight, reverse)]));
     }
 
     [Fact]
     public void Adjustments_AddUp()
     {
-        var (delta, _) = TrackingPolicy.Evaluate(
+        var (delta, _, _) = TrackingPolicy.Evaluate(
         [
             new TrackInput(TrackKind.Script, false, 0, -30, false),
             new TrackInput(TrackKind.Interface, true, 0, 5, false),
@@ -53,6 +54,44 @@ public class TrackingPolicyTests
         ]);
 
         Assert.Equal(-17, delta);
+    }
+
+    [Theory]
+    [InlineData(10, false)]
+    [InlineData(-20, false)]
+    [InlineData(10, true)]
+    [InlineData(-20, true)]
+    public void ScriptWithoutAResultYet_AdjustsNothing(int weight, bool reverse)
+    {
+        // keepalived: a script in INIT adds neither its positive nor its negative weight until its first result.
+        Assert.Equal(new TrackingResult(0, false, Pending: false),
+            TrackingPolicy.Evaluate([new TrackInput(TrackKind.Script, Ok: false, 0, weight, reverse, Known: false)]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WeightZeroScriptWithoutAResultYet_HoldsTheInstance_WithoutFaultingIt(bool reverse)
+    {
+        var result = TrackingPolicy.Evaluate(
+        [
+            new TrackInput(TrackKind.Script, Ok: false, 0, 0, reverse, Known: false),
+            new TrackInput(TrackKind.Script, Ok: true, 0, 10, false),
+        ]);
+
+        Assert.Equal(new TrackingResult(10, false, Pending: true), result);
+    }
+
+    [Fact]
+    public void PendingAndFault_AreReportedTogether()
+    {
+        var result = TrackingPolicy.Evaluate(
+        [
+            new TrackInput(TrackKind.Script, Ok: false, 0, 0, false, Known: false),
+            new TrackInput(TrackKind.Interface, Ok: false, 0, 0, false),
+        ]);
+
+        Assert.Equal(new TrackingResult(0, true, Pending: true), result);
     }
 
     [Theory]
