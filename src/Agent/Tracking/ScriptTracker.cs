@@ -18,6 +18,8 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     private int _successes;
     private int _failures;
     private string? _lastError;
+    private ScriptIdentity? _runAs;
+    private string? _identityError;
 
     public ScriptTracker(VrrpScriptConfig config, ILogger logger) : base(config.Name, initiallyOk: config.InitFail ? false : null)
     {
@@ -32,6 +34,11 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         if (_config.User is { } user && !ShellScript.CanSwitchUser)
         {
             LogUserIgnored(_config.Name, user, Environment.UserName);
+        }
+        else if (_config.User is { } runAs)
+        {
+            // Once, not per run: an unknown user or group is a problem of the config, reported as the script's.
+            _runAs = ScriptIdentity.Resolve(runAs, _config.Group, out _identityError);
         }
 
         _ = Task.Run(LoopAsync);
@@ -83,7 +90,12 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
 
     private async Task<bool> RunOnceAsync()
     {
-        var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _config.User, _config.Group);
+        if (_identityError is { } identity)
+        {
+            return Problem($"cannot run as the configured user: {identity}");
+        }
+
+        var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _runAs);
         if (outcome.TimedOut)
         {
             Timeouts++;

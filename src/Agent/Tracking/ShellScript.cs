@@ -24,10 +24,10 @@ public static class ShellScript
 {
     /// <param name="script">The configured string, e.g. <c>/usr/local/bin/check_haproxy --fast</c>.</param>
     /// <param name="extraArgs">Appended as "$@" (keepalived's notify arguments), safely quoted.</param>
-    /// <param name="user">Run as this user (and <paramref name="group"/>) via setpriv when we are root.</param>
-    public static async Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, string? user = null, string? group = null)
+    /// <param name="runAs">Run as this user and group, via setpriv (only root can: see <see cref="CanSwitchUser"/>).</param>
+    public static async Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, ScriptIdentity? runAs = null)
     {
-        using var process = new Process { StartInfo = StartInfo(script, extraArgs, user, group) };
+        using var process = new Process { StartInfo = StartInfo(script, extraArgs, runAs) };
         try
         {
             process.Start();
@@ -71,14 +71,15 @@ public static class ShellScript
         }
     }
 
-    private static ProcessStartInfo StartInfo(string script, IReadOnlyList<string> extraArgs, string? user, string? group)
+    private static ProcessStartInfo StartInfo(string script, IReadOnlyList<string> extraArgs, ScriptIdentity? runAs)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var command = new List<string>();
-        if (user is not null && CanSwitchUser)
+        if (runAs is not null)
         {
-            // setpriv (util-linux) drops to the configured user for this one child.
-            command.AddRange(["setpriv", "--reuid", user, "--regid", group ?? user, "--init-groups"]);
+            // setpriv (util-linux) drops to the configured user, its group and that user's supplementary groups for
+            // this one child; numeric ids, resolved once, so setpriv has nothing left to look up or get wrong.
+            command.AddRange(["setpriv", "--reuid", Id(runAs.Uid), "--regid", Id(runAs.Gid), "--init-groups"]);
         }
 
         command.AddRange(["/bin/sh", "-c", extraArgs.Count == 0 ? script : script + " \"$@\"", "sh", .. extraArgs]);
@@ -90,4 +91,6 @@ public static class ShellScript
 
         return info;
     }
+
+    private static string Id(uint id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

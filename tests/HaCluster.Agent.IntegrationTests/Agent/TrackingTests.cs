@@ -155,6 +155,22 @@ public class TrackingTests
         Assert.Contains("vrrp_script chk is now OK after 2 result(s) in a row", n1.Process.Output);
     }
 
+    [SkippableFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task ScriptUser_TheCheckRunsAsThatUser()
+    {
+        await using var pair = await CreateAsync();
+        // Succeeds only as nobody: as root (the agent's user here) the instance would stay in FAULT.
+        var check = Path.Combine(pair.Lab.WorkDir, "check-user.sh");
+        await File.WriteAllTextAsync(check, "#!/bin/sh\n[ \"$(id -un)\" = nobody ]\n");
+        File.SetUnixFileMode(check, (UnixFileMode)0b111_101_101);
+        var script = $"vrrp_script as_nobody {{\n    script \"{check}\"\n    interval 1\n    user nobody\n}}\n";
+        await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        as_nobody\n    }");
+
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience), n1.Process.Output);
+        Assert.DoesNotMatch("to=FAULT", n1.Process.Output);
+    }
+
     /// <summary>GET /metrics from the agent's loopback endpoint inside the host's namespace.</summary>
     internal static async Task<string> Metrics(AgentPair pair, LabHost host)
     {

@@ -66,6 +66,44 @@ public sealed class ScriptTrackerTests : IDisposable
         Assert.True(tracker.Known);
     }
 
+    [Fact]
+    public async Task UnknownUser_IsLoggedOnceWithItsName_AndCountsAsAFailure()
+    {
+        var logger = new ListLogger();
+        var config = new VrrpScriptConfig("chk", "true") { Interval = TimeSpan.FromMilliseconds(100), User = "hacluster-no-such-user" };
+        using var tracker = new ScriptTracker(config, logger);
+        tracker.Changed += t => _changes.Writer.TryWrite((t.Ok, 0));
+        tracker.Start();
+
+        if (ShellScript.CanSwitchUser)
+        {
+            // As root (CI): the script never runs as root instead; the problem is said once, not on every run.
+            Assert.False((await NextChangeAsync()).Ok);
+            await Task.Delay(500);
+            Assert.Single(logger.Lines, l => l.Contains("cannot run as the configured user: no such user 'hacluster-no-such-user'", StringComparison.Ordinal));
+        }
+        else
+        {
+            // Unprivileged: user cannot take effect, which is said at start; the script runs as this user.
+            Assert.True((await NextChangeAsync()).Ok);
+            Assert.Contains(logger.Lines, l => l.Contains("user hacluster-no-such-user cannot take effect", StringComparison.Ordinal));
+        }
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue(formatter(state, exception));
+    }
+
     private readonly System.Threading.Channels.Channel<(bool Ok, int Runs)> _changes =
         System.Threading.Channels.Channel.CreateUnbounded<(bool Ok, int Runs)>();
 
