@@ -47,12 +47,8 @@ internal sealed class DashboardProcess
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            var configuration = dir.Parent!.Name;
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HaCluster.sln")))
-                dir = dir.Parent;
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("HaCluster.sln not found above the tests"),
-                "src", "Dashboard", "bin", configuration, "net10.0", "hacluster-dashboard.dll");
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            return Path.Combine(Repository.Root, "src", "Dashboard", "bin", configuration, "net10.0", "hacluster-dashboard.dll");
         }
     }
 }

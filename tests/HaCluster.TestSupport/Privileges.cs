@@ -29,7 +29,20 @@ public static class Privileges
             problems.Add(Native.EffectiveUserId() != 0 ? "not root (euid != 0)" : "`ip netns add` does not work here");
         if (problems.Count == 0)
             return;
-        var reason = $"{what} needs network namespaces: {string.Join("; ", problems)}";
+        SkipOrFail($"{what} needs network namespaces: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>Skips the current <c>[SkippableFact]</c> unless <paramref name="tools"/> are installed (no root needed);
+    /// throws instead when <see cref="RequireVariable"/> is 1.</summary>
+    public static void RequireToolsOrSkip(string what, params string[] tools)
+    {
+        var missing = tools.Where(tool => Tools.Find(tool) is null).ToList();
+        if (missing.Count > 0)
+            SkipOrFail($"{what} needs {string.Join(", ", missing)}");
+    }
+
+    private static void SkipOrFail(string reason)
+    {
         if (Environment.GetEnvironmentVariable(RequireVariable) == "1")
             throw new InvalidOperationException($"{reason} ({RequireVariable}=1, so this fails instead of skipping)");
         Skip.If(true, reason);

@@ -1,0 +1,103 @@
+using System.Net.Sockets;
+using System.Text;
+using HaCluster.TestSupport;
+using static HaCluster.Agent.IntegrationTests.Agent.AgentPair;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>
+/// Running as a service: the systemd units as systemd itself reads them, and the agent's Type=notify protocol on a real
+/// notify socket (READY=1 once its instances run, STOPPING=1 on SIGTERM). No systemd runs here as PID 1, so the agent is
+/// started the way the Systemd hosting package recognises a service: as the child of a process named systemd, with
+/// NOTIFY_SOCKET set.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class ServiceTests
+{
+    [SkippableTheory]
+    [InlineData("hacluster-agent.service", "/usr/local/bin/hacluster-agent")]
+    [InlineData("hacluster-controller.service", "/usr/bin/dotnet")]
+    public async Task Unit_IsValidForSystemd(string unit, string program)
+    {
+        Privileges.RequireToolsOrSkip("checking the systemd units", "systemd-analyze");
+        var dir = Directory.CreateTempSubdirectory("hacluster-unit-").FullName;
+        try
+        {
+            // Only the program's path is made to exist here; every directive is checked as written.
+            var standIn = Path.Combine(dir, Path.GetFileName(program));
+            await File.WriteAllTextAsync(standIn, "#!/bin/sh\n");
+            File.SetUnixFileMode(standIn, (UnixFileMode)0b111_101_101);
+            var text = (await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "systemd", unit))).Replace(program, standIn, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(dir, unit), text);
+
+            var verify = await Cmd.RunAsync("systemd-analyze", "verify", Path.Combine(dir, unit));
+
+            // systemd-analyze exits 0 on directives it ignores; it names them on stderr.
+            Assert.True(verify.Succeeded, verify.ToString());
+            Assert.Equal("", (verify.Stdout + verify.Stderr).Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AgentUnit_IsTypeNotify_NonRoot_WithExactlyTheNetworkCapabilities_RestartedOnFailure()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "systemd", "hacluster-agent.service"))
+            .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
+            .ToLookup(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+
+        Assert.Equal(["notify"], lines["Type"]);
+        Assert.Equal(["hacluster"], lines["User"]);
+        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN"], lines["AmbientCapabilities"]);
+        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN"], lines["CapabilityBoundingSet"]);
+        Assert.Equal(["on-failure"], lines["Restart"]);
+        Assert.Equal(["/bin/kill -HUP $MAINPID"], lines["ExecReload"]);
+    }
+
+    [SkippableFact]
+    public async Task UnderSystemd_ReadyOnceRunning_StoppingOnSigterm()
+    {
+        await using var pair = await CreateAsync();
+        var socketPath = Path.Combine(pair.Lab.WorkDir, "notify.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var systemd = Path.Combine(pair.Lab.WorkDir, "systemd");
+        await File.WriteAllTextAsync(systemd, $"#!/bin/sh\nexport NOTIFY_SOCKET={socketPath}\n\"$@\"\n");
+        File.SetUnixFileMode(systemd, (UnixFileMode)0b111_101_101);
+        var config = Path.Combine(pair.Lab.WorkDir, "agent-systemd.conf");
+        await File.WriteAllTextAsync(config, Keepalived.Config(pair.N1.Name, pair.Instance(pair.N1, 100)));
+
+        var wrapper = pair.Lab.Start(pair.N1, systemd, ["dotnet", AgentProcess.AgentDll, "--config", config], "agent-systemd");
+
+        var ready = await ReceiveAsync(notify);
+        Assert.Contains("READY=1", ready.Split('\n'));
+        // Ready means running: its instance has been started (it enters BACKUP, then MASTER alone on the LAN).
+        Assert.True(await wrapper.WaitForOutputAsync("to=MASTER", Patience), wrapper.Output);
+
+        var agent = await ChildOfAsync(wrapper.Pid);
+        Assert.True((await Cmd.RunAsync("kill", "-TERM", agent.ToString(System.Globalization.CultureInfo.InvariantCulture))).Succeeded);
+        var stopping = await ReceiveAsync(notify);
+        Assert.Contains("STOPPING=1", stopping.Split('\n'));
+        Assert.True(await wrapper.WaitForExitAsync(Patience));
+        Assert.Equal(0, wrapper.ExitCode);
+        Assert.Contains("from=MASTER to=STOP reason=shutdown", wrapper.Output);
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket)
+    {
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(Patience);
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    private static async Task<int> ChildOfAsync(int parent)
+    {
+        var children = await Cmd.RunAsync("pgrep", "-P", parent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(children.Succeeded, $"no child of {parent}: {children}");
+        return int.Parse(children.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
