@@ -7,7 +7,7 @@ var hostArgs = migrateOnly ? args[1..] : args;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
 builder.AddApplicationServices();
 
-var app = builder.Build();
+await using var app = builder.Build();
 UnixSockets.RemoveStale(app.Configuration, app.Logger);
 await app.MigrateDatabaseAsync();
 if (migrateOnly)
@@ -16,5 +16,4 @@ if (migrateOnly)
 }
 
 app.MapApplicationEndpoints();
-await app.RunAsync();
-return 0;
+return await ListenerStart.RunAsync("hacluster-controller", () => app.StartAsync(), () => app.WaitForShutdownAsync());

@@ -6,6 +6,6 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.WebHost.UseStaticWebAssets();
 builder.AddDashboardServices();
 
-var app = builder.Build();
+await using var app = builder.Build();
 app.MapDashboard();
-await app.RunAsync();
+return await ListenerStart.RunAsync("hacluster-dashboard", () => app.StartAsync(), () => app.WaitForShutdownAsync());

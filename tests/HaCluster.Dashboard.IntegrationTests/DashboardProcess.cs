@@ -25,7 +25,7 @@ internal sealed class DashboardProcess
         while (true)
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"the dashboard exited at start:\n{process.Output}");
+                throw new InvalidOperationException($"the dashboard exited at start (exit {process.ExitCode}): {process.LastLine}\n{process.Output}");
             try
             {
                 if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
@@ -43,7 +43,7 @@ internal sealed class DashboardProcess
     }
 
     /// <summary>src/Dashboard/bin/{the tests' configuration}/net10.0/hacluster-dashboard.dll.</summary>
-    private static string Dll
+    internal static string Dll
     {
         get
         {

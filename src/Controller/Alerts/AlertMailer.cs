@@ -57,6 +57,10 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
             {
                 LogFellBehind();
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: not a fault.
+            }
         }
     }
 

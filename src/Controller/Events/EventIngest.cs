@@ -41,6 +41,19 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await StoreUntilStoppedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (also when the host failed to start): not a fault. Agents' events not stored were not
+            // acknowledged either, so their journals still hold them.
+        }
+    }
+
+    private async Task StoreUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {

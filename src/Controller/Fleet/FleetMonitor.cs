@@ -20,6 +20,18 @@ public sealed class FleetMonitor(FleetState fleet, FleetBus bus, EventIngest ing
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.PublishInterval, clock);
+        try
+        {
+            await PublishUntilStoppedAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (also when the host failed to start): not a fault.
+        }
+    }
+
+    private async Task PublishUntilStoppedAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             foreach (var change in fleet.SettleHealth(options.HealthSettle))
