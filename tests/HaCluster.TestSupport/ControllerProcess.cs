@@ -60,7 +60,7 @@ public sealed class ControllerProcess : IAsyncDisposable
         while (true)
         {
             if (Process.HasExited)
-                throw new InvalidOperationException($"the controller exited at start:\n{Process.Output}");
+                throw new InvalidOperationException($"the controller exited at start (exit {Process.ExitCode}): {Process.LastLine}\n{Process.Output}");
             try
             {
                 if ((await Http.GetAsync("/readyz")).IsSuccessStatusCode)

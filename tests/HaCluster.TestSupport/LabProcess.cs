@@ -126,6 +126,10 @@ public sealed class LabProcess : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="substring"/> appears in the output at or after offset <paramref name="since"/>;
     /// false on timeout or once the process has exited and closed its output without it.</summary>
+    /// <summary>The last non-empty line of the output: usually why a process that exited did.</summary>
+    public string LastLine =>
+        Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+
     public async Task<bool> WaitForOutputAsync(string substring, TimeSpan timeout, int since = 0)
     {
         using var cts = new CancellationTokenSource(timeout);
