@@ -146,6 +146,19 @@ public class CommandLineTests
         Assert.Contains("--controller: 'ftp://controller' is not", result.Stderr);
     }
 
+    [Fact]
+    public async Task Status_NoAgentRunning_SaysSoAndWhere_ExitCodeOne()
+    {
+        var port = FreePort.Next();
+
+        var result = await Agent("status", "--metrics", $"127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"hacluster-agent: no agent answers on 127.0.0.1:{port}", result.Stderr);
+        Assert.Contains($"is it running, with --metrics 127.0.0.1:{port}?", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
     private static string Write(string name, string text)
     {
         var path = Path.Combine(Work, name);

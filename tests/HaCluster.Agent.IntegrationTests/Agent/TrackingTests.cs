@@ -50,6 +50,14 @@ public class TrackingTests
         Assert.Matches("from=MASTER to=BACKUP reason=higher_priority_heard priority=70", n1.Process.Output);
         var status = await pair.Lab.ExecAsync(pair.N1, "dotnet", AgentProcess.AgentDll, "status");
         Assert.Matches(@"VI_1\s+eth0\s+27\s+BACKUP\s+70 \(base 100\)\s+192\.0\.2\.11", status.Stdout);
+
+        // The same as JSON, for scripts: one object per instance.
+        var json = await pair.Lab.ExecAsync(pair.N1, "dotnet", AgentProcess.AgentDll, "status", "--json");
+        var instance = System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Single();
+        Assert.Equal(("VI_1", "eth0", 27, "BACKUP"), (instance.GetProperty("instance").GetString(), instance.GetProperty("interface").GetString(),
+            instance.GetProperty("vrid").GetInt32(), instance.GetProperty("state").GetString()));
+        Assert.Equal((70, 100, "192.0.2.11"), (instance.GetProperty("priority").GetInt32(), instance.GetProperty("basePriority").GetInt32(), instance.GetProperty("master").GetString()));
+        Assert.Equal(("MASTER -> BACKUP", "higher_priority_heard"), (instance.GetProperty("lastTransition").GetString(), instance.GetProperty("reason").GetString()));
     }
 
     [SkippableFact]
