@@ -52,6 +52,12 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         while (!_stop.IsCancellationRequested)
         {
             var ok = await RunOnceAsync();
+            if (_stop.IsCancellationRequested)
+            {
+                // Stopped (agent stop, or a reload retired this tracker) mid-run: the run was killed, it did not fail.
+                return;
+            }
+
             Count(ok);
             next += (long)(_config.Interval.TotalSeconds * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
@@ -96,6 +102,11 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         }
 
         var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _runAs);
+        if (_stop.IsCancellationRequested)
+        {
+            return false; // killed because this tracker stops; the caller counts nothing
+        }
+
         if (outcome.TimedOut)
         {
             Timeouts++;

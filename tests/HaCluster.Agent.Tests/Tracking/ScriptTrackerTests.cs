@@ -90,6 +90,29 @@ public sealed class ScriptTrackerTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task StoppedMidRun_TheRunIsKilled_NotCountedNorLoggedAsATimeout()
+    {
+        var logger = new ListLogger();
+        var started = Path.Combine(_dir, "started");
+        var config = new VrrpScriptConfig("chk", $"touch {started}; sleep 30") { Interval = TimeSpan.FromSeconds(60), Timeout = TimeSpan.FromSeconds(60) };
+        var tracker = new ScriptTracker(config, logger);
+        tracker.Changed += t => _changes.Writer.TryWrite((t.Ok, 0));
+        tracker.Start();
+        while (!File.Exists(started))
+        {
+            await Task.Delay(20);
+        }
+
+        tracker.Dispose();
+        await Task.Delay(1000);
+
+        Assert.False(_changes.Reader.TryRead(out _));
+        Assert.False(tracker.Known);
+        Assert.Equal(0, tracker.Timeouts);
+        Assert.Empty(logger.Lines);
+    }
+
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
