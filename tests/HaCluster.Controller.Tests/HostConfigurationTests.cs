@@ -56,22 +56,20 @@ public sealed class HostConfigurationTests : IDisposable
         taken.Start();
         var takenUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
         var freeUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll"));
-        info.Environment["Kestrel__Endpoints__Web__Url"] = endpoint == "Web" ? takenUrl : freeUrl;
-        info.Environment["Kestrel__Endpoints__Grpc__Url"] = endpoint == "Grpc" ? takenUrl : $"http://127.0.0.1:{FreePort.Next()}";
-        info.Environment["Storage__DataDir"] = dataDir;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Web__Url"] = endpoint == "Web" ? takenUrl : freeUrl,
+            ["Kestrel__Endpoints__Grpc__Url"] = endpoint == "Grpc" ? takenUrl : $"http://127.0.0.1:{FreePort.Next()}",
+            ["Storage__DataDir"] = dataDir,
+        };
 
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await Cmd.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll")], TimeSpan.FromSeconds(60), environment);
 
-        Assert.Equal(1, process.ExitCode);
-        Assert.Equal($"hacluster-controller: not started: Failed to bind to address {takenUrl}: address already in use.", (await stderr).Trim());
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"hacluster-controller: not started: Failed to bind to address {takenUrl}: address already in use.", result.Stderr.Trim());
         // The host logs the failure once; nothing aborts, and no background service reports its own stop as a fault.
-        Assert.DoesNotContain("crit:", await stdout);
-        Assert.DoesNotContain("BackgroundService", await stdout);
+        Assert.DoesNotContain("crit:", result.Stdout);
+        Assert.DoesNotContain("BackgroundService", result.Stdout);
     }
 
     public void Dispose() => Directory.Delete(dataDir, recursive: true);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using HaCluster.TestSupport;
@@ -14,18 +13,16 @@ public class StartupTests
         using var taken = new TcpListener(IPAddress.Loopback, FreePort.Next());
         taken.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(DashboardProcess.Dll);
-        info.Environment["Kestrel__Endpoints__Web__Url"] = url;
-        info.Environment["Controller__Address"] = $"http://127.0.0.1:{FreePort.Next()}";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Web__Url"] = url,
+            ["Controller__Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+        };
 
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await Cmd.RunAsync("dotnet", [DashboardProcess.Dll], TimeSpan.FromSeconds(60), environment);
 
-        Assert.Equal(1, process.ExitCode);
-        Assert.Equal($"hacluster-dashboard: not started: Failed to bind to address {url}: address already in use.", (await stderr).Trim());
-        Assert.DoesNotContain("crit:", await stdout);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"hacluster-dashboard: not started: Failed to bind to address {url}: address already in use.", result.Stderr.Trim());
+        Assert.DoesNotContain("crit:", result.Stdout);
     }
 }

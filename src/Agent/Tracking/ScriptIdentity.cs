@@ -15,58 +15,49 @@ public sealed record ScriptIdentity(string User, uint Uid, uint Gid)
     /// <summary>The identity, or null and what is wrong (no such user or group, or the lookup failed).</summary>
     public static ScriptIdentity? Resolve(string user, string? group, out string? error)
     {
-        error = null;
-        if (Lookup(user, isGroup: false, out var uid, out var primaryGid, ref error) is false)
+        error = Lookup("user", user, GetPasswd, out var uid, out var gid);
+        if (error is null && group is not null)
         {
-            error ??= $"no such user '{user}'";
-            return null;
+            error = Lookup("group", group, GetGroup, out gid, out _);
         }
 
-        var gid = primaryGid;
-        if (group is not null && Lookup(group, isGroup: true, out gid, out _, ref error) is false)
-        {
-            error ??= $"no such group '{group}'";
-            return null;
-        }
-
-        return new ScriptIdentity(user, uid, gid);
+        return error is null ? new ScriptIdentity(user, uid, gid) : null;
     }
 
-    /// <summary>True when found, false when there is none (<paramref name="error"/> set if the lookup itself failed).</summary>
-    private static bool Lookup(string name, bool isGroup, out uint id, out uint primaryGid, ref string? error)
+    /// <summary>One getpwnam_r or getgrnam_r call: its status (0 or an errno), whether found, the id and the primary gid.</summary>
+    private delegate int Call(string name, byte[] buffer, out bool found, out uint id, out uint gid);
+
+    private static int GetPasswd(string name, byte[] buffer, out bool found, out uint id, out uint gid)
     {
-        (id, primaryGid) = (0, 0);
+        var status = LibC.GetPasswdByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
+        (found, id, gid) = (result != 0, entry.Uid, entry.Gid);
+        return status;
+    }
+
+    private static int GetGroup(string name, byte[] buffer, out bool found, out uint id, out uint gid)
+    {
+        var status = LibC.GetGroupByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
+        (found, id, gid) = (result != 0, entry.Gid, entry.Gid);
+        return status;
+    }
+
+    /// <summary>Null when <paramref name="name"/> was found; else what is wrong. Retries with a larger buffer on ERANGE.</summary>
+    private static string? Lookup(string kind, string name, Call call, out uint id, out uint gid)
+    {
         for (var size = 16 * 1024; size <= MaxBuffer; size *= 2)
         {
-            var buffer = new byte[size];
-            int status;
-            nint found;
-            if (isGroup)
-            {
-                status = LibC.GetGroupByName(name, out var entry, buffer, (nuint)buffer.Length, out found);
-                id = entry.Gid;
-            }
-            else
-            {
-                status = LibC.GetPasswdByName(name, out var entry, buffer, (nuint)buffer.Length, out found);
-                (id, primaryGid) = (entry.Uid, entry.Gid);
-            }
-
+            var status = call(name, new byte[size], out var found, out id, out gid);
             if (status == LibC.ERANGE)
             {
                 continue;
             }
 
-            if (status != 0)
-            {
-                error = $"cannot look up {(isGroup ? "group" : "user")} '{name}': {Marshal.GetPInvokeErrorMessage(status)}";
-                return false;
-            }
-
-            return found != 0;
+            return status != 0 ? $"cannot look up {kind} '{name}': {Marshal.GetPInvokeErrorMessage(status)}"
+                : found ? null
+                : $"no such {kind} '{name}'";
         }
 
-        error = $"cannot look up {(isGroup ? "group" : "user")} '{name}': its entry is larger than {MaxBuffer} bytes";
-        return false;
+        (id, gid) = (0, 0);
+        return $"cannot look up {kind} '{name}': its entry is larger than {MaxBuffer} bytes";
     }
 }

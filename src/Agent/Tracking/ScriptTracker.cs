@@ -51,10 +51,8 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         var next = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
-            var ok = await RunOnceAsync();
-            if (_stop.IsCancellationRequested)
+            if (await RunOnceAsync() is not { } ok)
             {
-                // Stopped (agent stop, or a reload retired this tracker) mid-run: the run was killed, it did not fail.
                 return;
             }
 
@@ -94,7 +92,9 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         }
     }
 
-    private async Task<bool> RunOnceAsync()
+    /// <summary>The run's result; null when this tracker stopped meanwhile (agent stop, or a reload retired it): the
+    /// run was killed, it did not fail.</summary>
+    private async Task<bool?> RunOnceAsync()
     {
         if (_identityError is { } identity)
         {
@@ -104,7 +104,7 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _runAs);
         if (_stop.IsCancellationRequested)
         {
-            return false; // killed because this tracker stops; the caller counts nothing
+            return null;
         }
 
         if (outcome.TimedOut)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using HaCluster.Controller.Data.Entities;
 using HaCluster.Controller.Events;
+using HaCluster.Controller.Extensions;
 using HaCluster.Controller.Fleet;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -34,11 +35,11 @@ public sealed record AlertOptions
 /// never in anybody's way (the mailer reads the fleet bus on its own task).
 /// </summary>
 public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, AlertMetrics metrics, TimeProvider clock, ILogger<AlertMailer> logger)
-    : BackgroundService
+    : StoppableService
 {
     private static readonly HashSet<string> BadHealth = [Health.SplitBrain, Health.NoMaster, Health.Unreachable];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ServeAsync(CancellationToken stoppingToken)
     {
         if (!options.Enabled)
         {
@@ -56,10 +57,6 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
             catch (SubscriberTooSlowException)
             {
                 LogFellBehind();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping: not a fault.
             }
         }
     }

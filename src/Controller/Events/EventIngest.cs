@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using HaCluster.Controller.Agents;
-using HaCluster.Controller.Data;
 using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Extensions;
 using HaCluster.Controller.Fleet;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ namespace HaCluster.Controller.Events;
 /// acknowledged before it is stored, so the agents keep it in their journals meanwhile.
 /// </summary>
 public sealed partial class EventIngest(StorageSettings storage, FleetState fleet, FleetBus bus, IngestMetrics metrics, ILogger<EventIngest> logger)
-    : BackgroundService
+    : StoppableService
 {
     public const int MaxBatch = 2000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -39,20 +40,8 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await StoreUntilStoppedAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping (also when the host failed to start): not a fault. Agents' events not stored were not
-            // acknowledged either, so their journals still hold them.
-        }
-    }
-
-    private async Task StoreUntilStoppedAsync(CancellationToken stoppingToken)
+    /// <remarks>Agents' events still queued when it stops were not acknowledged either: their journals still hold them.</remarks>
+    protected override async Task ServeAsync(CancellationToken stoppingToken)
     {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))

@@ -1,5 +1,6 @@
 using HaCluster.Controller.Data.Entities;
 using HaCluster.Controller.Events;
+using HaCluster.Controller.Extensions;
 
 namespace HaCluster.Controller.Fleet;
 
@@ -15,23 +16,11 @@ public sealed record FleetOptions
 /// settled change of a group's health as an event.
 /// </summary>
 public sealed class FleetMonitor(FleetState fleet, FleetBus bus, EventIngest ingest, FleetOptions options, TimeProvider clock)
-    : BackgroundService
+    : StoppableService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ServeAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.PublishInterval, clock);
-        try
-        {
-            await PublishUntilStoppedAsync(timer, stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping (also when the host failed to start): not a fault.
-        }
-    }
-
-    private async Task PublishUntilStoppedAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
         do
         {
             foreach (var change in fleet.SettleHealth(options.HealthSettle))
