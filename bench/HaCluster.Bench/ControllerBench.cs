@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Grpc.Net.Client;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.TestSupport;
 
 namespace HaCluster.Bench;
@@ -81,7 +82,7 @@ internal static class ControllerBench
         var clock = Stopwatch.StartNew();
         for (var g = 0; g < agents.Count / 2; g++)
         {
-            var response = await controller.Http.PostAsJsonAsync("/api/v1/groups", Group(g, 80), GroupJson.Default.VipGroup);
+            var response = await controller.Http.PostAsJsonAsync("/api/v1/groups", GroupDocument.Of(Group(g, 80)), GroupJsonContext.Default.GroupDocument);
             response.EnsureSuccessStatusCode();
         }
 
@@ -94,8 +95,8 @@ internal static class ControllerBench
         string[] subnets = ["192.0.2", "198.51.100", "203.0.113"];
         // 20..219: clear of the members' own .10 and .11.
         var vip = $"{subnets[index / 200]}.{(index % 200) + 20}/32";
-        return new VipGroup($"g{index:0000}", (index % 255) + 1, "eth0", 2, 1, null, true, 0, [new GroupVip(vip)],
-            [new GroupMember(BenchAgent.NodeName(2 * index), "192.0.2.10", 100), new GroupMember(BenchAgent.NodeName((2 * index) + 1), "192.0.2.11", backupPriority)]);
+        return new VipGroup($"g{index:0000}", (index % 255) + 1, "eth0", 2, 1, null, true, 0, [new Vip(vip)],
+            [new Member(BenchAgent.NodeName(2 * index), "192.0.2.10", 100), new Member(BenchAgent.NodeName((2 * index) + 1), "192.0.2.11", backupPriority)]);
     }
 
     private static async Task<(long Events, TimeSpan Took)> IngestAsync(List<BenchAgent> agents, int eventsPerAgent, Action<string> log)
@@ -117,7 +118,7 @@ internal static class ControllerBench
         await Parallel.ForEachAsync(Enumerable.Range(0, groups), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (g, ct) =>
         {
             sent[g] = Stopwatch.GetTimestamp();
-            var response = await controller.Http.PutAsJsonAsync($"/api/v1/groups/g{g:0000}", Group(g, 90), GroupJson.Default.VipGroup, ct);
+            var response = await controller.Http.PutAsJsonAsync($"/api/v1/groups/g{g:0000}", GroupDocument.Of(Group(g, 90)), GroupJsonContext.Default.GroupDocument, ct);
             response.EnsureSuccessStatusCode();
         });
         await Task.WhenAll(agents.Take(groups * 2).Select(a => a.WaitForGroupRevisionAsync(2)));

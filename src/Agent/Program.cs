@@ -1,18 +1,17 @@
 using HaCluster.Agent.Control;
 using HaCluster.Agent.Hosting;
+using HaCluster.Agent.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 var command = AgentCommandLine.Parse(args);
-if (command.Error is not null || command.ShowHelp || command.ShowVersion)
+if (command.Error is not null || command.Verb == AgentVerb.Info)
 {
-    var text = command.ShowVersion ? $"hacluster-agent {typeof(AgentService).Assembly.GetName().Version}" : AgentCommandLine.Usage;
-    (command.Error is null ? Console.Out : Console.Error).WriteLine(command.Error is null ? text : $"hacluster-agent: {command.Error}\n{text}");
-    return command.Error is null ? 0 : 2;
+    return AgentCommandLine.Inform(args, command);
 }
 
-if (command.Status)
+if (command.Verb == AgentVerb.Status)
 {
     return await StatusCommand.RunAsync(command.MetricsEndpoint ?? AgentOptions.DefaultMetricsEndpoint, command.Json);
 }
@@ -46,20 +45,30 @@ builder.Logging.ClearProviders().AddSimpleConsole(o =>
 });
 var services = builder.Services;
 services.AddSystemd();
-services.AddSingleton(new AgentOptions(command.ConfigPath, command.MetricsEndpoint));
+services.AddSingleton(new AgentOptions(command.MetricsEndpoint));
 services.AddSingleton(startup.Sources);
 services.AddSingleton(startup.Config);
 services.AddSingleton(TimeProvider.System);
+// The one place the real OS edges are chosen.
+services.AddSingleton<Func<AgentEdges>>(sp => () => AgentEdges.System(sp.GetRequiredService<ILoggerFactory>()));
 services.AddSingleton<AgentService>();
+services.AddSingleton<IAgentRuntime>(sp => sp.GetRequiredService<AgentService>());
 if (command.Managed)
 {
     // Before the agent, so it stops after it (hosted services stop in reverse order): the release is still reported.
     services.AddSingleton(new ControllerLinkOptions(command.Controllers, command.Node ?? Environment.MachineName));
     services.AddSingleton(sp => new EventJournal(Path.Combine(command.StateDir, "journal"), sp.GetRequiredService<ILoggerFactory>().CreateLogger("HaCluster.Agent.Journal")));
-    services.AddHostedService<ControllerLink>();
+    services.AddSingleton<ControllerLink>();
+    services.AddHostedService(sp => sp.GetRequiredService<ControllerLink>());
 }
 
 services.AddHostedService(sp => sp.GetRequiredService<AgentService>());
 
-await builder.Build().RunAsync();
+using var host = builder.Build();
+if (command.Managed)
+{
+    host.Services.GetRequiredService<AgentService>().ExtraMetrics = host.Services.GetRequiredService<ControllerLink>().Metrics;
+}
+
+await host.RunAsync();
 return 0;

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.TestSupport;
 
 namespace HaCluster.Controller.IntegrationTests;
@@ -59,18 +60,18 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
     /// <summary>A group of every lab host with these priorities (n1, n2, n3…), VIP with a label on eth0.</summary>
     public VipGroup Group(string name, int vrid, string vip, params int[] priorities) =>
         new(name, vrid, NetnsLab.HostInterface, 2, 1, "1111", true, 0,
-            [new GroupVip($"{vip}/32", NetnsLab.HostInterface, $"{NetnsLab.HostInterface}:{vrid}")],
-            [.. Lab.Hosts.Zip(priorities, (h, p) => new GroupMember(h.Name, h.Address.ToString(), p))]);
+            [new Vip($"{vip}/32", NetnsLab.HostInterface, $"{NetnsLab.HostInterface}:{vrid}")],
+            [.. Lab.Hosts.Zip(priorities, (h, p) => new Member(h.Name, h.Address.ToString(), p))]);
 
     public async Task CreateAsync(VipGroup group)
     {
-        var response = await Controller.Http.PostAsJsonAsync("/api/v1/groups", group, GroupJson.Default.VipGroup);
+        var response = await Controller.Http.PostAsJsonAsync("/api/v1/groups", GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     public async Task UpdateAsync(VipGroup group)
     {
-        var response = await Controller.Http.PutAsJsonAsync($"/api/v1/groups/{group.Name}", group, GroupJson.Default.VipGroup);
+        var response = await Controller.Http.PutAsJsonAsync($"/api/v1/groups/{group.Name}", GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -85,7 +86,7 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
     public async Task<List<string>> StoredTransitionsAsync(string node, string group)
     {
         var events = await Controller.GetAsync<JsonElement[]>($"/api/v1/events?kind=transition&node={node}&group={group}&limit=10000");
-        return [.. events.Reverse().Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}:{e.GetProperty("reason").GetString()}")];
+        return [.. events.Reverse().Select(e => $"{e.GetProperty("fromState").GetString()}>{e.GetProperty("toState").GetString()}:{e.GetProperty("reason").GetString()}")];
     }
 
     /// <summary>What the agent processes of a host logged, over all their runs, in the same form.</summary>

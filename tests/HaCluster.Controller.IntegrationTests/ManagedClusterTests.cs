@@ -43,7 +43,7 @@ public class ManagedClusterTests
         await cluster.WaitForAsync("the takeover stored", async () =>
             (await cluster.StoredTransitionsAsync("n2", "web")).Contains("BACKUP>MASTER:master_down_timer"));
         var takeover = (await cluster.Controller.GetAsync<JsonElement[]>("/api/v1/groups/web/events?kind=transition"))
-            .First(e => e.GetProperty("to").GetString() == "MASTER" && e.GetProperty("node").GetString() == "n2");
+            .First(e => e.GetProperty("toState").GetString() == "MASTER" && e.GetProperty("node").GetString() == "n2");
         // Master_Down_Interval at priority 90 with 1 s adverts is 3.648 s; the last advert came up to 1 s before the kill.
         Assert.InRange(takeover.GetProperty("takeoverMs").GetDouble(), 3000, 5000);
         await cluster.WaitForAsync("n2 master, n1 unreachable", async () =>
@@ -55,8 +55,10 @@ public class ManagedClusterTests
     {
         await using var cluster = await ManagedCluster.StartAsync();
         var lab = cluster.Lab;
-        // n3 far below n2, so n2 wins the Skew_Time race on n1's priority-0 advert by 313 ms, not 39 (see above).
-        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90, 10));
+        // Far apart, so no race is won by a few milliseconds of process start-up: n1 is first master by its
+        // Master_Down_Interval (3.609 s against n2's 3.805 s), and n2 wins the Skew_Time race on n1's priority-0 advert
+        // (0.805 s against n3's 0.961 s).
+        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 50, 10));
         await cluster.WaitForMasterAsync("web", "n1");
 
         await cluster.Controller.StopAsync();
@@ -76,7 +78,7 @@ public class ManagedClusterTests
                 (await cluster.StoredTransitionsAsync(host.Name, "web")).SequenceEqual(cluster.LoggedTransitions(host.Name, "HC_web")));
         }
 
-        // Back while n2 (90) is master: n1 (100) ignores its adverts and preempts.
+        // Back while n2 (50) is master: n1 (100) ignores its adverts and preempts.
         Assert.Equal(["INIT>BACKUP:startup", "BACKUP>MASTER:master_down_timer", "MASTER>STOP:shutdown", "INIT>BACKUP:startup", "BACKUP>MASTER:preempt"],
             await cluster.StoredTransitionsAsync("n1", "web"));
         Assert.Contains("BACKUP>MASTER:priority_zero_received", await cluster.StoredTransitionsAsync("n2", "web"));

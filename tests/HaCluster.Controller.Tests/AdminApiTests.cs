@@ -89,7 +89,7 @@ public abstract class AdminApiTests(IStorageBackend backend)
         using var channel = app.Channel();
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            new Admin.AdminClient(channel).ListEventsAsync(new ListEventsRequest { Kind = "gossip", Limit = 100_000 }).ResponseAsync);
+            new Admin.AdminClient(channel).ListEventsAsync(new ListEventsRequest { Kind = (EventKind)99, Limit = 100_000 }).ResponseAsync);
 
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field);
         Assert.Equal(["kind", "limit"], fields);
@@ -109,22 +109,22 @@ public abstract class AdminApiTests(IStorageBackend backend)
         var initial = watch.ResponseStream.Current.Initial;
         Assert.Equal(["web"], initial.Groups.Select(g => g.Group.Name));
         Assert.Equal(["n1", "n2", "n3"], initial.Nodes.Select(n => n.Name));
-        Assert.Contains(initial.RecentEvents, e => e.Kind == "node");
+        Assert.Contains(initial.RecentEvents, e => e.Kind == EventKind.Node);
 
         await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
 
         var seen = new List<HaCluster.Contracts.FleetChange>();
-        while (!(seen.Any(c => c.Event?.Kind == "transition")
-                 && seen.Any(c => c.Group?.Members.Any(m => m.State == "MASTER") == true)
+        while (!(seen.Any(c => c.Event?.Kind == EventKind.Transition)
+                 && seen.Any(c => c.Group?.Members.Any(m => m.State == VrrpState.Master) == true)
                  && seen.Any(c => c.Node?.Name == "n1" && c.Node.Connected)))
         {
             Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
             seen.Add(watch.ResponseStream.Current.Change);
         }
 
-        var transition = seen.First(c => c.Event?.Kind == "transition").Event;
-        Assert.Equal(("n1", "web", "BACKUP", "MASTER"), (transition.Node, transition.Group, transition.From, transition.To));
+        var transition = seen.First(c => c.Event?.Kind == EventKind.Transition).Event;
+        Assert.Equal(("n1", "web", VrrpState.Backup, VrrpState.Master), (transition.Node, transition.Group, transition.FromState, transition.ToState));
     }
 
     private static HaCluster.Contracts.Group WebProto()

@@ -3,8 +3,9 @@ using System.Net.Http.Json;
 using Grpc.Core;
 using HaCluster.Contracts;
 using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.Controller.Tests.Infrastructure;
-using HaCluster.Shared.Groups;
 using HaCluster.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,9 +75,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         {
             events =
             [
-                first.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup"),
+                first.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup),
                 first.Transition(Instance, VrrpState.Backup, VrrpState.Master),
-                first.Transition(Instance, VrrpState.Master, VrrpState.Backup, "higher_priority_heard"),
+                first.Transition(Instance, VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityHeard),
             ];
             await first.SendEventsAsync(events[..2]);
             await first.WaitForAckAsync(2);
@@ -99,7 +100,7 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         using var channel = app.Channel();
         await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
-        var first = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup");
+        var first = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup);
         var second = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
 
         await n1.SendEventsAsync(second, first);
@@ -114,16 +115,16 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         using var channel = app.Channel();
         await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
-        var good = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup");
+        var good = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup);
         var noState = n1.Transition(Instance, VrrpState.Backup, VrrpState.Unspecified);
         var badTime = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
         badTime.At = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue };
         var noInstance = n1.Transition("", VrrpState.Backup, VrrpState.Master);
-        var longReason = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master, reason: new string('x', 500));
+        var unknownReason = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master, reason: (TransitionReason)999);
         string[] reasons = ["event_state", "event_timestamp", "event_instance", "event_reason"];
         var before = await DropCountsAsync(app, reasons);
 
-        await n1.SendEventsAsync(good, noState, badTime, noInstance, longReason);
+        await n1.SendEventsAsync(good, noState, badTime, noInstance, unknownReason);
         await n1.WaitForAckAsync(5);
 
         var stored = await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Transition).ToListAsync());
@@ -176,7 +177,7 @@ public abstract class AgentLinkTests(IStorageBackend backend)
 
         var master = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
         await n1.SendEventsAsync(master);
-        await n2.SendEventsAsync(n2.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup", 80));
+        await n2.SendEventsAsync(n2.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 80));
         await n2.WaitForAckAsync(1);
         var status = await WaitForHealthAsync(app, "ok");
 
@@ -257,7 +258,7 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         using var channel = app.Channel();
         await using var n2 = await SimulatedAgent.ConnectAsync(channel, "n2", ["192.0.2.11/24"]);
         var at = DateTimeOffset.UtcNow;
-        var takeover = n2.Transition(Instance, VrrpState.Backup, VrrpState.Master, "master_down_timer", 80, at);
+        var takeover = n2.Transition(Instance, VrrpState.Backup, VrrpState.Master, TransitionReason.MasterDownTimer, 80, at);
         takeover.MasterLastHeardAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at.AddMilliseconds(-3609));
 
         await n2.SendEventsAsync(takeover);
@@ -283,11 +284,11 @@ public abstract class AgentLinkTests(IStorageBackend backend)
             Priority = 100,
             BasePriority = 100,
             LastTransitionAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now),
-            LastReason = "master_down_timer",
+            LastReason = TransitionReason.MasterDownTimer,
         });
         await n1.SendAsync(new AgentMessage { Snapshot = snapshot });
 
-        await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, "startup", at: now.AddSeconds(-5)));
+        await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, at: now.AddSeconds(-5)));
         await n1.WaitForAckAsync(1);
 
         var status = await app.CreateClient().GetFromJsonAsync<StatusDto>("/api/v1/groups/web/status");

@@ -1,6 +1,7 @@
 using HaCluster.Contracts;
 using HaCluster.Controller.Alerts;
 using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Tests.Infrastructure;
 using HaCluster.TestSupport;
@@ -19,8 +20,8 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
         using var channel = app.Channel();
         await using var n2 = await SimulatedAgent.ConnectAsync(channel, "n2", ["192.0.2.11/24"]);
         var at = DateTimeOffset.UtcNow;
-        var startup = n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup", 80, at.AddSeconds(-5));
-        var takeover = n2.Transition("HC_web", VrrpState.Backup, VrrpState.Master, "priority_zero_received", 80, at);
+        var startup = n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 80, at.AddSeconds(-5));
+        var takeover = n2.Transition("HC_web", VrrpState.Backup, VrrpState.Master, TransitionReason.PriorityZeroReceived, 80, at);
         takeover.MasterLastHeardAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at.AddMilliseconds(-689));
 
         await n2.SendEventsAsync(startup, takeover);
@@ -51,7 +52,7 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
 
         Assert.Equal(before + 1, await FailedMailsAsync(app));
         Assert.Equal(1, await app.QueryAsync(db => db.Events.CountAsync(e => e.Kind == EventKinds.Transition)));
-        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Master, VrrpState.Backup, "higher_priority_heard"));
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityHeard));
         await n1.WaitForAckAsync(2);
     }
 
@@ -64,11 +65,21 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
     [InlineData("node", "connected", "disconnected", null)]
     public void Describe_OnlyFailoversAndBadOrRecoveredHealth(string kind, string from, string to, string? line)
     {
-        var e = new EventRecord(1, kind, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "n1", "web", "HC_web", from, to,
-            kind == "transition" ? "master_down_timer" : null, 100, kind == "health" ? "2 masters: n1, n2" : null, null);
+        Assert.True(Names.TryParse(kind, out EventKind eventKind));
+        var e = new FleetEvent(eventKind, DateTimeOffset.UtcNow) { Node = "n1", Group = "web", Instance = "HC_web", Priority = 100 };
+        e = eventKind switch
+        {
+            EventKind.Transition => e with { FromState = State(from), ToState = State(to), Reason = TransitionReason.MasterDownTimer },
+            EventKind.Health => e with { FromHealth = Names.TryParse(from, out GroupHealth was) ? was : null, ToHealth = Health(to), Detail = "2 masters: n1, n2" },
+            _ => e with { Connected = to == "connected" },
+        };
 
         Assert.Equal(line, AlertMailer.Describe(e));
     }
+
+    private static VrrpState State(string name) => Names.TryParse(name, out VrrpState state) ? state : throw new ArgumentException(name);
+
+    private static GroupHealth Health(string name) => Names.TryParse(name, out GroupHealth health) ? health : throw new ArgumentException(name);
 
     private Dictionary<string, string> Settings(int port) => new(sqlite.Backend.NewSettings())
     {

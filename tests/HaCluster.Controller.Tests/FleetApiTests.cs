@@ -18,10 +18,10 @@ public abstract class FleetApiTests(IStorageBackend backend)
         await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
         var t0 = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
         await n1.SendEventsAsync(
-            n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup", at: t0),
+            n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, at: t0),
             n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master, at: t0.AddMinutes(10)),
             n1.Transition("HC_db", VrrpState.Backup, VrrpState.Master, at: t0.AddMinutes(11)),
-            n1.Transition("HC_web", VrrpState.Master, VrrpState.Backup, "higher_priority_heard", at: t0.AddMinutes(20)),
+            n1.Transition("HC_web", VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityHeard, at: t0.AddMinutes(20)),
             n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master, at: t0.AddMinutes(30)));
         await n1.WaitForAckAsync(5);
 

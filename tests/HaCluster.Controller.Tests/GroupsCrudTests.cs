@@ -1,7 +1,9 @@
 using System.Net;
+using HaCluster.Controller.Data;
 using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.Controller.Tests.Infrastructure;
-using HaCluster.Shared.Groups;
 using Microsoft.EntityFrameworkCore;
 
 namespace HaCluster.Controller.Tests;
@@ -133,7 +135,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
         var openApi = await client.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/v1/groups/{name}/config/{node}", openApi, StringComparison.Ordinal);
-        Assert.Contains("#/components/schemas/GroupMember", openApi, StringComparison.Ordinal);
+        Assert.Contains("#/components/schemas/Member", openApi, StringComparison.Ordinal);
     }
 
     private static void AssertUnicast(string text, string self, string peer)

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.Controller.Tests.Infrastructure;
-using HaCluster.Shared.Groups;
 
 namespace HaCluster.Controller.Tests;
 
@@ -17,8 +18,8 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         var bad = Samples.Web with
         {
             Vrid = 0,
-            VirtualIps = [new GroupVip("192.0.2.300")],
-            Members = [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 100)],
+            VirtualIps = [new Vip("192.0.2.300")],
+            Members = [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 100)],
         };
 
         var response = await app.CreateClient().PostAsync(Groups, Samples.Json(bad));
@@ -53,7 +54,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         var groups = Enumerable.Range(1, 8).Select(i => Samples.Web with
         {
             Name = $"g{i}",
-            VirtualIps = [new GroupVip($"192.0.2.{100 + i}/32")],
+            VirtualIps = [new Vip($"192.0.2.{100 + i}/32")],
         });
 
         var responses = await Task.WhenAll(groups.Select(g => client.PostAsync(Groups, Samples.Json(g))));
@@ -139,7 +140,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         var bad = Samples.Web with
         {
             Interface = "ens33",
-            Members = [new GroupMember("n1", "192.0.2.99", 100), new GroupMember("n9", "192.0.2.19", 80)],
+            Members = [new Member("n1", "192.0.2.99", 100), new Member("n9", "192.0.2.19", 80)],
         };
 
         var response = await app.CreateClient().PostAsync(Groups, Samples.Json(bad));
@@ -156,7 +157,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         await app.QueryAsync(async db =>
         {
             // Written by another controller on the same database: this one's memory has never seen it.
-            var json = System.Text.Json.JsonSerializer.Serialize(Samples.Web, GroupJson.Default.VipGroup);
+            var json = System.Text.Json.JsonSerializer.Serialize(GroupDocument.Of(Samples.Web), GroupJsonContext.Default.GroupDocument);
             db.Groups.Add(new HaCluster.Controller.Data.Entities.GroupEntity { Name = "web", Json = json, Revision = 1 });
             return await db.SaveChangesAsync();
         });

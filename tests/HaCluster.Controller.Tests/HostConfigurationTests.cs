@@ -37,7 +37,7 @@ public sealed class HostConfigurationTests : IDisposable
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri(url) };
-            Assert.Equal("ready", await PollAsync(client, "/readyz"));
+            Assert.Equal("Healthy", await PollAsync(client, "/readyz"));
             Assert.True(File.Exists(Path.Combine(dataDir, "hacluster.db")));
         }
         finally

@@ -2,7 +2,6 @@ using HaCluster.Controller.Data;
 using HaCluster.Controller.Tests.Infrastructure;
 using HaCluster.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace HaCluster.Controller.Tests;
 
@@ -19,7 +18,7 @@ public abstract class MigrateCommandTests(IStorageBackend backend)
 
         Assert.True(first.Succeeded, first.ToString());
         Assert.True(second.Succeeded, second.ToString());
-        await using var db = new StorageSettings(new ConfigurationBuilder().AddInMemoryCollection(settings!).Build()).CreateContext();
+        await using var db = TestDatabase.Open(settings);
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.Equal(0, await db.Groups.CountAsync());

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using Grpc.Net.Client;
 using HaCluster.Contracts;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.TestSupport;
 
 namespace HaCluster.Dashboard.IntegrationTests;
@@ -62,7 +63,7 @@ internal sealed class DashboardStack : IAsyncDisposable
 
     public async Task CreateAsync(VipGroup group)
     {
-        var response = await Controller.Http.PostAsJsonAsync("/api/v1/groups", group, GroupJson.Default.VipGroup);
+        var response = await Controller.Http.PostAsJsonAsync("/api/v1/groups", GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -1,8 +1,7 @@
 using HaCluster.Contracts;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using Microsoft.Playwright;
-using GroupMember = HaCluster.Shared.Groups.GroupMember;
-using GroupVip = HaCluster.Shared.Groups.GroupVip;
 
 namespace HaCluster.Dashboard.IntegrationTests;
 
@@ -38,7 +37,7 @@ public class DashboardTests(Browser browser)
 
         // The agents hear of it and report: the overview shows who is master.
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
-        await n2.SendEventsAsync(n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup", 90));
+        await n2.SendEventsAsync(n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 90));
         await page.OpenAsync(stack.Url, "/");
         var card = page.GetByTestId("group-web");
         await Assertions.Expect(card.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
@@ -131,7 +130,7 @@ public class DashboardTests(Browser browser)
         var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(Web);
-        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, "startup"));
+        await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup));
         var page = await browser.NewPageAsync();
 
         await page.OpenAsync(stack.Url, "/events");
@@ -166,8 +165,8 @@ public class DashboardTests(Browser browser)
     }
 
     private static readonly VipGroup Web = new("web", 27, "eth0", 2, 1, "1111", true, 0,
-        [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],
-        [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 80)]);
+        [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+        [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]);
 
     private static Task<string> Background(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()");

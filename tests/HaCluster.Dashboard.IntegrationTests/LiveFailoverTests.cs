@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.TestSupport;
 using Microsoft.Playwright;
-using GroupMember = HaCluster.Shared.Groups.GroupMember;
-using GroupVip = HaCluster.Shared.Groups.GroupVip;
 
 namespace HaCluster.Dashboard.IntegrationTests;
 
@@ -26,8 +25,8 @@ public class LiveFailoverTests(Browser browser)
 
         var agents = lab.Hosts.ToDictionary(h => h.Name, h => AgentProcess.StartManaged(lab, h, stack.Controller.AgentAddress));
         await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
-        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],
-            [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 80)]));
+        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
         Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
 
         var page = await browser.NewPageAsync();

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using HaCluster.Contracts;
 using HaCluster.Dashboard.Components.Shared;
 using HaCluster.Dashboard.Services;
+using HaCluster.Shared.Vocabulary;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -24,7 +25,7 @@ public class ComponentTests
     {
         await using var context = NewContext();
         var t0 = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
-        var e = new Event { Kind = "transition", Node = "n2", From = "BACKUP", To = "MASTER", Reason = "priority_zero_received", At = Timestamp.FromDateTimeOffset(t0.AddMinutes(30)) };
+        var e = new Event { Kind = EventKind.Transition, Node = "n2", FromState = VrrpState.Backup, ToState = VrrpState.Master, Reason = TransitionReason.PriorityZeroReceived, At = Timestamp.FromDateTimeOffset(t0.AddMinutes(30)) };
         var timeline = Timeline.Build(["n1", "n2"], new Dictionary<string, Event>(), [e], t0, t0.AddHours(1));
 
         var chart = context.Render<TimelineChart>(p => p.Add(c => c.Timeline, timeline));
@@ -37,16 +38,16 @@ public class ComponentTests
     }
 
     [Theory]
-    [InlineData("MASTER", "mud-chip-color-success")]
-    [InlineData("BACKUP", "mud-chip-color-info")]
-    [InlineData("FAULT", "mud-chip-color-error")]
-    [InlineData("UNREACHABLE", "mud-chip-color-warning")]
-    public async Task StateChip_ColourByState(string state, string css)
+    [InlineData(VrrpState.Master, false, "MASTER", "mud-chip-color-success")]
+    [InlineData(VrrpState.Backup, false, "BACKUP", "mud-chip-color-info")]
+    [InlineData(VrrpState.Fault, false, "FAULT", "mud-chip-color-error")]
+    [InlineData(VrrpState.Master, true, "UNREACHABLE", "mud-chip-color-warning")]
+    public async Task StateChip_ColourByState(VrrpState state, bool unreachable, string label, string css)
     {
         await using var context = NewContext();
-        var chip = context.Render<StateChip>(p => p.Add(c => c.State, state).Add(c => c.Node, "n1"));
+        var chip = context.Render<StateChip>(p => p.Add(c => c.State, state).Add(c => c.Unreachable, unreachable).Add(c => c.Node, "n1"));
 
         Assert.Contains(css, chip.Markup, StringComparison.Ordinal);
-        Assert.Equal(state, chip.Find("[data-testid=state-n1]").GetAttribute("data-state"));
+        Assert.Equal(label, chip.Find("[data-testid=state-n1]").GetAttribute("data-state"));
     }
 }

@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using HaCluster.Contracts;
 using HaCluster.Dashboard.Services;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Dashboard.Tests;
 
@@ -67,8 +68,13 @@ public class FormTests
     }
 
     [Theory]
-    [InlineData("priority_zero_received", "priority 0 received (the master stopped)")]
-    [InlineData("master_down_timer", "master down timer expired")]
-    [InlineData("something_new", "something new")]
-    public void Reason_ReadsAsWords(string code, string text) => Assert.Equal(text, Labels.Reason(code));
+    [InlineData(TransitionReason.PriorityZeroReceived, "priority 0 received (the master stopped)")]
+    [InlineData(TransitionReason.MasterDownTimer, "master down timer expired")]
+    [InlineData((TransitionReason)999, "999")]
+    public void Reason_ReadsAsWords(TransitionReason reason, string text) => Assert.Equal(text, Labels.Reason(reason));
+
+    [Fact]
+    public void Reason_EveryReasonReadsAsWords() =>
+        Assert.All(Enum.GetValues<TransitionReason>().Where(r => r != TransitionReason.Unspecified),
+            r => Assert.Matches("^[a-zA-Z][a-zA-Z0-9 ()-]+$", Labels.Reason(r)));
 }

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using HaCluster.Contracts;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.TestSupport;
 
@@ -64,7 +65,7 @@ public sealed class SimulatedAgent : IAsyncDisposable
     }
 
     /// <summary>A transition of this boot, numbered after the last one sent.</summary>
-    public StateEvent Transition(string instance, VrrpState from, VrrpState to, string reason = "master_down_timer", int priority = 100, DateTimeOffset? at = null) =>
+    public StateEvent Transition(string instance, VrrpState from, VrrpState to, TransitionReason reason = TransitionReason.MasterDownTimer, int priority = 100, DateTimeOffset? at = null) =>
         new()
         {
             BootId = BootId,

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Grpc.Core;
-using HaCluster.Agent.Hosting;
-using HaCluster.Agent.Vrrp;
+using HaCluster.Agent.Runtime;
 using HaCluster.Contracts;
+using HaCluster.Shared.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +11,11 @@ namespace HaCluster.Agent.Control;
 /// <summary>Managed mode: where the controller is and who this node is.</summary>
 public sealed record ControllerLinkOptions(IReadOnlyList<Uri> Controllers, string Node)
 {
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+    public ReconnectPolicy Reconnect { get; init; } = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
     public TimeSpan CountersInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stop waits for the controller to acknowledge the last events (the release's STOP transitions).</summary>
+    public TimeSpan FlushOnStop { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -25,84 +27,65 @@ public sealed record ControllerLinkOptions(IReadOnlyList<Uri> Controllers, strin
 public sealed partial class ControllerLink : BackgroundService
 {
     private const int EventBatch = 500;
-    private readonly AgentService _agent;
+    private readonly IAgentRuntime _agent;
     private readonly ControllerLinkOptions _options;
     private readonly EventJournal _journal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private volatile bool _connected;
-    private volatile bool _answered;
     private long _sessions;
     private string? _lastError;
 
-    public ControllerLink(AgentService agent, ControllerLinkOptions options, EventJournal journal, ILoggerFactory loggers, TimeProvider time)
+    public ControllerLink(IAgentRuntime agent, ControllerLinkOptions options, EventJournal journal, ILoggerFactory loggers, TimeProvider time)
     {
         (_agent, _options, _journal, _time) = (agent, options, journal, time);
         _logger = loggers.CreateLogger("HaCluster.Agent.Controller");
         // Subscribed here, before any hosted service starts, so not even the first transition is missed; the handler
         // runs on the engine thread and only queues (the journal writes on its own task).
         agent.Transitioned += (runner, transition) => journal.Enqueue(LinkMessages.Event(runner, transition));
-        agent.ExtraMetrics = Metrics;
     }
 
     /// <summary>
-    /// Registered before the agent, so stopped after it: the release's STOP transitions can still go out. Waits up to a
-    /// second for the controller to acknowledge them; what it does not is sent at the next start.
+    /// Registered before the agent, so stopped after it: the release's STOP transitions can still go out. Waits a
+    /// moment (<see cref="ControllerLinkOptions.FlushOnStop"/>) for the controller to acknowledge them; what it does
+    /// not is sent at the next start.
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var deadline = _time.GetTimestamp();
-        while (_connected && _journal.Count > 0 && _time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(1))
+        if (_connected)
         {
-            await Task.Delay(20, cancellationToken);
+            await _journal.WhenEmpty().WaitAsync(_options.FlushOnStop, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>Whatever goes wrong on the link never stops the agent: it is logged, and the next attempt follows.</summary>
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         await _agent.Started.WaitAsync(stopping);
-        var backoff = _options.InitialBackoff;
-        for (var attempt = 0; !stopping.IsCancellationRequested; attempt++)
+        await Reconnect.RunAsync(
+            (attempt, answered, ct) => RunSessionAsync(Address(attempt), answered, ct),
+            (attempt, e) => ReportFailure(Address(attempt), e),
+            _options.Reconnect, _time, stopping);
+    }
+
+    private Uri Address(int attempt) => _options.Controllers[attempt % _options.Controllers.Count];
+
+    /// <summary>One connection, until either side ends it.</summary>
+    private async Task RunSessionAsync(Uri address, Action answered, CancellationToken stopping)
+    {
+        try
         {
-            var address = _options.Controllers[attempt % _options.Controllers.Count];
-            _answered = false;
-            try
-            {
-                await RunSessionAsync(address, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // Whatever goes wrong on the link must never stop the agent: log it and try again.
-                ReportFailure(address, e);
-            }
-            finally
-            {
-                _connected = false;
-            }
-
-            backoff = _answered ? _options.InitialBackoff : backoff;
-            var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-            try
-            {
-                await Task.Delay(backoff * jitter, _time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+            await RunStreamsAsync(address, answered, stopping);
+        }
+        finally
+        {
+            _connected = false;
         }
     }
 
-    /// <summary>One connection, until either side ends it.</summary>
-    private async Task RunSessionAsync(Uri address, CancellationToken stopping)
+    private async Task RunStreamsAsync(Uri address, Action answered, CancellationToken stopping)
     {
         using var channel = ControllerAddress.OpenChannel(address);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -110,14 +93,14 @@ public sealed partial class ControllerLink : BackgroundService
         var outgoing = Channel.CreateBounded<AgentMessage>(new BoundedChannelOptions(64) { SingleReader = true });
         var configs = Channel.CreateBounded<DesiredConfig>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         await outgoing.Writer.WriteAsync(new AgentMessage { Hello = Hello() }, session.Token);
-        await outgoing.Writer.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners) }, session.Token);
+        await outgoing.Writer.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) }, session.Token);
         Task[] tasks =
         [
             WriteAllAsync(call.RequestStream, outgoing.Reader, session.Token),
             PumpEventsAsync(outgoing.Writer, session.Token),
             PumpCountersAsync(outgoing.Writer, session.Token),
             ApplyConfigsAsync(configs.Reader, outgoing.Writer, stopping),
-            ReadAllAsync(call.ResponseStream, configs.Writer, () => OnAnswer(address), session.Token),
+            ReadAllAsync(call.ResponseStream, configs.Writer, () => OnAnswer(address, answered), session.Token),
         ];
         var first = await Task.WhenAny(tasks);
         session.Cancel();
@@ -126,15 +109,11 @@ public sealed partial class ControllerLink : BackgroundService
         if (!stopping.IsCancellationRequested)
         {
             await first;
-            LogStreamEnded(ControllerAddress.Display(address));
+            ControlLog.ControllerStreamEnded(_logger, ControllerAddress.Display(address));
         }
     }
 
-    private Hello Hello()
-    {
-        var vips = _agent.Config.Instances.SelectMany(i => i.VirtualIps).Select(v => v.Address).ToHashSet();
-        return LinkMessages.Hello(_options.Node, _journal.BootId, _agent.Network, vips, _agent.Managed);
-    }
+    private Hello Hello() => LinkMessages.Hello(_options.Node, _journal.BootId, _agent.Facts(), _agent.Managed);
 
     private static async Task WriteAllAsync(IClientStreamWriter<AgentMessage> stream, ChannelReader<AgentMessage> outgoing, CancellationToken ct)
     {
@@ -173,8 +152,8 @@ public sealed partial class ControllerLink : BackgroundService
         using var timer = new PeriodicTimer(_options.CountersInterval, _time);
         while (await timer.WaitForNextTickAsync(ct))
         {
-            await outgoing.WriteAsync(new AgentMessage { Counters = LinkMessages.Counters(_agent.Runners) }, ct);
-            await outgoing.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners) }, ct);
+            await outgoing.WriteAsync(new AgentMessage { Counters = LinkMessages.Counters(_agent.Runners, _time.GetUtcNow()) }, ct);
+            await outgoing.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) }, ct);
         }
     }
 
@@ -192,7 +171,7 @@ public sealed partial class ControllerLink : BackgroundService
                     _journal.Acknowledge(stream.Current.Ack.BootId, stream.Current.Ack.Sequence);
                     break;
                 default:
-                    LogUnknownMessage(stream.Current.BodyCase.ToString());
+                    ControlLog.UnknownControllerMessage(_logger, stream.Current.BodyCase.ToString());
                     break;
             }
         }
@@ -208,22 +187,22 @@ public sealed partial class ControllerLink : BackgroundService
             applied.Errors.AddRange(errors);
             outgoing.TryWrite(new AgentMessage { Applied = applied });
             // Instances added, removed or reprioritised in place: the controller sees them now, not at the next tick.
-            outgoing.TryWrite(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners) });
+            outgoing.TryWrite(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) });
         }
     }
 
     /// <summary>The first message of a session: the controller is there (backoff resets).</summary>
-    private void OnAnswer(Uri address)
+    private void OnAnswer(Uri address, Action answered)
     {
-        if (_answered)
+        if (_connected)
         {
             return;
         }
 
-        _answered = true;
+        answered();
         _connected = true;
         _lastError = null;
-        LogConnected(ControllerAddress.Display(address), _options.Node, _journal.Count, Interlocked.Increment(ref _sessions));
+        ControlLog.ControllerConnected(_logger, ControllerAddress.Display(address), _options.Node, _journal.Count, Interlocked.Increment(ref _sessions));
     }
 
     private void ReportFailure(Uri address, Exception e)
@@ -233,27 +212,16 @@ public sealed partial class ControllerLink : BackgroundService
         {
             // Once per distinct error, not at every retry: an unreachable controller must not flood the log.
             _lastError = message;
-            LogUnreachable(ControllerAddress.Display(address), message, _journal.Count);
+            ControlLog.ControllerUnreachable(_logger, ControllerAddress.Display(address), message, _journal.Count);
         }
     }
 
-    private string Metrics() =>
+    /// <summary>The link's Prometheus lines, appended to the agent's /metrics.</summary>
+    public string Metrics() =>
         "# HELP hacluster_controller_connected whether the agent is connected to a controller\n# TYPE hacluster_controller_connected gauge\n"
         + $"hacluster_controller_connected {(_connected ? 1 : 0)}\n"
         + "# HELP hacluster_journal_events events waiting for the controller's acknowledgement\n# TYPE hacluster_journal_events gauge\n"
         + $"hacluster_journal_events {_journal.Count}\n"
         + "# HELP hacluster_journal_dropped_total events dropped because the journal was full\n# TYPE hacluster_journal_dropped_total counter\n"
         + $"hacluster_journal_dropped_total {_journal.Dropped}\n";
-
-    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "controller {Address}: connected as node {Node}; {Pending} journaled event(s) to send (session {Session})")]
-    private partial void LogConnected(string address, string node, int pending, long session);
-
-    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "controller {Address} unreachable: {Error}; {Pending} event(s) kept in the journal; instances keep running")]
-    private partial void LogUnreachable(string address, string error, int pending);
-
-    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "controller {Address} ended the stream; reconnecting")]
-    private partial void LogStreamEnded(string address);
-
-    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "controller sent a message this agent does not know ({Kind}); ignored")]
-    private partial void LogUnknownMessage(string kind);
 }

@@ -23,6 +23,7 @@ public sealed partial class EventJournal : IDisposable
     private readonly Channel<StateEvent> _incoming = Channel.CreateUnbounded<StateEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private FileStream _file;
+    private TaskCompletionSource? _emptied;
     private ulong _sequence;
     private long _nextIndex;
     private long _dropped;
@@ -86,7 +87,7 @@ public sealed partial class EventJournal : IDisposable
             catch (IOException e)
             {
                 // Still queued in memory: it reaches the controller unless the agent dies first.
-                LogWriteFailed(_path, e.Message);
+                ControlLog.JournalWriteFailed(_logger, _path, e.Message);
             }
         }
 
@@ -105,6 +106,16 @@ public sealed partial class EventJournal : IDisposable
 
     /// <summary>Waits until something is appended (or <paramref name="ct"/> ends).</summary>
     public Task WaitForAppendAsync(CancellationToken ct) => _appended.WaitAsync(ct);
+
+    /// <summary>Completes once every queued event has been acknowledged.</summary>
+    public Task WhenEmpty()
+    {
+        lock (_lock)
+        {
+            return _pending.Count == 0 ? Task.CompletedTask
+                : (_emptied ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>The controller stored every event of <paramref name="bootId"/> up to <paramref name="sequence"/>.</summary>
     public void Acknowledge(string bootId, ulong sequence)
@@ -128,6 +139,12 @@ public sealed partial class EventJournal : IDisposable
             {
                 _file.Dispose();
                 _file = Rewrite();
+            }
+
+            if (_pending.Count == 0)
+            {
+                _emptied?.TrySetResult();
+                _emptied = null;
             }
         }
     }
@@ -158,7 +175,7 @@ public sealed partial class EventJournal : IDisposable
         {
             var oldest = _pending.First!.Value.Event;
             _pending.RemoveFirst();
-            LogDropped(Interlocked.Increment(ref _dropped), oldest.Instance, oldest.BootId, oldest.Sequence, Capacity);
+            ControlLog.JournalFull(_logger, Interlocked.Increment(ref _dropped), oldest.Instance, oldest.BootId, oldest.Sequence, Capacity);
         }
     }
 
@@ -199,20 +216,11 @@ public sealed partial class EventJournal : IDisposable
             }
             catch (Exception e) when (e is InvalidProtocolBufferException or IOException)
             {
-                LogCorrupt(logger, path, at, stream.Length - at, e.Message);
+                ControlLog.JournalCorrupt(logger, path, at, stream.Length - at, e.Message);
                 break;
             }
         }
 
         return events;
     }
-
-    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "event journal full ({Capacity}): dropped the oldest event (instance={Instance} boot={BootId} sequence={Sequence}); {Dropped} dropped so far")]
-    private partial void LogDropped(long dropped, string instance, string bootId, ulong sequence, int capacity);
-
-    [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "event journal {Path}: cannot write: {Error}")]
-    private partial void LogWriteFailed(string path, string error);
-
-    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "event journal {Path}: unreadable from byte {Offset} ({Bytes} bytes skipped): {Error}")]
-    private static partial void LogCorrupt(ILogger logger, string path, long offset, long bytes, string error);
 }

@@ -1,9 +1,9 @@
 using System.Reflection;
 using Google.Protobuf.WellKnownTypes;
-using HaCluster.Agent.Net;
+using HaCluster.Agent.Runtime;
 using HaCluster.Agent.Vrrp;
 using HaCluster.Contracts;
-using VrrpStateProto = HaCluster.Contracts.VrrpState;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Control;
 
@@ -13,14 +13,11 @@ internal static class LinkMessages
     public static string AgentVersion { get; } =
         typeof(LinkMessages).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static Hello Hello(string node, string bootId, INetworkControl network, IReadOnlyCollection<System.Net.IPAddress> vips, DesiredConfig? running)
+    public static Hello Hello(string node, string bootId, HostFacts facts, DesiredConfig? running)
     {
-        var links = network.GetLinks();
         var hello = new Hello { Node = node, BootId = bootId, AgentVersion = AgentVersion, Running = Revision(running) };
-        hello.Interfaces.AddRange(links.Select(l => l.Name).Where(n => n.Length > 0).Order(StringComparer.Ordinal));
-        hello.Addresses.AddRange(network.GetAddresses()
-            .Where(a => !vips.Contains(a.Address) && !System.Net.IPAddress.IsLoopback(a.Address))
-            .Select(a => $"{a.Address}/{a.PrefixLength}"));
+        hello.Interfaces.AddRange(facts.Interfaces);
+        hello.Addresses.AddRange(facts.Addresses);
         return hello;
     }
 
@@ -35,9 +32,9 @@ internal static class LinkMessages
         return revision;
     }
 
-    public static InstanceSnapshot Snapshot(IEnumerable<InstanceRunner> runners)
+    public static InstanceSnapshot Snapshot(IEnumerable<InstanceRunner> runners, DateTimeOffset now)
     {
-        var snapshot = new InstanceSnapshot { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        var snapshot = new InstanceSnapshot { At = Timestamp.FromDateTimeOffset(now) };
         snapshot.Instances.AddRange(runners.Select(State));
         return snapshot;
     }
@@ -49,17 +46,17 @@ internal static class LinkMessages
             Instance = runner.Name,
             Interface = runner.Interface,
             Vrid = runner.VirtualRouterId,
-            State = ToProto(runner.State.State),
+            State = runner.State.State,
             Priority = runner.Settings.Priority,
             BasePriority = runner.BasePriority,
-            MasterAddress = runner.State.State == Vrrp.VrrpState.Master
+            MasterAddress = runner.State.State == VrrpState.Master
                 ? runner.Settings.PrimaryAddress.ToString()
                 : runner.State.MasterAddress?.ToString() ?? "",
         };
         if (runner.LastTransition is { } last)
         {
             state.LastTransitionAt = Timestamp.FromDateTimeOffset(last.At);
-            state.LastReason = last.Reason.ToLogName();
+            state.LastReason = last.Reason;
         }
 
         if (runner.Counters.LastAdvertAt is { } advert)
@@ -75,9 +72,9 @@ internal static class LinkMessages
         var @event = new StateEvent
         {
             Instance = runner.Name,
-            From = ToProto(transition.From),
-            To = ToProto(transition.To),
-            Reason = transition.Reason.ToLogName(),
+            From = transition.From,
+            To = transition.To,
+            Reason = transition.Reason,
             Priority = transition.Priority,
             At = Timestamp.FromDateTimeOffset(transition.At),
         };
@@ -89,13 +86,13 @@ internal static class LinkMessages
         return @event;
     }
 
-    public static CountersReport Counters(IEnumerable<InstanceRunner> runners)
+    public static CountersReport Counters(IEnumerable<InstanceRunner> runners, DateTimeOffset now)
     {
-        var report = new CountersReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        var report = new CountersReport { At = Timestamp.FromDateTimeOffset(now) };
         foreach (var runner in runners)
         {
             var c = runner.Counters;
-            var counters = new Contracts.InstanceCounters
+            var counters = new InstanceCounts
             {
                 Instance = runner.Name,
                 AdvertsReceived = (ulong)c.AdvertsReceived,
@@ -116,13 +113,4 @@ internal static class LinkMessages
 
         return report;
     }
-
-    public static VrrpStateProto ToProto(Vrrp.VrrpState state) => state switch
-    {
-        Vrrp.VrrpState.Initialize => VrrpStateProto.Init,
-        Vrrp.VrrpState.Backup => VrrpStateProto.Backup,
-        Vrrp.VrrpState.Master => VrrpStateProto.Master,
-        Vrrp.VrrpState.Fault => VrrpStateProto.Fault,
-        _ => VrrpStateProto.Stopped,
-    };
 }

@@ -1,37 +1,31 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using HaCluster.Contracts;
 
 namespace HaCluster.Agent.Hosting;
 
+/// <summary>What hacluster-agent was asked to do.</summary>
+public enum AgentVerb
+{
+    /// <summary>Run the instances (or, with <c>--check</c>, validate the configuration and exit).</summary>
+    Run,
+    /// <summary>Show the running agent's instances.</summary>
+    Status,
+    /// <summary>Help or version: System.CommandLine prints it.</summary>
+    Info,
+}
+
 /// <summary>
-/// hacluster-agent's command line: <c>--config FILE [--check]</c>, like keepalived's <c>-f FILE [-t]</c>;
-/// <c>--controller URL --node NAME</c> for managed mode; and <c>status</c>.
+/// hacluster-agent's command line (System.CommandLine): <c>--config FILE [--check]</c>, like keepalived's
+/// <c>-f FILE [-t]</c>; <c>--controller URL --node NAME</c> for managed mode; and <c>status</c>. Help and version exit
+/// 0; a usage error names the option, prints the usage on stderr and exits 2.
 /// </summary>
-public sealed record AgentCommandLine(string ConfigPath, bool CheckOnly, bool ShowHelp, bool ShowVersion, string? Error)
+public sealed record AgentCommandLine(AgentVerb Verb, string ConfigPath, bool CheckOnly, string? Error)
 {
     public const string DefaultConfigPath = "/etc/keepalived/keepalived.conf";
     public const string DefaultStateDir = "/var/lib/hacluster-agent";
 
-    public const string Usage = """
-        Usage: hacluster-agent [--config FILE] [--check] [--metrics ADDRESS:PORT|off]
-                               [--controller URL]... [--node NAME] [--state-dir DIR]
-               hacluster-agent status [--json] [--metrics ADDRESS:PORT]
-          -f, --config FILE   keepalived.conf-syntax file (default /etc/keepalived/keepalived.conf; in managed
-                              mode optional: it holds the host's unmanaged instances)
-          -t, --check         validate the configuration and exit (0 valid, 1 errors)
-          --metrics ADDR      Prometheus /metrics and JSON /status (default 127.0.0.1:9650; off to disable)
-          --controller URL    managed mode: stream state to this controller and run the config it pushes
-                              (http://host:port, https://host:port or unix:/path/to.sock; repeat for fail-over)
-          --node NAME         this node's name at the controller (default: the host name)
-          --state-dir DIR     the pushed config and the event journal (default /var/lib/hacluster-agent)
-          status              show the running agent's instances (state, priority, master, last transition)
-          --json              status as JSON
-          -v, --version       print the version
-          -h, --help          this text
-        Signals: SIGTERM releases (priority 0, VIPs removed) and exits; SIGHUP reloads the configuration.
-        """;
-
-    public bool Status { get; init; }
     public bool Json { get; init; }
     public IPEndPoint? MetricsEndpoint { get; init; } = AgentOptions.DefaultMetricsEndpoint;
     public IReadOnlyList<Uri> Controllers { get; init; } = [];
@@ -43,50 +37,159 @@ public sealed record AgentCommandLine(string ConfigPath, bool CheckOnly, bool Sh
 
     public bool Managed => Controllers.Count > 0;
 
-    public static AgentCommandLine Parse(IReadOnlyList<string> args)
-    {
-        var result = new AgentCommandLine(DefaultConfigPath, false, false, false, null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var value = i + 1 < args.Count ? args[i + 1] : null;
-            result = args[i] switch
-            {
-                "-f" or "--config" when value is not null => result with { ConfigPath = args[++i], ConfigGiven = true },
-                "--metrics" when value is not null => Metrics(result, args[++i]),
-                "--controller" when value is not null => Controller(result, args[++i]),
-                "--node" when value is not null => NodeName(result, args[++i]),
-                "--state-dir" when value is not null => result with { StateDir = args[++i] },
-                "-f" or "--config" or "--metrics" or "--controller" or "--node" or "--state-dir" => result with { Error = $"{args[i]} needs a value" },
-                "-t" or "--check" => result with { CheckOnly = true },
-                "-h" or "--help" => result with { ShowHelp = true },
-                "-v" or "--version" => result with { ShowVersion = true },
-                "status" when i == 0 => result with { Status = true },
-                "--json" => result with { Json = true },
-                var other when other.StartsWith("--config=", StringComparison.Ordinal) => result with { ConfigPath = other["--config=".Length..], ConfigGiven = true },
-                var other => result with { Error = $"unknown argument '{other}'" },
-            };
+    /// <summary>The parse of <paramref name="args"/>: what to do, or the first error (null when there is none).</summary>
+    public static AgentCommandLine Parse(IReadOnlyList<string> args) => From(Syntax.Root.Parse([.. args]));
 
-            if (result.Error is not null)
-            {
-                return result;
-            }
+    /// <summary>Prints help or version (<see cref="AgentVerb.Info"/>), or the error with the usage on stderr; returns the exit code.</summary>
+    public static int Inform(IReadOnlyList<string> args, AgentCommandLine command)
+    {
+        if (command.Error is { } error)
+        {
+            Console.Error.WriteLine($"hacluster-agent: {error}");
+            Syntax.Root.Parse("--help").Invoke(new InvocationConfiguration { Output = Console.Error });
+            return 2;
         }
 
-        return result;
+        return Syntax.Root.Parse([.. args]).Invoke();
     }
 
-    private static AgentCommandLine Metrics(AgentCommandLine result, string value) =>
-        value == "off" ? result with { MetricsEndpoint = null }
-        : IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port != 0 ? result with { MetricsEndpoint = endpoint }
-        : result with { Error = $"--metrics: '{value}' is not ADDRESS:PORT or off" };
+    private static AgentCommandLine From(ParseResult result)
+    {
+        if (result.Errors is [var first, ..])
+        {
+            return new AgentCommandLine(AgentVerb.Run, DefaultConfigPath, false, first.Message);
+        }
 
-    private static AgentCommandLine Controller(AgentCommandLine result, string value) =>
-        ControllerAddress.TryParse(value, out var uri)
-            ? result with { Controllers = [.. result.Controllers, uri] }
-            : result with { Error = $"--controller: '{value}' is not http://HOST:PORT, https://HOST:PORT or unix:/PATH" };
+        if (result.Action is not null && result.CommandResult.Command == Syntax.Root && result.Action != Syntax.Root.Action)
+        {
+            return new AgentCommandLine(AgentVerb.Info, DefaultConfigPath, false, null);
+        }
 
-    private static AgentCommandLine NodeName(AgentCommandLine result, string value) =>
-        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')
-            ? result with { Node = value }
-            : result with { Error = $"--node: '{value}' is not a node name (1-64 characters from A-Z a-z 0-9 _ . -)" };
+        if (result.CommandResult.Command == Syntax.Status)
+        {
+            return new AgentCommandLine(AgentVerb.Status, DefaultConfigPath, false, null)
+            {
+                Json = result.GetValue(Syntax.Json),
+                MetricsEndpoint = Endpoint(result.GetValue(Syntax.StatusMetrics)),
+            };
+        }
+
+        return new AgentCommandLine(AgentVerb.Run, result.GetValue(Syntax.Config)!, result.GetValue(Syntax.Check), null)
+        {
+            MetricsEndpoint = Endpoint(result.GetValue(Syntax.Metrics)),
+            Controllers = result.GetValue(Syntax.Controllers) ?? [],
+            Node = result.GetValue(Syntax.Node),
+            StateDir = result.GetValue(Syntax.StateDir)!,
+            ConfigGiven = result.GetResult(Syntax.Config) is { Implicit: false },
+        };
+    }
+
+    /// <summary><c>ADDRESS:PORT</c> as an endpoint; <c>off</c> (or anything the option's validator refused) as none.</summary>
+    private static IPEndPoint? Endpoint(string? value) =>
+        IPEndPoint.TryParse(value ?? "", out var endpoint) && endpoint.Port != 0 ? endpoint : null;
+
+    /// <summary>The commands and options, declared once.</summary>
+    private static class Syntax
+    {
+        public static readonly Option<string> Config = new("--config", "-f")
+        {
+            Description = "keepalived.conf-syntax file (in managed mode optional: it holds the host's unmanaged instances)",
+            HelpName = "FILE",
+            DefaultValueFactory = _ => DefaultConfigPath,
+        };
+
+        public static readonly Option<bool> Check = new("--check", "-t") { Description = "validate the configuration and exit (0 valid, 1 errors)" };
+
+        public static readonly Option<string> Metrics = MetricsOption();
+
+        public static readonly Option<string> StatusMetrics = MetricsOption();
+
+        public static readonly Option<Uri[]> Controllers = new("--controller")
+        {
+            Description = "managed mode: stream state to this controller and run the config it pushes (http://host:port, https://host:port or unix:/path/to.sock; repeat for fail-over)",
+            HelpName = "URL",
+            CustomParser = ParseControllers,
+        };
+
+        public static readonly Option<string?> Node = new("--node")
+        {
+            Description = "this node's name at the controller (default: the host name)",
+            HelpName = "NAME",
+            CustomParser = ParseNode,
+        };
+
+        public static readonly Option<string> StateDir = new("--state-dir")
+        {
+            Description = "where the pushed config and the event journal are kept",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => DefaultStateDir,
+        };
+
+        public static readonly Option<bool> Json = new("--json") { Description = "status as JSON" };
+
+        public static readonly Command Status = new("status", "show the running agent's instances (state, priority, master, last transition)") { Json, StatusMetrics };
+
+        public static readonly RootCommand Root = CreateRoot();
+
+        private static RootCommand CreateRoot()
+        {
+            var root = new RootCommand("hacluster-agent: VRRP (keepalived-compatible) in unicast mode. Signals: SIGTERM releases (priority 0, VIPs removed) and exits; SIGHUP reloads the configuration.")
+            {
+                Config, Check, Metrics, Controllers, Node, StateDir, Status,
+            };
+            root.Options.OfType<VersionOption>().Single().Aliases.Add("-v");
+            // The actions are run by Program; this one only marks "run the agent" apart from help and version.
+            root.SetAction(_ => 0);
+            Status.SetAction(_ => 0);
+            return root;
+        }
+
+        private static Option<string> MetricsOption()
+        {
+            var option = new Option<string>("--metrics")
+            {
+                Description = "Prometheus /metrics and JSON /status (off to disable)",
+                HelpName = "ADDRESS:PORT|off",
+                DefaultValueFactory = _ => AgentOptions.DefaultMetricsEndpoint.ToString(),
+            };
+            option.Validators.Add(result =>
+            {
+                var value = result.GetValueOrDefault<string>();
+                if (value != "off" && Endpoint(value) is null)
+                {
+                    result.AddError($"--metrics: '{value}' is not ADDRESS:PORT or off");
+                }
+            });
+            return option;
+        }
+
+        private static Uri[] ParseControllers(ArgumentResult result)
+        {
+            var controllers = new List<Uri>();
+            foreach (var token in result.Tokens)
+            {
+                if (!ControllerAddress.TryParse(token.Value, out var uri))
+                {
+                    result.AddError($"--controller: '{token.Value}' is not http://HOST:PORT, https://HOST:PORT or unix:/PATH");
+                    return [];
+                }
+
+                controllers.Add(uri);
+            }
+
+            return [.. controllers];
+        }
+
+        private static string? ParseNode(ArgumentResult result)
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                return value;
+            }
+
+            result.AddError($"--node: '{value}' is not a node name (1-64 characters from A-Z a-z 0-9 _ . -)");
+            return null;
+        }
+    }
 }

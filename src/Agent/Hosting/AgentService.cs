@@ -1,6 +1,8 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using HaCluster.Agent.Net;
+using HaCluster.Agent.Runtime;
+using HaCluster.Agent.Tracking;
 using HaCluster.Agent.Vrrp;
 using HaCluster.Contracts;
 using HaCluster.Shared.Config;
@@ -14,9 +16,13 @@ namespace HaCluster.Agent.Hosting;
 /// Reload and push go through one path: combine the sources, reject the whole candidate on any error, else apply
 /// only the differences.
 /// </summary>
-public sealed partial class AgentService(AgentOptions options, AgentConfigSources sources, KeepalivedConfig initial, ILoggerFactory loggers, TimeProvider time)
-    : IHostedService, IDisposable
+public sealed partial class AgentService(
+    AgentOptions options, AgentConfigSources sources, KeepalivedConfig initial, Func<AgentEdges> edges, ILoggerFactory loggers)
+    : IHostedService, IAgentRuntime, IDisposable
 {
+    /// <summary>How long a stop waits for the last notify scripts (notify_stop) to finish.</summary>
+    public static readonly TimeSpan NotifyDrain = NotifyDispatcher.DefaultTimeout;
+
     private readonly ILogger _logger = loggers.CreateLogger("HaCluster.Agent");
     private readonly SemaphoreSlim _applying = new(1, 1);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,7 +36,6 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     /// <summary>How long after start, a reload or a push the agent returns the memory only that needed.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
 
-    /// <summary>Raised on the engine thread after each state change of any instance; handlers must only queue work.</summary>
     public event Action<InstanceRunner, TransitionRecord>? Transitioned;
 
     /// <summary>Extra Prometheus lines (the controller link's), appended to the instances' metrics.</summary>
@@ -41,42 +46,49 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     /// <summary>The configuration running now (host file and pushed config together).</summary>
     public KeepalivedConfig Config => _instances?.Config ?? initial;
 
-    /// <summary>The managed config running now (null: none).</summary>
     public DesiredConfig? Managed => sources.Managed;
 
-    /// <summary>Completes once the instances run (the controller link waits for it).</summary>
     public Task Started => _started.Task;
 
-    public INetworkControl Network => _edges?.Network ?? throw new InvalidOperationException("the agent has not started");
+    public Task StartAsync(CancellationToken cancellationToken) => StartAsync(watchHost: true);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the instances; <paramref name="watchHost"/>: also follow the host — link changes, SIGHUP, metrics, memory settling (off in unit tests).</summary>
+    internal Task StartAsync(bool watchHost)
     {
-        _edges = new AgentEdges(new RtNetlink(), new GarpSender(), new SocketHub(), new VrrpEngine(time));
+        _edges = edges();
         _instances = new InstanceSet(_edges, loggers);
         _instances.Transitioned += (runner, transition) => Transitioned?.Invoke(runner, transition);
         StaleAddresses.Remove(initial, _edges.Network, _logger);
         _instances.Apply(initial);
-        _links = new LinkMonitor(_instances.OnLinkChanged);
-        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        if (watchHost)
         {
-            context.Cancel = true;
-            _ = Task.Run(Reload);
-        });
-        StartMetrics();
-        _settled = time.CreateTimer(_ => Settle(_logger), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _links = new LinkMonitor(_instances.OnLinkChanged);
+            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = Task.Run(ReloadAsync);
+            });
+            StartMetrics();
+            _settled = _edges.Time.CreateTimer(_ => Settle(_logger), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         ReturnStartupMemory();
         _started.TrySetResult();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Releases every instance (priority 0, VIPs removed), then lets the last notify scripts finish.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _settled?.Dispose();
         _hangup?.Dispose();
         _links?.Dispose();
         _metrics?.Dispose();
-        _instances?.Dispose();
-        return Task.CompletedTask;
+        if (_instances is { } instances)
+        {
+            instances.Dispose();
+            await instances.DrainAsync(NotifyDrain);
+        }
     }
 
     public void Dispose()
@@ -84,6 +96,15 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
         _links?.Dispose();
         _edges?.Dispose();
         _applying.Dispose();
+    }
+
+    public HostFacts Facts()
+    {
+        var network = _edges?.Network ?? throw new InvalidOperationException("the agent has not started");
+        var vips = Config.Instances.SelectMany(i => i.VirtualIps).Select(v => v.Address).ToHashSet();
+        return new HostFacts(
+            [.. network.GetLinks().Select(l => l.Name).Where(n => n.Length > 0).Order(StringComparer.Ordinal)],
+            [.. network.GetAddresses().Where(a => !vips.Contains(a.Address) && !IPAddress.IsLoopback(a.Address)).Select(a => $"{a.Address}/{a.PrefixLength}")]);
     }
 
     public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
@@ -97,10 +118,6 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
             GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
         };
 
-    /// <summary>
-    /// A config pushed by the controller: validated with the local file, persisted, then only the instances that
-    /// changed are touched. Returns the errors (file:line) when rejected; the running config then stays.
-    /// </summary>
     public async Task<IReadOnlyList<string>> ApplyManagedAsync(DesiredConfig desired, CancellationToken ct)
     {
         await _applying.WaitAsync(ct);
@@ -118,13 +135,13 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
             if (loaded.HasErrors)
             {
                 var errors = loaded.Errors.Select(e => e.ToString()).ToList();
-                LogPushRejected(desired.Hash, errors.Count, string.Join("; ", errors));
+                HostingLog.PushRejected(_logger, desired.Hash, errors.Count, string.Join("; ", errors));
                 return errors;
             }
 
             sources.Commit(sources.Local, desired);
             var diff = _instances!.Apply(loaded.Config);
-            LogApplied("controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            HostingLog.ConfigApplied(_logger, "controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
             ReturnStartupMemory();
             return [];
         }
@@ -135,7 +152,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     }
 
     /// <summary>SIGHUP: a config with errors is rejected whole; otherwise only changed, added and removed instances are touched.</summary>
-    private async Task Reload()
+    internal async Task ReloadAsync()
     {
         await _applying.WaitAsync();
         try
@@ -144,18 +161,18 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
             var loaded = sources.Combine(local, sources.Managed);
             foreach (var diagnostic in loaded.Diagnostics)
             {
-                LogDiagnostic(diagnostic.ToString());
+                HostingLog.ConfigDiagnostic(_logger, diagnostic.ToString());
             }
 
             if (loaded.HasErrors)
             {
-                LogReloadRejected(sources.LocalPath ?? "(no local file)", loaded.Errors.Count());
+                HostingLog.ReloadRejected(_logger, sources.LocalPath ?? "(no local file)", loaded.Errors.Count());
                 return;
             }
 
             sources.Commit(local, sources.Managed);
             var diff = _instances!.Apply(loaded.Config);
-            LogApplied("reload", diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            HostingLog.ConfigApplied(_logger, "reload", diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
         }
         finally
         {
@@ -177,7 +194,7 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
     private static void Settle(ILogger logger)
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        LogTrimmed(logger, WorkingSet.TrimFileMappings());
+        HostingLog.Settled(logger, WorkingSet.TrimFileMappings());
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
@@ -196,28 +213,10 @@ public sealed partial class AgentService(AgentOptions options, AgentConfigSource
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            LogMetricsFailed(endpoint.ToString(), e.Message);
+            HostingLog.MetricsUnavailable(_logger, endpoint.ToString(), e.Message);
         }
     }
 
     private string Status() =>
         System.Text.Json.JsonSerializer.Serialize([.. Runners.Select(InstanceStatus.From)], StatusJson.Default.ListInstanceStatus);
-
-    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "config: {Diagnostic}")]
-    private partial void LogDiagnostic(string diagnostic);
-
-    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "reload of {Path} rejected: {Count} error(s); the running configuration stays")]
-    private partial void LogReloadRejected(string path, int count);
-
-    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "{What}: {Unchanged} instance(s) unchanged, {Changed} changed, {Added} added, {Removed} removed")]
-    private partial void LogApplied(string what, int unchanged, int changed, int added, int removed);
-
-    [LoggerMessage(EventId = 38, Level = LogLevel.Information, Message = "settled: returned {KiB} KiB of startup code and read-only data to the page cache")]
-    private static partial void LogTrimmed(ILogger logger, long kiB);
-
-    [LoggerMessage(EventId = 36, Level = LogLevel.Error, Message = "metrics endpoint {Endpoint} not available: {Error}")]
-    private partial void LogMetricsFailed(string endpoint, string error);
-
-    [LoggerMessage(EventId = 37, Level = LogLevel.Error, Message = "controller push {Hash} rejected: {Count} error(s); the running configuration stays: {Errors}")]
-    private partial void LogPushRejected(string hash, int count, string errors);
 }

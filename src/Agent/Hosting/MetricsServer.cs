@@ -18,7 +18,7 @@ public sealed partial class MetricsServer(IPEndPoint endpoint, Func<string> metr
     public void Start()
     {
         _listener.Start();
-        LogListening(endpoint.ToString());
+        HostingLog.MetricsListening(logger, endpoint.ToString());
         _ = Task.Run(AcceptLoopAsync);
     }
 
@@ -94,7 +94,4 @@ public sealed partial class MetricsServer(IPEndPoint endpoint, Func<string> metr
         var parts = line.Split(' ');
         return parts.Length >= 2 && parts[0] == "GET" && parts[1].StartsWith('/') ? parts[1].Split('?')[0] : null;
     }
-
-    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "metrics and status on http://{Endpoint}/metrics and /status")]
-    private partial void LogListening(string endpoint);
 }

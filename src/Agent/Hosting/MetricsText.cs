@@ -3,6 +3,7 @@ using System.Text;
 using HaCluster.Agent.Tracking;
 using HaCluster.Agent.Vrrp;
 using HaCluster.Agent.Wire;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Hosting;
 
@@ -25,7 +26,7 @@ public static class MetricsText
         ([DropReason.AdvertInterval], "hacluster_advertisements_interval_errors_total"),
     ];
 
-    public static string Render(IEnumerable<InstanceRunner> runners, IEnumerable<ScriptTracker> scripts)
+    public static string Render(IEnumerable<InstanceRunner> runners, IEnumerable<ScriptTracker> scripts, IReadOnlyDictionary<string, long> receiveErrors)
     {
         var text = new StringBuilder(64 * 1024);
         var all = runners.ToList();
@@ -59,6 +60,12 @@ public static class MetricsText
         foreach (var runner in all.Where(r => r.State.MasterAddress is not null))
         {
             text.Append(CultureInfo.InvariantCulture, $"hacluster_master_info{{{Labels(runner)},master=\"{runner.State.MasterAddress}\"}} 1\n");
+        }
+
+        text.Append("# HELP hacluster_receive_errors_total VRRP socket receive errors (each logged, the socket opened again)\n# TYPE hacluster_receive_errors_total counter\n");
+        foreach (var (name, count) in receiveErrors.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"hacluster_receive_errors_total{{interface=\"{Escape(name)}\"}} {count}\n");
         }
 
         Scripts(text, scripts.ToList());

@@ -8,33 +8,35 @@ using Microsoft.Extensions.Logging;
 namespace HaCluster.Agent.Hosting;
 
 /// <summary>One started vrrp_instance: its runner and network edge, its tracking, its notify scripts.</summary>
-public sealed class RunningInstance : IDisposable
+public sealed class RunningInstance
 {
     private readonly InstanceTracking _tracking;
     private readonly NotifyDispatcher _notify;
 
-    private RunningInstance(VrrpInstanceConfig config, string fingerprint, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
+    private RunningInstance(InstanceDefinition definition, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
     {
-        (Config, Fingerprint, Runner, _tracking, _notify) = (config, fingerprint, runner, tracking, notify);
+        (Definition, Runner, _tracking, _notify) = (definition, runner, tracking, notify);
     }
 
-    public VrrpInstanceConfig Config { get; private set; }
-    public string Fingerprint { get; private set; }
+    /// <summary>What the instance runs: its block and what it depends on (tracked definitions, sync group).</summary>
+    public InstanceDefinition Definition { get; private set; }
+
     public InstanceRunner Runner { get; }
 
-    /// <summary>Opens the instance's sockets and starts it; null (and logged by the caller) when its interface is unusable.</summary>
+    /// <summary>Opens the instance's socket and starts it.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The socket cannot be opened (the caller reports the instance unusable).</exception>
     public static RunningInstance Start(
         KeepalivedConfig whole, VrrpInstanceConfig config, IPAddress source, LinkInfo link, AgentEdges edges, TrackerSet trackers, ILoggerFactory loggers,
         Action<InstanceRunner, TransitionRecord> onTransition)
     {
         var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
-        var counters = new InstanceCounters();
-        var io = new InstanceIo(config, source, link, edges.Network, edges.Garp, edges.Sockets, counters, logger);
+        var counters = new InstanceCounters(edges.Time);
+        var io = new InstanceIo(config, source, link, edges.Net, counters, logger);
         var tracking = new InstanceTracking(whole, config, trackers);
         var settings = AgentService.SettingsFor(config, source) with { Priority = tracking.EffectivePriority };
         Warmup.Run(settings, AdvertPolicy.From(config, source));
         var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
-        var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, loggers.CreateLogger("HaCluster.Agent.Notify"));
+        var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, edges.Tracking.Scripts, loggers.CreateLogger("HaCluster.Agent.Notify"));
         runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
         runner.Transitioned += onTransition;
         // The current tracking first, then every change, all before Startup in the engine's queue: the instance enters
@@ -43,44 +45,36 @@ public sealed class RunningInstance : IDisposable
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
 
-        return new RunningInstance(config, ConfigDiff.Fingerprint(whole, config), runner, tracking, notify);
+        return new RunningInstance(InstanceDefinition.Of(whole, config), runner, tracking, notify);
     }
 
     /// <summary>
-    /// Whether <paramref name="changed"/> differs from the running config only in its priority and initial state
+    /// Whether <paramref name="changed"/> differs from the running definition only in its priority and initial state
     /// (which only matters at start); then it is applied in place — no restart, no release, and a transition only if
     /// the election says so. A controller moving <c>state MASTER</c> to the new highest priority lands here too.
     /// </summary>
-    public bool TryReconfigureInPlace(KeepalivedConfig config, VrrpInstanceConfig changed)
+    public bool TryReconfigureInPlace(InstanceDefinition changed)
     {
-        if (ConfigDiff.Fingerprint(config, changed with { Priority = Config.Priority, InitialState = Config.InitialState }) != Fingerprint)
+        var running = Definition.Instance;
+        if (changed.WithInstance(changed.Instance with { Priority = running.Priority, InitialState = running.InitialState }) != Definition)
         {
             return false;
         }
 
-        Runner.SetBasePriority(changed.Priority);
-        _tracking.SetBasePriority(changed.Priority);
-        (Config, Fingerprint) = (changed, ConfigDiff.Fingerprint(config, changed));
+        Runner.SetBasePriority(changed.Instance.Priority);
+        _tracking.SetBasePriority(changed.Instance.Priority);
+        Definition = changed;
         return true;
     }
 
-    /// <summary>Releases like keepalived (priority 0, VIPs removed), then lets notify_stop run.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Releases like keepalived (priority 0, VIPs removed; waits for the engine to have done it), then lets notify_stop
+    /// run: the returned task ends when the last notify script has. Call it outside any lock.
+    /// </summary>
+    public Task Stop()
     {
         _tracking.Dispose();
         Runner.Dispose();
-        _notify.Dispose();
-    }
-}
-
-/// <summary>What every instance shares: the OS edges and the engine thread.</summary>
-public sealed record AgentEdges(RtNetlink Network, GarpSender Garp, SocketHub Sockets, VrrpEngine Engine) : IDisposable
-{
-    public void Dispose()
-    {
-        Engine.Dispose();
-        Sockets.Dispose();
-        Garp.Dispose();
-        Network.Dispose();
+        return _notify.Complete();
     }
 }

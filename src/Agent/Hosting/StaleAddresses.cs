@@ -22,12 +22,9 @@ internal static partial class StaleAddresses
                 var stale = present.FirstOrDefault(a => a.Address.Equals(vip.Address) && a.InterfaceIndex == device?.Index);
                 if (stale is not null && network.DeleteAddress(stale.InterfaceIndex, stale.Address, stale.PrefixLength) == 0)
                 {
-                    LogStaleRemoved(logger, instance.Name, vip.ToString());
+                    HostingLog.StaleVipRemoved(logger, instance.Name, vip.ToString());
                 }
             }
         }
     }
-
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "VRRP instance={Instance} removed stale virtual address {Vip} left by an earlier run")]
-    private static partial void LogStaleRemoved(ILogger logger, string instance, string vip);
 }

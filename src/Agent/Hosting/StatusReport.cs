@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using HaCluster.Agent.Vrrp;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Hosting;
 
@@ -22,13 +23,13 @@ public sealed record InstanceStatus(
         runner.Name,
         runner.Interface,
         runner.VirtualRouterId,
-        runner.State.State.ToLogName(),
+        runner.State.State.Name(),
         runner.Settings.Priority,
         runner.BasePriority,
         runner.State.MasterAddress?.ToString(),
         runner.LastTransition?.At,
-        runner.LastTransition is { } t ? $"{t.From.ToLogName()} -> {t.To.ToLogName()}" : null,
-        runner.LastTransition?.Reason.ToLogName());
+        runner.LastTransition is { } t ? $"{t.From.Name()} -> {t.To.Name()}" : null,
+        runner.LastTransition?.Reason.Name());
 
     public static string Table(IReadOnlyList<InstanceStatus> rows)
     {

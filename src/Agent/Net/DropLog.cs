@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace HaCluster.Agent.Net;
 
 /// <summary>Logs dropped packets and send errors, at most once per reason every few seconds, with the running count.</summary>
-internal sealed partial class DropLog(string instance, ILogger logger)
+internal sealed partial class DropLog(string instance, TimeProvider time, ILogger logger)
 {
     private static readonly long Quiet = TimeSpan.FromSeconds(10).Ticks;
     private readonly ConcurrentDictionary<string, long> _lastLogged = new();
@@ -15,7 +15,7 @@ internal sealed partial class DropLog(string instance, ILogger logger)
     {
         if (ShouldLog(reason.ToString()))
         {
-            LogDrop(instance, reason.MetricName(), source.ToString(), count);
+            NetLog.PacketDropped(logger, instance, reason.MetricName(), source.ToString(), count);
         }
     }
 
@@ -23,20 +23,14 @@ internal sealed partial class DropLog(string instance, ILogger logger)
     {
         if (ShouldLog("send:" + destination))
         {
-            LogSendFailed(instance, destination.ToString(), error);
+            NetLog.AdvertSendFailed(logger, instance, destination.ToString(), error);
         }
     }
 
     private bool ShouldLog(string key)
     {
-        var now = DateTime.UtcNow.Ticks;
+        var now = time.GetUtcNow().UtcTicks;
         var last = _lastLogged.GetOrAdd(key, 0);
         return now - last >= Quiet && _lastLogged.TryUpdate(key, now, last);
     }
-
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "VRRP instance={Instance} dropped packet reason={Reason} source={Source} total={Count}")]
-    private partial void LogDrop(string instance, string reason, string source, long count);
-
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot send advert to {Destination}: {Error}")]
-    private partial void LogSendFailed(string instance, string destination, string error);
 }

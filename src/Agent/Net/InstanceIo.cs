@@ -9,6 +9,9 @@ using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Net;
 
+/// <summary>What every instance's network edge is built on: netlink, gratuitous ARP, the VRRP sockets, the clock.</summary>
+public sealed record NetworkEdges(INetworkControl Network, IGarpSender Garp, IVrrpSockets Sockets, TimeProvider Time);
+
 /// <summary>One instance's network edge: its VRRP sockets and receive thread, its VIPs (netlink) and GARPs.</summary>
 public sealed partial class InstanceIo : IInstanceIo
 {
@@ -23,24 +26,25 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly ImmutableArray<IPAddress> _destinations;
     // Built once; only the priority varies between adverts.
     private readonly VrrpAdvert _advert;
-    private readonly SharedSocket _socket;
+    private readonly IVrrpChannel _socket;
+    private readonly TimeProvider _time;
     private readonly DropLog _dropLog;
     private readonly IDisposable _registration;
     private volatile Func<VrrpEvent, bool>? _post;
     private volatile bool _disposed;
 
-    public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, INetworkControl network, IGarpSender garp, SocketHub sockets, InstanceCounters counters, ILogger logger)
+    public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, NetworkEdges edges, InstanceCounters counters, ILogger logger)
     {
-        (_config, _source, _link, _network, _garp, _counters, _logger) = (config, source, link, network, garp, counters, logger);
+        (_config, _source, _link, _network, _garp, _time, _counters, _logger) = (config, source, link, edges.Network, edges.Garp, edges.Time, counters, logger);
         _policy = AdvertPolicy.From(config, source);
-        _dropLog = new DropLog(config.Name, logger);
+        _dropLog = new DropLog(config.Name, edges.Time, logger);
         _advert = new VrrpAdvert(config.Version, config.VirtualRouterId, config.Priority, config.AdvertInterval, [.. config.VirtualIps.Select(v => v.Address)])
         {
             AuthType = _policy.AuthType,
             AuthData = _policy.AuthData,
         };
         _destinations = config.IsUnicast ? [.. config.UnicastPeers.Select(p => p.Address)] : [VrrpCodec.VrrpMulticastGroup];
-        _socket = sockets.Acquire(config.Interface, link.Index, source, multicast: !config.IsUnicast);
+        _socket = edges.Sockets.Acquire(new SocketSpec(config.Interface, link.Index, source, Multicast: !config.IsUnicast));
         _registration = _socket.Register(config.VirtualRouterId, packet =>
         {
             if (_post is { } post)
@@ -55,6 +59,7 @@ public sealed partial class InstanceIo : IInstanceIo
     {
         // The netlink and ARP paths of a takeover, once, without changing anything.
         CheckVirtualIps();
+        GarpSender.BuildFrame(_link.Mac.Length >= 6 ? _link.Mac : new byte[6], _source);
         _post = post;
     }
 
@@ -121,7 +126,7 @@ public sealed partial class InstanceIo : IInstanceIo
             if (_network.GetLink(vip.Device ?? _config.Interface) is { } link
                 && _network.DeleteAddress(link.Index, vip.Address, vip.PrefixLength) is var errno and not 0 and not LibC.EADDRNOTAVAIL)
             {
-                LogRemoveFailed(_config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
+                NetLog.VipRemoveFailed(_logger, _config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
             }
         }
     }
@@ -131,12 +136,12 @@ public sealed partial class InstanceIo : IInstanceIo
         var interval = _config.GarpInterval;
         if (interval <= TimeSpan.Zero)
         {
-            SendGarpRounds(count, TimeSpan.Zero);
+            SendGarpRounds(count);
             return;
         }
 
         // Spaced GARPs (vrrp_garp_interval) must not hold up the engine thread.
-        _ = Task.Run(() => SendGarpRounds(count, interval));
+        _ = SendSpacedGarpsAsync(count, interval);
     }
 
     public void Dispose()
@@ -145,22 +150,35 @@ public sealed partial class InstanceIo : IInstanceIo
         _registration.Dispose();
     }
 
-    private void SendGarpRounds(int count, TimeSpan interval)
+    private void SendGarpRounds(int count)
     {
         for (var round = 0; round < count && !_disposed; round++)
         {
-            foreach (var vip in _config.VirtualIps)
+            SendGarpRound();
+        }
+    }
+
+    private async Task SendSpacedGarpsAsync(int count, TimeSpan interval)
+    {
+        for (var round = 0; round < count && !_disposed; round++)
+        {
+            if (round > 0)
             {
-                var link = vip.Device is { } device && device != _link.Name ? _network.GetLink(device) ?? _link : _link;
-                if (_garp.Send(link.Index, link.Mac, vip.Address) is var errno and not 0)
-                {
-                    LogGarpFailed(_config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
-                }
+                await Task.Delay(interval, _time).ConfigureAwait(false);
             }
 
-            if (interval > TimeSpan.Zero)
+            SendGarpRound();
+        }
+    }
+
+    private void SendGarpRound()
+    {
+        foreach (var vip in _config.VirtualIps)
+        {
+            var link = vip.Device is { } device && device != _link.Name ? _network.GetLink(device) ?? _link : _link;
+            if (_garp.Send(link.Index, link.Mac, vip.Address) is var errno and not 0)
             {
-                Thread.Sleep(interval);
+                NetLog.GarpFailed(_logger, _config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
             }
         }
     }
@@ -182,10 +200,4 @@ public sealed partial class InstanceIo : IInstanceIo
             _dropLog.Dropped(_counters.Dropped(reason), reason, ip.Source);
         }
     }
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot remove {Vip}: {Error}")]
-    private partial void LogRemoveFailed(string instance, string vip, string error);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot send gratuitous ARP for {Vip}: {Error}")]
-    private partial void LogGarpFailed(string instance, string vip, string error);
 }

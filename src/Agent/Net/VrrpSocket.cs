@@ -9,13 +9,16 @@ namespace HaCluster.Agent.Net;
 /// A raw IPv4 protocol-112 socket. .NET refuses <c>new Socket(..., (ProtocolType)112)</c>, so the fd comes from
 /// libc and is wrapped. Received buffers include the IP header.
 /// </summary>
-public sealed class VrrpSocket : IDisposable
+public sealed class VrrpSocket : IPacketSocket
 {
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
     private const byte TosInternetControl = 0xc0;
     private readonly Socket _socket;
+    // Destinations serialised once: an advert allocates nothing (peers are few and fixed).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
     private int _ttl = -1;
+    private volatile bool _disposed;
 
     private VrrpSocket(Socket socket) => _socket = socket;
 
@@ -39,9 +42,28 @@ public sealed class VrrpSocket : IDisposable
         return new VrrpSocket(socket);
     }
 
-    /// <summary>Receives adverts sent to 224.0.0.18 on one interface (not bound to an address: that would filter them).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
+    /// <summary>The sockets of one channel: for unicast one bound to our source for both ways; for multicast a sender and a group member.</summary>
+    public static SocketPair OpenPair(SocketSpec spec)
+    {
+        if (!spec.Multicast)
+        {
+            var socket = OpenUnicast(spec.Source, spec.Interface, 255);
+            return new SocketPair(socket, socket);
+        }
 
+        var sender = OpenMulticastSender(spec.Source, spec.Interface);
+        try
+        {
+            return new SocketPair(sender, OpenMulticastReceiver(spec.Interface, spec.InterfaceIndex));
+        }
+        catch
+        {
+            sender.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Receives adverts sent to 224.0.0.18 on one interface (not bound to an address: that would filter them).</summary>
     public static VrrpSocket OpenMulticastReceiver(string interfaceName, int interfaceIndex)
     {
         var socket = Create(interfaceName);
@@ -49,7 +71,6 @@ public sealed class VrrpSocket : IDisposable
         return new VrrpSocket(socket);
     }
 
-    /// <summary>Sends to a pre-serialised address: an advert allocates nothing (peers are few and fixed).</summary>
     public void Send(ReadOnlySpan<byte> payload, IPAddress destination) =>
         _socket.SendTo(payload, SocketFlags.None, _addresses.GetOrAdd(destination, static d => new IPEndPoint(d, 0).Serialize()));
 
@@ -68,26 +89,30 @@ public sealed class VrrpSocket : IDisposable
         }
     }
 
-    /// <summary>Blocks for a packet: its length, or -1 once the socket is shut down or closed.</summary>
+    /// <summary>Blocks for a packet: its length, or -1 once this socket was disposed; any other failure throws.</summary>
     public int Receive(Span<byte> buffer)
     {
-        try
+        while (true)
         {
-            return _socket.Receive(buffer, SocketFlags.None);
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.Interrupted)
-        {
-            return 0;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
-        {
-            return -1;
+            try
+            {
+                return _socket.Receive(buffer, SocketFlags.None);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.Interrupted && !_disposed)
+            {
+                // A signal: not an error, receive again.
+            }
+            catch (Exception e) when (_disposed && e is ObjectDisposedException or SocketException)
+            {
+                return -1;
+            }
         }
     }
 
     /// <summary>Wakes a thread blocked in <see cref="Receive"/> (closing an fd alone does not), then closes.</summary>
     public void Dispose()
     {
+        _disposed = true;
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

@@ -10,15 +10,15 @@ public sealed partial class FileTracker : TrackedObject, IDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private readonly TrackFileConfig _config;
     private readonly ILogger _logger;
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private string? _lastProblem;
 
-    public FileTracker(TrackFileConfig config, ILogger logger) : base(config.Name, initiallyOk: true)
+    public FileTracker(TrackFileConfig config, TimeProvider time, ILogger logger) : base(config.Name, initiallyOk: true)
     {
         (_config, _logger) = (config, logger);
         InitializeFile();
         Read();
-        _timer = new Timer(_ => Read(), null, Poll, Poll);
+        _timer = time.CreateTimer(_ => Read(), null, Poll, Poll);
     }
 
     public void Dispose() => _timer.Dispose();
@@ -36,7 +36,7 @@ public sealed partial class FileTracker : TrackedObject, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogProblem(_config.Name, _config.Path, e.Message);
+            TrackingLog.TrackFileProblem(_logger, _config.Name, _config.Path, e.Message);
         }
     }
 
@@ -59,13 +59,10 @@ public sealed partial class FileTracker : TrackedObject, IDisposable
 
         if (problem is not null && problem != _lastProblem)
         {
-            LogProblem(_config.Name, _config.Path, problem);
+            TrackingLog.TrackFileProblem(_logger, _config.Name, _config.Path, problem);
         }
 
         _lastProblem = problem;
         Report(ok: value == 0, value);
     }
-
-    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "track_file {Name} ({Path}): {Problem}")]
-    private partial void LogProblem(string name, string path, string problem);
 }

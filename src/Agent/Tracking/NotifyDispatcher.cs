@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
-using HaCluster.Agent.Vrrp;
 using HaCluster.Shared.Config;
+using HaCluster.Shared.Vocabulary;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Tracking;
@@ -9,8 +9,10 @@ namespace HaCluster.Agent.Tracking;
 /// <summary>
 /// keepalived's notify scripts for one instance or sync group: run off the engine thread, one at a time and in the
 /// order the transitions happened (keepalived users suffer from unordered notifies), each bounded by a timeout.
+/// Retiring it never blocks (<see cref="Complete"/>): whoever must see the last scripts finish — the agent as it
+/// exits — awaits the task it returns, outside any lock.
 /// </summary>
-public sealed partial class NotifyDispatcher : IDisposable
+public sealed partial class NotifyDispatcher
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private readonly Channel<(VrrpState State, byte Priority)> _queue = Channel.CreateUnbounded<(VrrpState, byte)>(new() { SingleReader = true });
@@ -18,29 +20,33 @@ public sealed partial class NotifyDispatcher : IDisposable
     private readonly string _name;
     private readonly NotifyConfig _config;
     private readonly TimeSpan _timeout;
+    private readonly IScriptRunner _scripts;
     private readonly ILogger _logger;
     private readonly Task _worker;
 
     /// <param name="kind">"INSTANCE" or "GROUP", keepalived's first notify argument.</param>
-    public NotifyDispatcher(string kind, string name, NotifyConfig config, TimeSpan timeout, ILogger logger)
+    public NotifyDispatcher(string kind, string name, NotifyConfig config, TimeSpan timeout, IScriptRunner scripts, ILogger logger)
     {
-        (_kind, _name, _config, _timeout, _logger) = (kind, name, config, timeout, logger);
+        (_kind, _name, _config, _timeout, _scripts, _logger) = (kind, name, config, timeout, scripts, logger);
         _worker = Task.Run(DrainAsync);
     }
 
     public void Enqueue(VrrpState state, byte priority)
     {
-        if (!_config.IsEmpty && state != VrrpState.Initialize)
+        if (!_config.IsEmpty && state != VrrpState.Init)
         {
             _queue.Writer.TryWrite((state, priority));
         }
     }
 
-    /// <summary>Lets queued notifies (notify_stop at shutdown) finish, up to one timeout.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Takes no more transitions; the ones queued (notify_stop at shutdown) still run, each within its timeout. The task
+    /// ends when the last has.
+    /// </summary>
+    public Task Complete()
     {
         _queue.Writer.TryComplete();
-        _worker.Wait(_timeout);
+        return _worker;
     }
 
     private async Task DrainAsync()
@@ -54,17 +60,17 @@ public sealed partial class NotifyDispatcher : IDisposable
 
             if (_config.Any is { } any)
             {
-                await RunAsync(any, [_kind, _name, Name(state), priority.ToString(CultureInfo.InvariantCulture)], state);
+                await RunAsync(any, [_kind, _name, state.Name(), priority.ToString(CultureInfo.InvariantCulture)], state);
             }
         }
     }
 
     private async Task RunAsync(string script, IReadOnlyList<string> args, VrrpState state)
     {
-        var outcome = await ShellScript.RunAsync(script, args, _timeout, CancellationToken.None);
+        var outcome = await _scripts.RunAsync(script, args, _timeout, CancellationToken.None);
         if (outcome.Problem is { } problem)
         {
-            LogFailed(_kind, _name, Name(state), script, problem);
+            TrackingLog.NotifyFailed(_logger, _kind, _name, state.Name(), script, problem);
         }
     }
 
@@ -76,9 +82,4 @@ public sealed partial class NotifyDispatcher : IDisposable
         VrrpState.Stopped => _config.Stop,
         _ => null,
     };
-
-    private static string Name(VrrpState state) => state == VrrpState.Stopped ? "STOP" : state.ToLogName();
-
-    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "notify for {Kind} {Name} -> {State} ({Script}) failed: {Problem}")]
-    private partial void LogFailed(string kind, string name, string state, string script, string problem);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using HaCluster.Agent.Net;
 
 namespace HaCluster.Agent.Tracking;
 
@@ -29,14 +28,14 @@ public sealed record ScriptIdentity(string User, uint Uid, uint Gid)
 
     private static int GetPasswd(string name, byte[] buffer, out bool found, out uint id, out uint gid)
     {
-        var status = LibC.GetPasswdByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
+        var status = Nss.GetPasswdByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
         (found, id, gid) = (result != 0, entry.Uid, entry.Gid);
         return status;
     }
 
     private static int GetGroup(string name, byte[] buffer, out bool found, out uint id, out uint gid)
     {
-        var status = LibC.GetGroupByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
+        var status = Nss.GetGroupByName(name, out var entry, buffer, (nuint)buffer.Length, out var result);
         (found, id, gid) = (result != 0, entry.Gid, entry.Gid);
         return status;
     }
@@ -47,7 +46,7 @@ public sealed record ScriptIdentity(string User, uint Uid, uint Gid)
         for (var size = 16 * 1024; size <= MaxBuffer; size *= 2)
         {
             var status = call(name, new byte[size], out var found, out id, out gid);
-            if (status == LibC.ERANGE)
+            if (status == Nss.ERANGE)
             {
                 continue;
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HaCluster.Shared.Config;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +12,8 @@ namespace HaCluster.Agent.Tracking;
 public sealed partial class ScriptTracker : TrackedObject, IDisposable
 {
     private readonly VrrpScriptConfig _config;
+    private readonly IScriptRunner _scripts;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private int _successes;
@@ -21,9 +22,10 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     private ScriptIdentity? _runAs;
     private string? _identityError;
 
-    public ScriptTracker(VrrpScriptConfig config, ILogger logger) : base(config.Name, initiallyOk: config.InitFail ? false : null)
+    public ScriptTracker(VrrpScriptConfig config, IScriptRunner scripts, TimeProvider time, ILogger logger)
+        : base(config.Name, initiallyOk: config.InitFail ? false : null)
     {
-        (_config, _logger) = (config, logger);
+        (_config, _scripts, _time, _logger) = (config, scripts, time, logger);
     }
 
     public long Timeouts { get; private set; }
@@ -31,9 +33,9 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
 
     public void Start()
     {
-        if (_config.User is { } user && !ShellScript.CanSwitchUser)
+        if (_config.User is { } user && !_scripts.CanSwitchUser)
         {
-            LogUserIgnored(_config.Name, user, Environment.UserName);
+            TrackingLog.ScriptUserIgnored(_logger, _config.Name, user, Environment.UserName);
         }
         else if (_config.User is { } runAs)
         {
@@ -48,7 +50,9 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
 
     private async Task LoopAsync()
     {
-        var next = Stopwatch.GetTimestamp();
+        // Runs start one interval apart on the clock (absolute, so the schedule does not drift by the scripts' run time).
+        var next = _time.GetTimestamp();
+        var interval = (long)(_config.Interval.TotalSeconds * _time.TimestampFrequency);
         while (!_stop.IsCancellationRequested)
         {
             if (await RunOnceAsync() is not { } ok)
@@ -57,18 +61,18 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
             }
 
             Count(ok);
-            next += (long)(_config.Interval.TotalSeconds * Stopwatch.Frequency);
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+            next += interval;
+            var wait = _time.GetElapsedTime(_time.GetTimestamp(), next);
             try
             {
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _stop.Token);
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, _stop.Token);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            next = Math.Max(next, Stopwatch.GetTimestamp());
+            next = Math.Max(next, _time.GetTimestamp());
         }
     }
 
@@ -77,17 +81,17 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
         (_successes, _failures) = ok ? (_successes + 1, 0) : (0, _failures + 1);
         if (!Known)
         {
-            LogState(_config.Name, ok ? "OK" : "FAILED", 1);
+            TrackingLog.ScriptStateChanged(_logger, _config.Name, ok ? "OK" : "FAILED", 1);
             Report(ok);
         }
         else if (Ok && _failures >= _config.Fall)
         {
-            LogState(_config.Name, "FAILED", _failures);
+            TrackingLog.ScriptStateChanged(_logger, _config.Name, "FAILED", _failures);
             Report(false);
         }
         else if (!Ok && _successes >= _config.Rise)
         {
-            LogState(_config.Name, "OK", _successes);
+            TrackingLog.ScriptStateChanged(_logger, _config.Name, "OK", _successes);
             Report(true);
         }
     }
@@ -101,7 +105,7 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
             return Problem($"cannot run as the configured user: {identity}");
         }
 
-        var outcome = await ShellScript.RunAsync(_config.Script, [], Timeout, _stop.Token, _runAs);
+        var outcome = await _scripts.RunAsync(_config.Script, [], Timeout, _stop.Token, _runAs);
         if (_stop.IsCancellationRequested)
         {
             return null;
@@ -128,19 +132,10 @@ public sealed partial class ScriptTracker : TrackedObject, IDisposable
     {
         if (error != _lastError)
         {
-            LogProblem(_config.Name, _config.Script, error);
+            TrackingLog.ScriptProblem(_logger, _config.Name, _config.Script, error);
         }
 
         _lastError = error;
         return false;
     }
-
-    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "vrrp_script {Name}: user {User} cannot take effect: the agent is not root, so the script runs as {Agent}")]
-    private partial void LogUserIgnored(string name, string user, string agent);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "vrrp_script {Name} ({Script}): {Error}")]
-    private partial void LogProblem(string name, string script, string error);
-
-    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "vrrp_script {Name} is now {State} after {Count} result(s) in a row")]
-    private partial void LogState(string name, string state, int count);
 }

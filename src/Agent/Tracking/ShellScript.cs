@@ -19,13 +19,32 @@ public sealed record ScriptOutcome(int? ExitCode, bool TimedOut, string? StartEr
     };
 }
 
-/// <summary>Runs keepalived-style script strings with /bin/sh, bounded by a timeout that kills the whole tree.</summary>
-public static class ShellScript
+/// <summary>The edge where scripts run: tracking checks and notify scripts go through it (a fake one in tests).</summary>
+public interface IScriptRunner
 {
     /// <param name="script">The configured string, e.g. <c>/usr/local/bin/check_haproxy --fast</c>.</param>
     /// <param name="extraArgs">Appended as "$@" (keepalived's notify arguments), safely quoted.</param>
-    /// <param name="runAs">Run as this user and group, via setpriv (only root can: see <see cref="CanSwitchUser"/>).</param>
-    public static async Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, ScriptIdentity? runAs = null)
+    /// <param name="timeout">Killed (the whole process tree) when it runs longer; a timeout is a failure.</param>
+    /// <param name="stop">Killed when cancelled; the outcome then does not matter.</param>
+    /// <param name="runAs">Run as this user and group (only root can: see <see cref="CanSwitchUser"/>).</param>
+    Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, ScriptIdentity? runAs = null);
+
+    /// <summary>Whether <c>user</c> can take effect: only root may switch users for a child.</summary>
+    bool CanSwitchUser { get; }
+}
+
+/// <summary>Runs keepalived-style script strings with /bin/sh, bounded by a timeout that kills the whole tree.</summary>
+public sealed class ShellScript : IScriptRunner
+{
+    public static readonly ShellScript Instance = new();
+
+    private ShellScript()
+    {
+    }
+
+    public bool CanSwitchUser => Environment.UserName == "root";
+
+    public async Task<ScriptOutcome> RunAsync(string script, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken stop, ScriptIdentity? runAs = null)
     {
         using var process = new Process { StartInfo = StartInfo(script, extraArgs, runAs) };
         try
@@ -47,6 +66,8 @@ public static class ShellScript
         }
         catch (OperationCanceledException)
         {
+            ProcessGroup.Kill(process.Id);
+            // Any descendant that left the group too.
             process.Kill(entireProcessTree: true);
             // Gone before the caller may start the next run: runs never pile up, even of a script that ignores TERM.
             await WaitGoneAsync(process);
@@ -56,25 +77,31 @@ public static class ShellScript
         return new ScriptOutcome(process.ExitCode, false, null, await stderr);
     }
 
-    /// <summary>Whether <c>user</c> can take effect: only root may switch users for a child.</summary>
-    public static bool CanSwitchUser => Environment.UserName == "root";
-
+    /// <summary>Waits (up to 5 s) for the script and every process of its group to be gone.</summary>
     private static async Task WaitGoneAsync(Process process)
     {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
         try
         {
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+            while (ProcessGroup.Alive(process.Id) && DateTime.UtcNow < deadline)
+            {
+                // A killed grandchild exits when the kernel gets to it; nothing signals that but its absence.
+                await Task.Delay(5);
+            }
         }
         catch (TimeoutException)
         {
-            // SIGKILL was sent to the whole tree; a process stuck in the kernel is out of our hands.
+            // SIGKILL was sent to the whole group; a process stuck in the kernel is out of our hands.
         }
     }
 
     private static ProcessStartInfo StartInfo(string script, IReadOnlyList<string> extraArgs, ScriptIdentity? runAs)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var command = new List<string>();
+        // Its own session and process group (setsid from util-linux execs, not forks, in a child that leads no group),
+        // so a timeout kills the script with everything it started.
+        var command = new List<string> { "setsid" };
         if (runAs is not null)
         {
             // setpriv (util-linux) drops to the configured user, its group and that user's supplementary groups for

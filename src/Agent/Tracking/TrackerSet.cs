@@ -1,15 +1,17 @@
-using HaCluster.Agent.Net;
 using HaCluster.Shared.Config;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Tracking;
+
+/// <summary>What trackers run on: the script runner, the clock, and the current state of a link (by name).</summary>
+public sealed record TrackingEdges(IScriptRunner Scripts, TimeProvider Time, Func<string, bool> IsLinkUp);
 
 /// <summary>
 /// Every tracked object the running instances use, one per definition, shared by the instances that track it and
 /// disposed when the last of them stops. A reload that keeps a vrrp_script unchanged keeps its one tracker (the script
 /// never runs twice); a changed definition gets a new tracker, the old one ends with the instances still using it.
 /// </summary>
-public sealed class TrackerSet(INetworkControl network, ILoggerFactory loggers) : IDisposable
+public sealed class TrackerSet(TrackingEdges edges, ILoggerFactory loggers) : IDisposable
 {
     private readonly Dictionary<string, Entry> _trackers = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -125,13 +127,13 @@ public sealed class TrackerSet(INetworkControl network, ILoggerFactory loggers) 
         switch (reference.Kind)
         {
             case TrackKind.Script:
-                var script = new ScriptTracker(config.FindScript(reference.Name)!, logger);
+                var script = new ScriptTracker(config.FindScript(reference.Name)!, edges.Scripts, edges.Time, logger);
                 script.Start();
                 return script;
             case TrackKind.File:
-                return new FileTracker(config.FindTrackFile(reference.Name)!, logger);
+                return new FileTracker(config.FindTrackFile(reference.Name)!, edges.Time, logger);
             default:
-                return new InterfaceTracker(reference.Name, network.GetLink(reference.Name)?.IsUp ?? false);
+                return new InterfaceTracker(reference.Name, edges.IsLinkUp(reference.Name));
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed record AdvertPolicy(byte VirtualRouterId, int Version, TimeSpan Ad
             AuthData = config.AuthType == AuthType.Pass ? AuthBytes(config.AuthPass) : [],
             VirtualIps = [.. config.VirtualIps.Select(v => v.Address).Order(IPAddressComparer.Instance)],
             SkipCheckAddresses = config.SkipCheckAdvertAddresses,
-            Peers = config.UnicastPeers,
+            Peers = config.UnicastPeers.AsImmutableArray(),
             ChecksumMode = config.ChecksumMode,
         };
 

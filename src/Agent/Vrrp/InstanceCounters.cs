@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using HaCluster.Agent.Wire;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Vrrp;
 
 /// <summary>Per-instance counters, written by the engine and receive threads, read by logs and (later) metrics.</summary>
-public sealed class InstanceCounters
+public sealed class InstanceCounters(TimeProvider time)
 {
     private long _advertsSent;
     private long _advertsReceived;
@@ -40,7 +41,7 @@ public sealed class InstanceCounters
     public void AdvertReceived(byte priority)
     {
         Interlocked.Increment(ref _advertsReceived);
-        Interlocked.Exchange(ref _lastAdvertTicks, DateTime.UtcNow.Ticks);
+        Interlocked.Exchange(ref _lastAdvertTicks, time.GetUtcNow().UtcTicks);
         if (priority == 0)
         {
             Interlocked.Increment(ref _priorityZeroReceived);

@@ -1,3 +1,4 @@
+using HaCluster.Shared.Vocabulary;
 using Microsoft.Extensions.Logging;
 using static HaCluster.Agent.Vrrp.VrrpAction;
 
@@ -143,7 +144,7 @@ public sealed partial class InstanceRunner : IDisposable
                 _io.SendAdvert(send.Priority);
                 break;
             case AddVirtualIps when _io.AddVirtualIps() is { } error:
-                LogVipError(Name, error);
+                VrrpLog.VipBindFailed(_logger, Name, error);
                 return new VrrpEvent.VipBindFailed(error);
             case ProbeVirtualIps when _io.CheckVirtualIps() is null:
                 return new VrrpEvent.VipsBindable();
@@ -155,8 +156,8 @@ public sealed partial class InstanceRunner : IDisposable
                 break;
             case StateChanged changed:
                 Counters.Transitioned(changed.From, changed.To);
-                LogTransition(Name, changed.From.ToLogName(), changed.To.ToLogName(), changed.Reason.ToLogName(), changed.Priority);
-                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, DateTimeOffset.UtcNow)
+                VrrpLog.Transition(_logger, Name, changed.From.Name(), changed.To.Name(), changed.Reason.Name(), changed.Priority);
+                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, _engine.Time.GetUtcNow())
                 {
                     // A preemption is no takeover: the old master was alive, there is no gap to measure.
                     MasterLastHeardAt = changed.To == VrrpState.Master && changed.Reason != TransitionReason.Preempt ? Counters.LastAdvertAt : null,
@@ -167,10 +168,4 @@ public sealed partial class InstanceRunner : IDisposable
 
         return null;
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "VRRP transition instance={Instance} from={From} to={To} reason={Reason} priority={Priority}")]
-    private partial void LogTransition(string instance, string from, string to, string reason, byte priority);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "VRRP instance={Instance} cannot bind its virtual addresses: {Error}")]
-    private partial void LogVipError(string instance, string error);
 }

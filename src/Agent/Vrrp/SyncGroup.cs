@@ -1,5 +1,5 @@
-using HaCluster.Agent.Tracking;
 using HaCluster.Shared.Config;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Vrrp;
 
@@ -10,11 +10,10 @@ namespace HaCluster.Agent.Vrrp;
 public sealed class SyncGroup : IDisposable
 {
     private readonly IReadOnlyList<InstanceRunner> _members;
-    private readonly NotifyDispatcher _notify;
 
-    public SyncGroup(SyncGroupConfig config, IReadOnlyList<InstanceRunner> members, NotifyDispatcher notify)
+    public SyncGroup(SyncGroupConfig config, IReadOnlyList<InstanceRunner> members)
     {
-        (Config, _members, _notify) = (config, members, notify);
+        (Config, _members) = (config, members);
         foreach (var member in _members)
         {
             member.Transitioned += OnTransition;
@@ -23,27 +22,34 @@ public sealed class SyncGroup : IDisposable
 
     public SyncGroupConfig Config { get; }
 
+    /// <summary>
+    /// The group's own state changes (a member's, which the others then follow), on the engine thread; handlers must
+    /// only queue work (the group's notify scripts).
+    /// </summary>
+    public event Action<SyncGroup, TransitionRecord>? Transitioned;
+
     public void Dispose()
     {
         foreach (var member in _members)
         {
             member.Transitioned -= OnTransition;
         }
-
-        _notify.Dispose();
     }
 
     private void OnTransition(InstanceRunner member, TransitionRecord transition)
     {
-        if (transition.Reason == TransitionReason.SyncGroup || transition.To is VrrpState.Stopped or VrrpState.Initialize)
+        if (transition.Reason == TransitionReason.SyncGroup || transition.To is VrrpState.Stopped or VrrpState.Init)
         {
             return;
         }
 
-        _notify.Enqueue(transition.To, transition.Priority);
-        foreach (var other in _members.Where(m => m != member))
+        Transitioned?.Invoke(this, transition);
+        foreach (var other in _members)
         {
-            other.Post(new VrrpEvent.SyncGroupChanged(transition.To));
+            if (other != member)
+            {
+                other.Post(new VrrpEvent.SyncGroupChanged(transition.To));
+            }
         }
     }
 }

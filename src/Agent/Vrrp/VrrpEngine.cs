@@ -5,19 +5,21 @@ namespace HaCluster.Agent.Vrrp;
 /// <summary>
 /// One thread runs every instance, as keepalived's scheduler does: due deadlines first (so no queued packet delays
 /// an advert), then one queued event, then sleep until the earliest deadline. Deadlines are absolute on the
-/// monotonic clock. A thread per instance would cost a stack and a wakeup each.
+/// monotonic clock of the injected <see cref="TimeProvider"/>. A thread per instance would cost a stack and a wakeup each.
 /// </summary>
 public sealed class VrrpEngine : IDisposable
 {
     private const int InboxCapacity = 16384;
-    private readonly ConcurrentQueue<(InstanceRunner Runner, VrrpEvent Event)> _inbox = new();
-    // No spinning before it sleeps (BlockingCollection's semaphore spins and yields on every wait, for each advert).
-    private readonly ManualResetEventSlim _posted = new(false, spinCount: 0);
+    private readonly ConcurrentQueue<(InstanceRunner? Runner, VrrpEvent Event)> _inbox = new();
     private readonly Lock _attach = new();
-    private int _queued;
     private readonly TimeProvider _time;
     private readonly long _origin;
+    private readonly DeadlineWait _wait;
     private readonly Thread _thread;
+    // Built once: the engine loop allocates nothing per pass.
+    private readonly Func<TimeSpan> _now;
+    private readonly Func<bool> _pending;
+    private int _queued;
     private volatile InstanceRunner[] _runners = [];
     private volatile bool _disposed;
 
@@ -25,9 +27,15 @@ public sealed class VrrpEngine : IDisposable
     {
         _time = time;
         _origin = time.GetTimestamp();
+        _wait = new DeadlineWait(time);
+        _now = () => Now;
+        _pending = () => !_inbox.IsEmpty || _disposed;
         _thread = new Thread(Run) { IsBackground = true, Name = "vrrp-engine", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
+
+    /// <summary>The clock every instance on this engine reads (wall time for reports, monotonic time for deadlines).</summary>
+    public TimeProvider Time => _time;
 
     public TimeSpan Now => _time.GetElapsedTime(_origin);
 
@@ -54,10 +62,36 @@ public sealed class VrrpEngine : IDisposable
         }
     }
 
-    private void Enqueue(InstanceRunner runner, VrrpEvent @event)
+    /// <summary>
+    /// Returns once the engine is idle: everything queued before the call handled, every deadline due at the clock's
+    /// time then, and what those queued in turn (a sync group's followers). What a test needs after moving a fake
+    /// clock or posting an event, instead of sleeping. False if that took longer than <paramref name="timeout"/>.
+    /// </summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var barrier = new Barrier(new ManualResetEventSlim());
+            Interlocked.Increment(ref _queued);
+            Enqueue(null, barrier);
+            if (!barrier.Done.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+            {
+                return false; // the engine sets it later: left to the collector, not disposed under it
+            }
+
+            barrier.Done.Dispose();
+            if (barrier.Idle)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Enqueue(InstanceRunner? runner, VrrpEvent @event)
     {
         _inbox.Enqueue((runner, @event));
-        _posted.Set();
+        _wait.Wake();
     }
 
     internal void Attach(InstanceRunner runner)
@@ -79,8 +113,9 @@ public sealed class VrrpEngine : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        _posted.Set();
+        _wait.Wake();
         _thread.Join(TimeSpan.FromSeconds(5));
+        _wait.Dispose();
     }
 
     private void Run()
@@ -88,46 +123,57 @@ public sealed class VrrpEngine : IDisposable
         // Until disposed and drained: the release events queued before Dispose are still carried out.
         while (!_disposed || !_inbox.IsEmpty)
         {
-            var now = Now;
-            TimeSpan? earliest = null;
-            foreach (var runner in _runners)
-            {
-                if (runner.State.NextDeadline is not { } deadline)
-                {
-                    continue;
-                }
-
-                if (deadline <= now)
-                {
-                    runner.Handle(VrrpEvent.TimerTick);
-                    deadline = runner.State.NextDeadline ?? TimeSpan.MaxValue;
-                }
-
-                earliest = deadline < (earliest ?? TimeSpan.MaxValue) ? deadline : earliest;
-            }
-
+            var earliest = HandleDeadlines();
             if (_inbox.TryDequeue(out var item))
             {
                 Interlocked.Decrement(ref _queued);
-                item.Runner.Handle(item.Event);
+                Handle(item.Runner, item.Event);
                 continue;
             }
 
-            var wait = earliest is { } e ? e - Now : Timeout.InfiniteTimeSpan;
-            if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
-            // Reset, then look again: a post between the two sets the event, so the wait returns at once.
-            _posted.Reset();
-            if (_inbox.IsEmpty && !_disposed)
-            {
-                _posted.Wait(ToMilliseconds(wait));
-            }
+            _wait.Until(earliest, _now, _pending);
         }
     }
 
-    private static int ToMilliseconds(TimeSpan wait) =>
-        wait == Timeout.InfiniteTimeSpan ? Timeout.Infinite : (int)Math.Ceiling(wait.TotalMilliseconds);
+    /// <summary>Gives every instance whose deadline has come its tick; returns the earliest deadline still ahead.</summary>
+    private TimeSpan? HandleDeadlines()
+    {
+        var now = Now;
+        TimeSpan? earliest = null;
+        foreach (var runner in _runners)
+        {
+            if (runner.State.NextDeadline is not { } deadline)
+            {
+                continue;
+            }
+
+            if (deadline <= now)
+            {
+                runner.Handle(VrrpEvent.TimerTick);
+                deadline = runner.State.NextDeadline ?? TimeSpan.MaxValue;
+            }
+
+            earliest = deadline < (earliest ?? TimeSpan.MaxValue) ? deadline : earliest;
+        }
+
+        return earliest;
+    }
+
+    private void Handle(InstanceRunner? runner, VrrpEvent @event)
+    {
+        if (@event is Barrier barrier)
+        {
+            barrier.Idle = _inbox.IsEmpty;
+            barrier.Done.Set();
+            return;
+        }
+
+        runner!.Handle(@event);
+    }
+
+    /// <summary>A marker in the inbox: set once everything before it was handled; <see cref="Idle"/> if nothing came after.</summary>
+    private sealed record Barrier(ManualResetEventSlim Done) : VrrpEvent
+    {
+        public volatile bool Idle;
+    }
 }

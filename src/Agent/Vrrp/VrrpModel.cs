@@ -1,16 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Vrrp;
-
-public enum VrrpState
-{
-    Initialize,
-    Backup,
-    Master,
-    Fault,
-    Stopped,
-}
 
 /// <summary>Why the instance is in FAULT; it leaves FAULT when none is left.</summary>
 [Flags]
@@ -23,27 +15,6 @@ public enum FaultCauses
     Tracking = 4,
     /// <summary>Another member of the instance's sync group is in FAULT.</summary>
     SyncGroup = 8,
-}
-
-/// <summary>Why a transition happened; logged, counted and reported with it.</summary>
-public enum TransitionReason
-{
-    Startup,
-    AddressOwner,
-    MasterDownTimer,
-    PriorityZeroReceived,
-    HigherPriorityHeard,
-    EqualPriorityHigherAddress,
-    InterfaceDown,
-    InterfaceUp,
-    VipBindFailed,
-    FaultRetry,
-    TrackingFailed,
-    TrackingRecovered,
-    SyncGroup,
-    Shutdown,
-    /// <summary>A lower-priority master was heard and ignored (preempt): ours ran out; the old master was alive.</summary>
-    Preempt,
 }
 
 /// <summary>What the machine needs to know of its instance's configuration, at its current effective priority.</summary>
@@ -64,7 +35,7 @@ public sealed record VrrpInstanceState
 {
     public static readonly VrrpInstanceState Initial = new();
 
-    public VrrpState State { get; init; } = VrrpState.Initialize;
+    public VrrpState State { get; init; } = VrrpState.Init;
     public FaultCauses Faults { get; init; }
     /// <summary>v3: learned from the master's adverts (RFC 5798 §6.4.2); v2: always ours.</summary>
     public TimeSpan? MasterAdverInterval { get; init; }
@@ -78,9 +49,9 @@ public sealed record VrrpInstanceState
     public TimeSpan? PreemptAt { get; init; }
     public TimeSpan? FaultRetryAt { get; init; }
     public TimeSpan? LastReassertAt { get; init; }
-    /// <summary>In Initialize: the instance was started (it enters the election as soon as nothing holds it).</summary>
+    /// <summary>In INIT: the instance was started (it enters the election as soon as nothing holds it).</summary>
     public bool Starting { get; init; }
-    /// <summary>In Initialize: a weight-0 tracked script has no result yet, so the instance may not enter the election.</summary>
+    /// <summary>In INIT: a weight-0 tracked script has no result yet, so the instance may not enter the election.</summary>
     public bool TrackingPending { get; init; }
 
     /// <summary>The earliest of the deadlines; read by the engine for every instance on every pass, so it allocates nothing.</summary>

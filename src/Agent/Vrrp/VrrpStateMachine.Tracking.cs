@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HaCluster.Shared.Vocabulary;
 using static HaCluster.Agent.Vrrp.VrrpAction;
 
 namespace HaCluster.Agent.Vrrp;

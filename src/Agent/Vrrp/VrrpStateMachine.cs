@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HaCluster.Shared.Vocabulary;
 using static HaCluster.Agent.Vrrp.VrrpAction;
 using static HaCluster.Agent.Vrrp.VrrpEvent;
 
@@ -24,8 +25,8 @@ public static partial class VrrpStateMachine
         {
             (_, VrrpState.Stopped) => state,
             (Shutdown, _) => Stop(state, settings, actions),
-            (Startup s, VrrpState.Initialize) => Start(state, settings, s.InterfaceUp, now, actions),
-            (_, VrrpState.Initialize) => Initializing(state, settings, @event, now, actions),
+            (Startup s, VrrpState.Init) => Start(state, settings, s.InterfaceUp, now, actions),
+            (_, VrrpState.Init) => Initializing(state, settings, @event, now, actions),
             (InterfaceChanged { Up: false }, _) => AddFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceDown, now, actions),
             (InterfaceChanged { Up: true }, _) => ClearFault(state, settings, FaultCauses.InterfaceDown, TransitionReason.InterfaceUp, now, actions),
             (VipBindFailed, VrrpState.Master or VrrpState.Fault) => AddFault(state, settings, FaultCauses.VipBindFailed, TransitionReason.VipBindFailed, now, actions),

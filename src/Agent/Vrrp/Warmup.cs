@@ -39,7 +39,5 @@ public static class Warmup
         {
             AdvertFilter.Check(policy, ip, decoded!);
         }
-
-        Net.GarpSender.BuildFrame(new byte[6], peer);
     }
 }

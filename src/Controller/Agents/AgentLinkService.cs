@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HaCluster.Contracts;
-using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
@@ -12,7 +13,7 @@ namespace HaCluster.Controller.Agents;
 /// event batches, counters and config results in; desired configs and acknowledgements out, written by the session.
 /// </summary>
 public sealed partial class AgentLinkService(
-    AgentSessions sessions, DesiredState desired, FleetState fleet, EventIngest ingest, IServiceScopeFactory scopes,
+    AgentSessions sessions, DesiredState desired, FleetState fleet, EventIngest ingest, NodeRepository nodes,
     IngestMetrics metrics, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
@@ -20,22 +21,19 @@ public sealed partial class AgentLinkService(
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControllerMessage> responseStream, ServerCallContext context)
     {
         var hello = await ReadHelloAsync(requestStream, context);
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<NodeStore>().UpsertAsync(ToProto(hello), context.CancellationToken);
-        }
+        await nodes.UpsertAsync(hello, context.CancellationToken);
 
         // Ends with the call, or when the controller stops: a shutdown must not wait for agents to hang up.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var session = new AgentSession(hello.Name, hello.BootId, context.Peer, responseStream, ended.Token);
         if (sessions.Open(session) is { } replaced)
         {
-            LogReplaced(hello.Name, replaced.Peer, session.Peer);
+            AgentsLog.AgentReplaced(logger, hello.Name, replaced.Peer, session.Peer);
         }
 
         fleet.Connected(hello, session.Id);
-        RecordNode(hello.Name, "disconnected", "connected", $"agent {hello.AgentVersion}, boot {hello.BootId}, from {context.Peer}");
-        LogConnected(hello.Name, context.Peer, hello.AgentVersion, hello.Running.Hash);
+        ingest.Record(FleetEvent.NodeLink(hello.Name, connected: true, $"agent {hello.AgentVersion}, boot {hello.BootId}, from {context.Peer}", clock.GetUtcNow()));
+        AgentsLog.AgentConnected(logger, hello.Name, context.Peer, hello.AgentVersion, hello.Running.Hash);
         // Always, even when the agent runs it already: it is also the answer to the hello (the agent then knows a
         // controller is there) and the agent's reply confirms what it runs.
         session.SendConfig(desired.ConfigFor(hello.Name));
@@ -60,8 +58,8 @@ public sealed partial class AgentLinkService(
             sessions.Close(session);
             if (fleet.Disconnected(hello.Name, session.Id))
             {
-                RecordNode(hello.Name, "connected", "disconnected", $"boot {hello.BootId}, from {context.Peer}");
-                LogDisconnected(hello.Name, context.Peer);
+                ingest.Record(FleetEvent.NodeLink(hello.Name, connected: false, $"boot {hello.BootId}, from {context.Peer}", clock.GetUtcNow()));
+                AgentsLog.AgentDisconnected(logger, hello.Name, context.Peer);
             }
         }
     }
@@ -117,12 +115,12 @@ public sealed partial class AgentLinkService(
     private async Task IngestAsync(AgentSession session, StateEventBatch batch)
     {
         var now = clock.GetUtcNow();
-        var events = new List<EventEntity>(batch.Events.Count);
+        var events = new List<FleetEvent>(batch.Events.Count);
         foreach (var e in batch.Events)
         {
-            if (AgentMessages.ToEntity(session.Node, e, now, out var reason) is { } entity)
+            if (AgentMessages.ToEvent(session.Node, e, now, out var reason) is { } @event)
             {
-                events.Add(entity);
+                events.Add(@event);
             }
             else
             {
@@ -145,69 +143,23 @@ public sealed partial class AgentLinkService(
         }
 
         var revisions = string.Join(", ", applied.Running?.Groups.Select(g => $"{g.Group}@{g.Revision}") ?? []);
-        ingest.Record(new EventEntity
-        {
-            Kind = EventKinds.Config,
-            At = clock.GetUtcNow(),
-            ReceivedAt = clock.GetUtcNow(),
-            Node = session.Node,
-            ToState = applied.Accepted ? "applied" : "rejected",
-            Detail = applied.Accepted ? $"runs {revisions}" : string.Join("\n", errors),
-        });
+        ingest.Record(FleetEvent.ConfigResult(session.Node, applied.Accepted, applied.Accepted ? $"runs {revisions}" : string.Join("\n", errors), clock.GetUtcNow()));
         if (!applied.Accepted)
         {
-            LogConfigRejected(session.Node, errors.Count, string.Join("; ", errors));
+            AgentsLog.ConfigRejected(logger, session.Node, errors.Count, string.Join("; ", errors));
         }
     }
-
-    private void RecordNode(string node, string from, string to, string detail) =>
-        ingest.Record(new EventEntity
-        {
-            Kind = EventKinds.Node,
-            At = clock.GetUtcNow(),
-            ReceivedAt = clock.GetUtcNow(),
-            Node = node,
-            FromState = from,
-            ToState = to,
-            Detail = detail,
-        });
 
     private void Drop(string reason)
     {
         metrics.Dropped(reason);
-        LogDropped(reason);
+        AgentsLog.MessageDropped(logger, reason);
     }
 
     private RpcException Reject(StatusCode code, string reason, string peer)
     {
         metrics.Dropped("stream_" + code.ToString().ToLowerInvariant());
-        LogRejected(peer, code.ToString(), reason);
+        AgentsLog.StreamRefused(logger, peer, code.ToString(), reason);
         return new RpcException(new Status(code, reason));
     }
-
-    private static Hello ToProto(NodeHello hello)
-    {
-        var proto = new Hello { Node = hello.Name, BootId = hello.BootId, AgentVersion = hello.AgentVersion };
-        proto.Addresses.AddRange(hello.Addresses);
-        proto.Interfaces.AddRange(hello.Interfaces);
-        return proto;
-    }
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "agent {Node} connected from {Peer} (version {Version}, running config {Hash})")]
-    private partial void LogConnected(string node, string peer, string version, string hash);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "agent {Node} disconnected ({Peer})")]
-    private partial void LogDisconnected(string node, string peer);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "agent {Node} connected again from {New}; its stream from {Old} is closed")]
-    private partial void LogReplaced(string node, string old, string @new);
-
-    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "agent stream from {Peer} refused ({Code}): {Reason}")]
-    private partial void LogRejected(string peer, string code, string reason);
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "agent message dropped: {Reason}")]
-    private partial void LogDropped(string reason);
-
-    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "agent {Node} rejected its config: {Count} error(s): {Errors}")]
-    private partial void LogConfigRejected(string node, int count, string errors);
 }

@@ -1,9 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using HaCluster.Contracts;
-using HaCluster.Controller.Data.Entities;
-using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 using HaCluster.Shared.Config;
-using HaCluster.Shared.Groups;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Agents;
 
@@ -48,14 +48,14 @@ public static class AgentMessages
     }
 
     /// <summary>The event as stored, or null and why it is dropped.</summary>
-    public static EventEntity? ToEntity(string node, StateEvent e, DateTimeOffset receivedAt, out string? dropReason)
+    public static FleetEvent? ToEvent(string node, StateEvent e, DateTimeOffset receivedAt, out string? dropReason)
     {
         dropReason = !IsToken(e.BootId) ? "boot_id"
             : e.Sequence is 0 or > long.MaxValue ? "sequence"
             : !IsInstanceName(e.Instance) ? "instance"
             : !IsState(e.From) || !IsState(e.To) ? "state"
             : e.Priority is < 0 or > 255 ? "priority"
-            : e.Reason.Length is 0 or > MaxText || !e.Reason.All(c => char.IsAsciiLetterLower(c) || c == '_') ? "reason"
+            : !IsReason(e.Reason) ? "reason"
             : ToTime(e.At) is null ? "timestamp"
             : null;
         if (dropReason is not null)
@@ -65,18 +65,16 @@ public static class AgentMessages
 
         var at = ToTime(e.At)!.Value;
         var heard = ToTime(e.MasterLastHeardAt);
-        return new EventEntity
+        return new FleetEvent(EventKind.Transition, at)
         {
-            Kind = EventKinds.Transition,
-            At = at,
             ReceivedAt = receivedAt,
             Node = node,
             BootId = e.BootId,
             Sequence = (long)e.Sequence,
             Instance = e.Instance,
-            GroupName = GroupOf(e.Instance),
-            FromState = StateName(e.From),
-            ToState = StateName(e.To),
+            Group = GroupOf(e.Instance),
+            FromState = e.From,
+            ToState = e.To,
             Reason = e.Reason,
             Priority = e.Priority,
             TakeoverMs = e.To == VrrpState.Master && heard is { } h && h <= at ? (at - h).TotalMilliseconds : null,
@@ -94,9 +92,9 @@ public static class AgentMessages
                 continue;
             }
 
-            views[i.Instance] = new InstanceView(StateName(i.State), i.Priority, Math.Clamp(i.BasePriority, 0, 255),
+            views[i.Instance] = new InstanceView(i.State, i.Priority, Math.Clamp(i.BasePriority, 0, 255),
                 Ipv4.TryParse(i.MasterAddress, out var master) ? master.ToString() : null,
-                ToTime(i.LastTransitionAt), i.LastReason.Length <= MaxText ? i.LastReason : null, ToTime(i.LastAdvertAt));
+                ToTime(i.LastTransitionAt), IsReason(i.LastReason) ? i.LastReason : null, ToTime(i.LastAdvertAt));
         }
 
         return views;
@@ -117,17 +115,10 @@ public static class AgentMessages
             ? instance[GroupRenderer.InstancePrefix.Length..]
             : null;
 
-    public static string StateName(VrrpState state) => state switch
-    {
-        VrrpState.Init => "INIT",
-        VrrpState.Backup => "BACKUP",
-        VrrpState.Master => "MASTER",
-        VrrpState.Fault => "FAULT",
-        VrrpState.Stopped => "STOP",
-        _ => GroupHealthRules.Unknown,
-    };
-
     private static bool IsState(VrrpState state) => state is VrrpState.Init or VrrpState.Backup or VrrpState.Master or VrrpState.Fault or VrrpState.Stopped;
+
+    /// <summary>A reason this controller knows (a newer agent's new reason is dropped with the event, and counted).</summary>
+    private static bool IsReason(TransitionReason reason) => reason != TransitionReason.Unspecified && System.Enum.IsDefined(reason);
 
     private static bool IsToken(string text) => text.Length is > 0 and <= MaxText && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 

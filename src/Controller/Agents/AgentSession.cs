@@ -1,6 +1,6 @@
 using Grpc.Core;
 using HaCluster.Contracts;
-using HaCluster.Controller.Groups;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Agents;
 
@@ -10,6 +10,7 @@ namespace HaCluster.Controller.Agents;
 /// newest config — never a backlog of old ones.
 /// </summary>
 public sealed class AgentSession(string node, string bootId, string peer, IServerStreamWriter<ControllerMessage> stream, CancellationToken callEnded)
+    : IEventAcknowledger
 {
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
@@ -21,9 +22,6 @@ public sealed class AgentSession(string node, string bootId, string peer, IServe
     public string Node { get; } = node;
     public string BootId { get; } = bootId;
     public string Peer { get; } = peer;
-
-    /// <summary>The hash of the last config sent (what the agent should be running soon).</summary>
-    public string? SentHash { get; private set; }
 
     public CancellationToken Closed => _closed.Token;
 
@@ -71,7 +69,6 @@ public sealed class AgentSession(string node, string bootId, string peer, IServe
                 var message = new DesiredConfig { Hash = config.Hash, Text = config.Text };
                 message.Groups.AddRange(config.Groups.Select(g => new GroupRevision { Group = g.Group, Revision = g.Revision }));
                 await stream.WriteAsync(new ControllerMessage { Config = message }, ct);
-                SentHash = config.Hash;
             }
 
             foreach (var (boot, sequence) in acks)

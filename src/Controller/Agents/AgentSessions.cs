@@ -11,8 +11,6 @@ public sealed class AgentSessions
 
     public AgentSession? Get(string node) => _sessions.GetValueOrDefault(node);
 
-    public IReadOnlyCollection<AgentSession> All => [.. _sessions.Values];
-
     /// <returns>The session it replaced, already told to close.</returns>
     public AgentSession? Open(AgentSession session)
     {

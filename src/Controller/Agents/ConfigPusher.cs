@@ -1,3 +1,4 @@
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
 

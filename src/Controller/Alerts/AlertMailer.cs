@@ -1,32 +1,69 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
-using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
-using HaCluster.Controller.Extensions;
-using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Infrastructure;
+using HaCluster.Shared.Vocabulary;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace HaCluster.Controller.Alerts;
 
 /// <summary>Where failover alerts go (<c>Alerts</c> in appsettings); without a host and a recipient, none are sent.</summary>
-public sealed record AlertOptions
+public sealed class AlertOptions
 {
-    public string? SmtpHost { get; init; }
-    public int SmtpPort { get; init; } = 25;
+    public string? SmtpHost { get; set; }
+    public int SmtpPort { get; set; } = 25;
     /// <summary>None, StartTls, SslOnConnect or Auto (MailKit's <see cref="SecureSocketOptions"/>).</summary>
-    public SecureSocketOptions Security { get; init; } = SecureSocketOptions.None;
-    public string? User { get; init; }
-    public string? Password { get; init; }
-    public string From { get; init; } = "hacluster@localhost";
-    public IReadOnlyList<string> To { get; init; } = [];
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.None;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "hacluster@localhost";
+    public List<string> To { get; set; } = [];
     /// <summary>Alerts that come close together go out in one mail.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(2);
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     public bool Enabled => SmtpHost is { Length: > 0 } && To.Count > 0;
+}
+
+/// <summary>Every problem with <see cref="AlertOptions"/>, checked at start.</summary>
+internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertOptions options)
+    {
+        var errors = new List<string>();
+        if (options.SmtpPort is < 1 or > 65535)
+        {
+            errors.Add($"Alerts:SmtpPort: {options.SmtpPort} is not a port (1-65535)");
+        }
+
+        if (!MailboxAddress.TryParse(options.From, out _))
+        {
+            errors.Add($"Alerts:From: '{options.From}' is not a mail address");
+        }
+
+        errors.AddRange(options.To.Where(to => !MailboxAddress.TryParse(to, out _)).Select(to => $"Alerts:To: '{to}' is not a mail address"));
+        if (options.SmtpHost is { Length: > 0 } && options.To.Count == 0)
+        {
+            errors.Add("Alerts:To: Alerts:SmtpHost is set but no recipient is");
+        }
+
+        if (options.Window < TimeSpan.Zero || options.Window > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"Alerts:Window: {options.Window} is not 0 to 10 minutes");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"Alerts:Timeout: {options.Timeout} is not above 0 and at most 10 minutes");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }
 
 /// <summary>
@@ -34,10 +71,11 @@ public sealed record AlertOptions
 /// unreachable) or recovers. Events close together go out as one mail; a failing SMTP server is logged and counted,
 /// never in anybody's way (the mailer reads the fleet bus on its own task).
 /// </summary>
-public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, AlertMetrics metrics, TimeProvider clock, ILogger<AlertMailer> logger)
+public sealed partial class AlertMailer(FleetBus bus, IOptions<AlertOptions> settings, AlertMetrics metrics, TimeProvider clock, ILogger<AlertMailer> logger)
     : StoppableService
 {
-    private static readonly HashSet<string> BadHealth = [Health.SplitBrain, Health.NoMaster, Health.Unreachable];
+    private static readonly HashSet<GroupHealth> BadHealth = [GroupHealth.SplitBrain, GroupHealth.NoMaster, GroupHealth.Unreachable];
+    private readonly AlertOptions options = settings.Value;
 
     protected override async Task ServeAsync(CancellationToken stoppingToken)
     {
@@ -46,7 +84,7 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
             return;
         }
 
-        LogEnabled(options.SmtpHost!, options.SmtpPort, string.Join(", ", options.To));
+        AlertsLog.AlertsEnabled(logger, options.SmtpHost!, options.SmtpPort, string.Join(", ", options.To));
         while (!stoppingToken.IsCancellationRequested)
         {
             using var subscription = bus.Subscribe();
@@ -56,22 +94,22 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
             }
             catch (SubscriberTooSlowException)
             {
-                LogFellBehind();
+                AlertsLog.FellBehind(logger);
             }
         }
     }
 
     /// <summary>What deserves a mail, as one line; null for the rest.</summary>
-    public static string? Describe(EventRecord e) => e switch
+    public static string? Describe(FleetEvent e) => e switch
     {
-        { Kind: EventKinds.Transition, To: "MASTER" } =>
-            $"{e.Group ?? e.Instance}: {e.Node} became MASTER ({e.Reason}){(e.TakeoverMs is { } ms ? string.Create(CultureInfo.InvariantCulture, $", {ms:0} ms after the old master was last heard") : "")}",
-        { Kind: EventKinds.Health } when BadHealth.Contains(e.To ?? "") => $"{e.Group}: health {e.To}: {e.Detail}",
-        { Kind: EventKinds.Health, To: Health.Ok } when BadHealth.Contains(e.From ?? "") => $"{e.Group}: health ok again (was {e.From})",
+        { IsTakeover: true } =>
+            $"{e.Group ?? e.Instance}: {e.Node} became MASTER ({e.Reason?.Name()}){(e.TakeoverMs is { } ms ? string.Create(CultureInfo.InvariantCulture, $", {ms:0} ms after the old master was last heard") : "")}",
+        { Kind: EventKind.Health, ToHealth: { } to } when BadHealth.Contains(to) => $"{e.Group}: health {to.Name()}: {e.Detail}",
+        { Kind: EventKind.Health, ToHealth: GroupHealth.Ok, FromHealth: { } from } when BadHealth.Contains(from) => $"{e.Group}: health ok again (was {from.Name()})",
         _ => null,
     };
 
-    private async Task ReadAsync(ChannelReader<FleetChange> reader, CancellationToken ct)
+    private async Task ReadAsync(ChannelReader<FleetUpdate> reader, CancellationToken ct)
     {
         var pending = new List<(DateTimeOffset At, string Line)>();
         while (await reader.WaitToReadAsync(ct))
@@ -90,11 +128,11 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
         }
     }
 
-    private static void Collect(ChannelReader<FleetChange> reader, List<(DateTimeOffset, string)> pending)
+    private static void Collect(ChannelReader<FleetUpdate> reader, List<(DateTimeOffset, string)> pending)
     {
         while (reader.TryRead(out var change))
         {
-            if (change is FleetChange.EventAppended { Event: var e } && Describe(e) is { } line)
+            if (change is FleetUpdate.EventAppended { Event: var e } && Describe(e) is { } line)
             {
                 pending.Add((e.At, line));
             }
@@ -136,16 +174,7 @@ public sealed partial class AlertMailer(FleetBus bus, AlertOptions options, Aler
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             metrics.Failed();
-            LogSendFailed(options.SmtpHost!, options.SmtpPort, alerts.Count, e.Message);
+            AlertsLog.MailFailed(logger, options.SmtpHost!, options.SmtpPort, alerts.Count, e.Message);
         }
     }
-
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "failover alerts go to {To} through {Host}:{Port}")]
-    private partial void LogEnabled(string host, int port, string to);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "alert mail ({Count} alert(s)) not sent through {Host}:{Port}: {Error}")]
-    private partial void LogSendFailed(string host, int port, int count, string error);
-
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "the alert mailer fell behind the fleet's changes; some alerts may be missing")]
-    private partial void LogFellBehind();
 }

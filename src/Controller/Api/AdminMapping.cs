@@ -2,19 +2,16 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using HaCluster.Contracts;
-using HaCluster.Controller.Events;
-using HaCluster.Controller.Fleet;
-using HaCluster.Shared.Groups;
-using GroupHealthProto = HaCluster.Contracts.GroupHealth;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Api;
 
-/// <summary>Domain ↔ proto for the gRPC admin API; nothing else converts.</summary>
+/// <summary>Domain ↔ proto for the gRPC admin API; nothing else converts. The vocabulary's enums are the same on both sides.</summary>
 internal static class AdminMapping
 {
-    public static HaCluster.Contracts.Group ToProto(VipGroup g)
+    public static Group ToProto(VipGroup g)
     {
-        var proto = new HaCluster.Contracts.Group
+        var proto = new Group
         {
             Name = g.Name ?? "",
             Vrid = g.Vrid,
@@ -25,21 +22,21 @@ internal static class AdminMapping
             Preempt = g.Preempt,
             PreemptDelay = g.PreemptDelay,
         };
-        proto.VirtualIps.AddRange(GroupValidator.OrEmpty(g.VirtualIps).Select(v => new HaCluster.Contracts.GroupVip { Address = v.Address ?? "", Device = v.Device ?? "", Label = v.Label ?? "" }));
-        proto.Members.AddRange(GroupValidator.OrEmpty(g.Members).Select(m => new HaCluster.Contracts.GroupMember { Node = m.Node ?? "", Address = m.Address ?? "", Priority = m.Priority }));
+        proto.VirtualIps.AddRange(g.VirtualIps.Select(v => new GroupVip { Address = v.Address ?? "", Device = v.Device ?? "", Label = v.Label ?? "" }));
+        proto.Members.AddRange(g.Members.Select(m => new GroupMember { Node = m.Node ?? "", Address = m.Address ?? "", Priority = m.Priority }));
         return proto;
     }
 
     /// <summary>Unset optional fields take the same defaults as a JSON body that leaves them out.</summary>
-    public static VipGroup FromProto(HaCluster.Contracts.Group g) => new(
+    public static VipGroup FromProto(Group g) => new(
         g.Name, g.Vrid, g.Interface,
         g.HasVersion ? g.Version : 2,
         g.HasAdvertInterval ? g.AdvertInterval : 1,
         g.AuthPass.Length > 0 ? g.AuthPass : null,
         !g.HasPreempt || g.Preempt,
         g.PreemptDelay,
-        [.. g.VirtualIps.Select(v => new Shared.Groups.GroupVip(v.Address, Empty(v.Device), Empty(v.Label)))],
-        [.. g.Members.Select(m => new Shared.Groups.GroupMember(m.Node, m.Address, m.Priority))]);
+        [.. g.VirtualIps.Select(v => new Vip(v.Address, Empty(v.Device), Empty(v.Label)))],
+        [.. g.Members.Select(m => new Member(m.Node, m.Address, m.Priority))]);
 
     public static GroupStatus ToProto(GroupStatusView s)
     {
@@ -47,7 +44,7 @@ internal static class AdminMapping
         {
             Group = ToProto(s.Group),
             Revision = s.Revision,
-            Health = ToProto(s.Health),
+            Health = s.Health,
             HealthSince = Time(s.HealthSince),
             MasterNode = s.MasterNode ?? "",
             LastFailoverAt = Time(s.LastFailoverAt),
@@ -64,7 +61,7 @@ internal static class AdminMapping
             AppliedRevision = m.AppliedRevision ?? 0,
             Drift = m.Drift,
             LastTransitionAt = Time(m.LastTransitionAt),
-            LastReason = m.LastReason ?? "",
+            LastReason = m.LastReason ?? default,
             LastAdvertAt = Time(m.LastAdvertAt),
         }));
         return proto;
@@ -88,7 +85,7 @@ internal static class AdminMapping
         return proto;
     }
 
-    public static Event ToProto(EventRecord e)
+    public static Event ToProto(FleetEvent e)
     {
         var proto = new Event
         {
@@ -99,12 +96,24 @@ internal static class AdminMapping
             Node = e.Node ?? "",
             Group = e.Group ?? "",
             Instance = e.Instance ?? "",
-            From = e.From ?? "",
-            To = e.To ?? "",
-            Reason = e.Reason ?? "",
+            FromState = e.FromState ?? default,
+            ToState = e.ToState ?? default,
+            Reason = e.Reason ?? default,
             Priority = e.Priority ?? 0,
+            FromHealth = e.FromHealth ?? default,
+            ToHealth = e.ToHealth ?? default,
             Detail = e.Detail ?? "",
         };
+        if (e.Connected is { } connected)
+        {
+            proto.Connected = connected;
+        }
+
+        if (e.Accepted is { } accepted)
+        {
+            proto.Accepted = accepted;
+        }
+
         if (e.TakeoverMs is { } ms)
         {
             proto.TakeoverMs = ms;
@@ -113,15 +122,8 @@ internal static class AdminMapping
         return proto;
     }
 
-    public static GroupHealthProto ToProto(string health) => health switch
-    {
-        Health.Ok => GroupHealthProto.Ok,
-        Health.NoMaster => GroupHealthProto.NoMaster,
-        Health.SplitBrain => GroupHealthProto.SplitBrain,
-        Health.Unreachable => GroupHealthProto.Unreachable,
-        Health.Drift => GroupHealthProto.Drift,
-        _ => GroupHealthProto.Unspecified,
-    };
+    public static RenderedConfig ToProto(MemberConfig c) =>
+        new() { Group = c.Group, Node = c.Node, Revision = c.Revision, Text = c.Text, Hash = c.Hash };
 
     public static DateTimeOffset? FromProto(Timestamp? t) =>
         t is { Seconds: >= -62135596800 and <= 253402300799, Nanos: >= 0 and < 1_000_000_000 } ? t.ToDateTimeOffset() : null;

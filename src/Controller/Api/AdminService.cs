@@ -1,17 +1,16 @@
 using Grpc.Core;
 using HaCluster.Contracts;
-using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
-using HaCluster.Shared.Groups;
-using Change = HaCluster.Controller.Events.FleetChange;
-using ChangeProto = HaCluster.Contracts.FleetChange;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Api;
 
 /// <summary>The gRPC admin API: the REST API's operations plus the live fleet stream. Thin: domain ↔ proto at the edge.</summary>
-public sealed class AdminService(GroupStore store, DesiredState desired, FleetState fleet, FleetBus bus, EventQueries events, IHostApplicationLifetime lifetime)
+public sealed class AdminService(GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, IHostApplicationLifetime lifetime)
     : Admin.AdminBase
 {
     private const int SnapshotEvents = 200;
@@ -23,7 +22,7 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
         return Task.FromResult(response);
     }
 
-    public override Task<HaCluster.Contracts.Group> GetGroup(GroupRef request, ServerCallContext context) =>
+    public override Task<Group> GetGroup(GroupRef request, ServerCallContext context) =>
         Task.FromResult(AdminMapping.ToProto((desired.Get(request.Name) ?? throw NotFound(request.Name)).Group));
 
     public override Task<SaveGroupResponse> CreateGroup(SaveGroupRequest request, ServerCallContext context) =>
@@ -41,9 +40,9 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
     public override async Task<RenderedConfig> GetConfig(GetConfigRequest request, ServerCallContext context)
     {
         var stored = desired.Get(request.Group) ?? throw NotFound(request.Group);
-        var text = await store.GetConfigAsync(request.Group, request.Node, context.CancellationToken)
+        var config = await store.GetConfigAsync(request.Group, request.Node, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"'{request.Node}' is not a member of group '{request.Group}'"));
-        return new RenderedConfig { Group = request.Group, Node = request.Node, Revision = stored.Revision, Text = text, Hash = GroupRenderer.Hash(text) };
+        return AdminMapping.ToProto(config with { Revision = stored.Revision });
     }
 
     public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context)
@@ -56,9 +55,9 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var errors = new List<GroupError>();
-        if (request.Kind.Length > 0 && !EventKinds.All.Contains(request.Kind))
+        if (!Enum.IsDefined(request.Kind))
         {
-            errors.Add(new GroupError("kind", $"'{request.Kind}' is not one of {string.Join(", ", EventKinds.All)}"));
+            errors.Add(new GroupError("kind", $"{(int)request.Kind} is not one of {string.Join(", ", Names.All<EventKind>())}"));
         }
 
         if (request.Limit is < 0 or > EventFilter.MaxLimit)
@@ -77,7 +76,8 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
             throw AdminMapping.Invalid(errors);
         }
 
-        var filter = new EventFilter(Empty(request.Group), Empty(request.Node), Empty(request.Kind), from, to, request.Limit == 0 ? EventFilter.DefaultLimit : request.Limit);
+        var kind = request.Kind == EventKind.Unspecified ? (EventKind?)null : request.Kind;
+        var filter = new EventFilter(Empty(request.Group), Empty(request.Node), kind, from, to, request.Limit == 0 ? EventFilter.DefaultLimit : request.Limit);
         var response = new ListEventsResponse();
         response.Events.AddRange((await events.ListAsync(filter, context.CancellationToken)).Select(AdminMapping.ToProto));
         return response;
@@ -118,7 +118,8 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
         }
 
         var group = AdminMapping.FromProto(request.Group);
-        var before = desired.Get(group.Name);
+        // Before the save replaces them: each member's config at the current revision, for the diff.
+        var previous = desired.Get(group.Name)?.Group.Members.Select(m => desired.Part(group.Name, m.Node)).OfType<MemberConfig>().ToList() ?? [];
         var ct = context.CancellationToken;
         var result = request.ValidateOnly ? await store.PreviewAsync(group, isNew, ct)
             : isNew ? await store.CreateAsync(group, Who(context), ct)
@@ -134,28 +135,18 @@ public sealed class AdminService(GroupStore store, DesiredState desired, FleetSt
         }
 
         var response = new SaveGroupResponse { Group = AdminMapping.ToProto(saved.Group), Revision = saved.Revision };
-        response.Configs.AddRange(Rendered(saved.Group, saved.Revision));
-        if (before is not null)
-        {
-            response.PreviousConfigs.AddRange(Rendered(before.Group, before.Revision));
-        }
+        response.Configs.AddRange(saved.Configs.Select(AdminMapping.ToProto));
+        response.PreviousConfigs.AddRange(previous.Select(AdminMapping.ToProto));
 
         return response;
     }
 
-    private static IEnumerable<RenderedConfig> Rendered(VipGroup group, int revision) =>
-        GroupValidator.OrEmpty(group.Members).Select(m =>
-        {
-            var text = GroupRenderer.RenderFor(group, m.Node);
-            return new RenderedConfig { Group = group.Name, Node = m.Node, Revision = revision, Text = text, Hash = GroupRenderer.Hash(text) };
-        });
-
-    private static ChangeProto ToProto(Change change) => change switch
+    private static FleetChange ToProto(FleetUpdate change) => change switch
     {
-        Change.EventAppended e => new ChangeProto { Event = AdminMapping.ToProto(e.Event) },
-        Change.GroupStatusChanged g => new ChangeProto { Group = AdminMapping.ToProto(g.Status) },
-        Change.NodeChanged n => new ChangeProto { Node = AdminMapping.ToProto(n.Node) },
-        Change.GroupRemoved r => new ChangeProto { GroupRemoved = r.Name },
+        FleetUpdate.EventAppended e => new FleetChange { Event = AdminMapping.ToProto(e.Event) },
+        FleetUpdate.GroupStatusChanged g => new FleetChange { Group = AdminMapping.ToProto(g.Status) },
+        FleetUpdate.NodeChanged n => new FleetChange { Node = AdminMapping.ToProto(n.Node) },
+        FleetUpdate.GroupRemoved r => new FleetChange { GroupRemoved = r.Name },
         _ => throw new InvalidOperationException($"unknown change {change}"),
     };
 

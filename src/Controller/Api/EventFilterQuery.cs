@@ -1,6 +1,6 @@
 using System.Globalization;
-using HaCluster.Controller.Data.Entities;
-using HaCluster.Controller.Events;
+using HaCluster.Controller.Domain;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Api;
 
@@ -18,10 +18,17 @@ internal static class EventFilterQuery
             errors["to"] = ["must not be before from"];
         }
 
-        var kind = query["kind"].ToString() is { Length: > 0 } k ? k : null;
-        if (kind is not null && !EventKinds.All.Contains(kind))
+        EventKind? kind = null;
+        if (query["kind"].ToString() is { Length: > 0 } k)
         {
-            errors["kind"] = [$"'{kind}' is not one of {string.Join(", ", EventKinds.All)}"];
+            if (Names.TryParse(k, out EventKind parsed) && parsed != EventKind.Unspecified)
+            {
+                kind = parsed;
+            }
+            else
+            {
+                errors["kind"] = [$"'{k}' is not one of {string.Join(", ", Names.All<EventKind>())}"];
+            }
         }
 
         var limit = EventFilter.DefaultLimit;

@@ -1,5 +1,7 @@
-using HaCluster.Controller.Events;
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Fleet;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Api;
 
@@ -9,19 +11,19 @@ public static class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/groups/{name}/status", GetStatus).WithTags("Groups").Produces<GroupStatusView>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/groups/{name}/events", GetGroupEvents).WithTags("Groups").Produces<List<EventRecord>>()
+        api.MapGet("/groups/{name}/status", GetStatus).WithTags("Groups").Produces<GroupStatusJson>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/groups/{name}/events", GetGroupEvents).WithTags("Groups").Produces<List<FleetEvent>>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/nodes", ListNodes).WithTags("Nodes").Produces<List<NodeView>>();
         api.MapGet("/nodes/{name}", GetNode).WithTags("Nodes").Produces<NodeView>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/events", ListEvents).WithTags("Events").Produces<List<EventRecord>>().ProducesValidationProblem();
+        api.MapGet("/events", ListEvents).WithTags("Events").Produces<List<FleetEvent>>().ProducesValidationProblem();
         return app;
     }
 
     public static IResult GetStatus(string name, FleetState fleet) =>
-        fleet.Status(name) is { } status ? TypedResults.Ok(status) : GroupNotFound(name);
+        fleet.Status(name) is { } status ? TypedResults.Ok(GroupStatusJson.Of(status)) : GroupNotFound(name);
 
-    public static async Task<IResult> GetGroupEvents(string name, HttpRequest request, FleetState fleet, EventQueries events, CancellationToken ct)
+    public static async Task<IResult> GetGroupEvents(string name, HttpRequest request, FleetState fleet, EventRepository events, CancellationToken ct)
     {
         var (filter, problem) = EventFilterQuery.Read(request, name);
         if (filter is null)
@@ -39,7 +41,7 @@ public static class FleetApi
     public static IResult GetNode(string name, FleetState fleet) =>
         fleet.Node(name) is { } node ? TypedResults.Ok(node) : TypedResults.Problem($"no node named '{name}'", statusCode: StatusCodes.Status404NotFound);
 
-    public static async Task<IResult> ListEvents(HttpRequest request, EventQueries events, CancellationToken ct)
+    public static async Task<IResult> ListEvents(HttpRequest request, EventRepository events, CancellationToken ct)
     {
         var (filter, problem) = EventFilterQuery.Read(request);
         return filter is null ? problem! : TypedResults.Ok(await events.ListAsync(filter, ct));
@@ -47,4 +49,19 @@ public static class FleetApi
 
     private static IResult GroupNotFound(string name) =>
         TypedResults.Problem($"no group named '{name}'", statusCode: StatusCodes.Status404NotFound);
+}
+
+/// <summary>A group's status as the REST API carries it: its definition as a JSON document, with what its members report.</summary>
+public sealed record GroupStatusJson(
+    GroupDocument Group,
+    int Revision,
+    GroupHealth Health,
+    IReadOnlyList<string> Problems,
+    DateTimeOffset? HealthSince,
+    IReadOnlyList<MemberStatusView> Members,
+    string? MasterNode,
+    DateTimeOffset? LastFailoverAt)
+{
+    public static GroupStatusJson Of(GroupStatusView s) =>
+        new(GroupDocument.Of(s.Group), s.Revision, s.Health, s.Problems, s.HealthSince, s.Members, s.MasterNode, s.LastFailoverAt);
 }

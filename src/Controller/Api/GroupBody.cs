@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Api;
 
@@ -15,8 +15,8 @@ internal static class GroupBody
 
         try
         {
-            var group = await JsonSerializer.DeserializeAsync(request.Body, GroupJson.Default.VipGroup, ct);
-            return group is null ? (null, Invalid("$", "a group object is required")) : (group, null);
+            var document = await JsonSerializer.DeserializeAsync(request.Body, GroupJsonContext.Default.GroupDocument, ct);
+            return document is null ? (null, Invalid("$", "a group object is required")) : (document.ToGroup(), null);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,5 @@
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
-using HaCluster.Shared.Groups;
 
 namespace HaCluster.Controller.Api;
 
@@ -8,24 +8,24 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/groups").WithTags("Groups");
-        api.MapGet("/", ListGroups).Produces<List<VipGroup>>();
-        api.MapPost("/", CreateGroup).Accepts<VipGroup>("application/json")
-            .Produces<VipGroup>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/{name}", GetGroup).Produces<VipGroup>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPut("/{name}", UpdateGroup).Accepts<VipGroup>("application/json")
-            .Produces<VipGroup>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/", ListGroups).Produces<List<GroupDocument>>();
+        api.MapPost("/", CreateGroup).Accepts<GroupDocument>("application/json")
+            .Produces<GroupDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{name}", GetGroup).Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{name}", UpdateGroup).Accepts<GroupDocument>("application/json")
+            .Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    public static async Task<IResult> ListGroups(GroupStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.ListAsync(ct));
+    public static async Task<IResult> ListGroups(GroupService store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Select(g => GroupDocument.Of(g.Group)).ToList());
 
-    public static async Task<IResult> GetGroup(string name, GroupStore store, CancellationToken ct) =>
-        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(stored.Group) : GroupNotFound(name);
+    public static async Task<IResult> GetGroup(string name, GroupService store, CancellationToken ct) =>
+        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(GroupDocument.Of(stored.Group)) : GroupNotFound(name);
 
-    public static async Task<IResult> CreateGroup(HttpContext context, GroupStore store, CancellationToken ct)
+    public static async Task<IResult> CreateGroup(HttpContext context, GroupService store, CancellationToken ct)
     {
         var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
         if (group is null)
@@ -35,11 +35,11 @@ public static class GroupsApi
 
         var result = await store.CreateAsync(group, Who(context), ct);
         return result is SaveResult.Saved saved
-            ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", saved.Group)
+            ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", GroupDocument.Of(saved.Group))
             : ToProblem(result, group.Name);
     }
 
-    public static async Task<IResult> UpdateGroup(string name, HttpContext context, GroupStore store, CancellationToken ct)
+    public static async Task<IResult> UpdateGroup(string name, HttpContext context, GroupService store, CancellationToken ct)
     {
         var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
         if (group is null)
@@ -53,17 +53,17 @@ public static class GroupsApi
         }
 
         var result = await store.UpdateAsync(group, Who(context), ct);
-        return result is SaveResult.Saved saved ? TypedResults.Ok(saved.Group) : ToProblem(result, name);
+        return result is SaveResult.Saved saved ? TypedResults.Ok(GroupDocument.Of(saved.Group)) : ToProblem(result, name);
     }
 
-    public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupStore store, CancellationToken ct) =>
+    public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupService store, CancellationToken ct) =>
         await store.DeleteAsync(name, Who(context), ct) ? TypedResults.NoContent() : GroupNotFound(name);
 
-    public static async Task<IResult> GetConfig(string name, string node, GroupStore store, CancellationToken ct)
+    public static async Task<IResult> GetConfig(string name, string node, GroupService store, CancellationToken ct)
     {
-        if (await store.GetConfigAsync(name, node, ct) is { } text)
+        if (await store.GetConfigAsync(name, node, ct) is { } config)
         {
-            return TypedResults.Text(text, "text/plain; charset=utf-8");
+            return TypedResults.Text(config.Text, "text/plain; charset=utf-8");
         }
 
         return await store.GetAsync(name, ct) is null

@@ -1,31 +1,92 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Data;
 
 /// <summary>
-/// Picks the provider: PostgreSQL when <c>ConnectionStrings:HaCluster</c> is set, else a SQLite file in
-/// <c>Storage:DataDir</c>. Read from configuration when first used, so test hosts can override it.
+/// Where the controller keeps its data: PostgreSQL when <c>ConnectionStrings:HaCluster</c> is set, else a SQLite file
+/// in <c>Storage:DataDir</c> (the zero-setup default).
 /// </summary>
-public sealed class StorageSettings(IConfiguration configuration)
+public sealed class StorageOptions
 {
     public const string ConnectionStringName = "HaCluster";
-    private const string DefaultDataDir = "./data";
 
-    public string? PostgresConnectionString { get; } = configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : null;
+    public string? PostgresConnectionString { get; set; }
 
-    public string DataDir { get; } = configuration["Storage:DataDir"] is { Length: > 0 } dir ? dir : DefaultDataDir;
+    public string DataDir { get; set; } = "./data";
 
-    public HaClusterContext CreateContext()
+    public bool UsesPostgres => !string.IsNullOrEmpty(PostgresConnectionString);
+
+    public string SqliteFile => Path.GetFullPath(Path.Combine(DataDir, "hacluster.db"));
+}
+
+/// <summary>Every problem with <see cref="StorageOptions"/>, checked at start.</summary>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        if (PostgresConnectionString is { } connectionString)
+        var errors = new List<string>();
+        if (!options.UsesPostgres && string.IsNullOrWhiteSpace(options.DataDir))
         {
-            return new PostgresHaClusterContext(
-                new DbContextOptionsBuilder<PostgresHaClusterContext>().UseNpgsql(connectionString).Options);
+            errors.Add("Storage:DataDir: a directory is required when ConnectionStrings:HaCluster is not set");
         }
 
-        Directory.CreateDirectory(DataDir);
-        var file = Path.GetFullPath(Path.Combine(DataDir, "hacluster.db"));
-        return new SqliteHaClusterContext(
-            new DbContextOptionsBuilder<SqliteHaClusterContext>().UseSqlite($"Data Source={file}").Options);
+        if (options.UsesPostgres)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"ConnectionStrings:{StorageOptions.ConnectionStringName}: {e.Message}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public static class StorageExtensions
+{
+    /// <summary>
+    /// The database: one <see cref="IDbContextFactory{TContext}"/> of the provider's own context (each provider has its
+    /// migrations), handed out as <see cref="HaClusterContext"/>. Read from configuration when first used, so test
+    /// hosts can override it.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Configure(o =>
+            {
+                o.PostgresConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+                o.DataDir = configuration["Storage:DataDir"] is { Length: > 0 } dir ? dir : o.DataDir;
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddDbContextFactory<PostgresHaClusterContext>((sp, o) =>
+            o.UseNpgsql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.PostgresConnectionString));
+        services.AddDbContextFactory<SqliteHaClusterContext>((sp, o) =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            Directory.CreateDirectory(storage.DataDir);
+            o.UseSqlite($"Data Source={storage.SqliteFile}");
+        });
+        services.AddSingleton<IDbContextFactory<HaClusterContext>>(sp =>
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.UsesPostgres
+                ? new ProviderFactory<PostgresHaClusterContext>(sp.GetRequiredService<IDbContextFactory<PostgresHaClusterContext>>())
+                : new ProviderFactory<SqliteHaClusterContext>(sp.GetRequiredService<IDbContextFactory<SqliteHaClusterContext>>()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HaClusterContext>>().CreateDbContext());
+        services.AddSingleton<GroupWriteGate>();
+        services.AddSingleton<GroupRepository>();
+        services.AddSingleton<NodeRepository>();
+        services.AddSingleton<EventRepository>();
+        return services;
+    }
+
+    private sealed class ProviderFactory<T>(IDbContextFactory<T> inner) : IDbContextFactory<HaClusterContext>
+        where T : HaClusterContext
+    {
+        public HaClusterContext CreateDbContext() => inner.CreateDbContext();
     }
 }

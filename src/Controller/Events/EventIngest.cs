@@ -1,9 +1,8 @@
 using System.Threading.Channels;
-using HaCluster.Controller.Agents;
-using HaCluster.Controller.Data.Entities;
 using HaCluster.Controller.Data;
-using HaCluster.Controller.Extensions;
-using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Infrastructure;
+using HaCluster.Shared.Vocabulary;
 using Microsoft.EntityFrameworkCore;
 
 namespace HaCluster.Controller.Events;
@@ -16,8 +15,9 @@ namespace HaCluster.Controller.Events;
 /// unique index catches what another controller stored meanwhile. A failing database is retried; nothing is
 /// acknowledged before it is stored, so the agents keep it in their journals meanwhile.
 /// </summary>
-public sealed partial class EventIngest(StorageSettings storage, FleetState fleet, FleetBus bus, IngestMetrics metrics, ILogger<EventIngest> logger)
-    : StoppableService
+public sealed partial class EventIngest(
+    EventRepository history, IEnumerable<IStoredEventsObserver> observers, FleetBus bus, IngestMetrics metrics, TimeProvider clock, ILogger<EventIngest> logger)
+    : StoppableService, IEventRecorder
 {
     public const int MaxBatch = 2000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -25,14 +25,14 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
     private readonly Dictionary<(string Node, string Boot), long> _stored = [];
 
     /// <param name="Acks">Per boot, the highest sequence to acknowledge once stored (events dropped as malformed included).</param>
-    private sealed record Item(AgentSession? Session, IReadOnlyList<EventEntity> Events, IReadOnlyList<(string Boot, ulong Sequence)>? Acks = null);
+    private sealed record Item(IEventAcknowledger? Session, IReadOnlyList<FleetEvent> Events, IReadOnlyList<(string Boot, ulong Sequence)>? Acks = null);
 
     /// <summary>Waits for room when the queue is full: the agent's stream slows down and its journal holds the rest.</summary>
-    public ValueTask EnqueueAsync(AgentSession session, IReadOnlyList<EventEntity> events, IReadOnlyList<(string Boot, ulong Sequence)> acks, CancellationToken ct) =>
+    public ValueTask EnqueueAsync(IEventAcknowledger session, IReadOnlyList<FleetEvent> events, IReadOnlyList<(string Boot, ulong Sequence)> acks, CancellationToken ct) =>
         _queue.Writer.WriteAsync(new Item(session, events, acks), ct);
 
     /// <summary>An event of the controller's own; queued without waiting.</summary>
-    public void Record(EventEntity @event)
+    public void Record(FleetEvent @event)
     {
         if (!_queue.Writer.TryWrite(new Item(null, [@event])))
         {
@@ -64,9 +64,9 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
         {
             try
             {
-                var started = TimeProvider.System.GetTimestamp();
+                var started = clock.GetTimestamp();
                 var stored = await StoreAsync(items, ct);
-                metrics.Stored(stored.Count, TimeProvider.System.GetElapsedTime(started));
+                metrics.Stored(stored.Count, clock.GetElapsedTime(started));
                 Publish(items, stored);
                 return;
             }
@@ -74,16 +74,16 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             {
                 // Rejected twice with fresh knowledge of what is stored: a row the database refuses. Store one by one,
                 // so only that one is dropped (logged and counted) and everything else goes in.
-                LogStoreFailed(items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
+                EventsLog.StoreFailed(logger, items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
                 await StoreOneByOneAsync(items, ct);
                 return;
             }
             catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
             {
                 // A unique-key race with another controller, or the database is away: read what is stored again, retry.
-                LogStoreFailed(items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
+                EventsLog.StoreFailed(logger, items.Sum(i => i.Events.Count), attempt, e.InnerException?.Message ?? e.Message);
                 ForgetStored();
-                await Task.Delay(IsRefusedRow(e) ? TimeSpan.Zero : RetryDelay, ct);
+                await Task.Delay(IsRefusedRow(e) ? TimeSpan.Zero : RetryDelay, clock, ct);
             }
         }
     }
@@ -92,7 +92,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
     {
         foreach (var item in items)
         {
-            var kept = new List<EventEntity>();
+            var kept = new List<FleetEvent>();
             foreach (var e in item.Events)
             {
                 try
@@ -103,7 +103,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
                 catch (Exception failed) when (IsRefusedRow(failed))
                 {
                     metrics.Rejected();
-                    LogEventRejected(e.Kind, e.Node, e.BootId, e.Sequence, failed.InnerException?.Message ?? failed.Message);
+                    EventsLog.EventRefused(logger, e.Kind.Name(), e.Node, e.BootId, e.Sequence, failed.InnerException?.Message ?? failed.Message);
                 }
             }
 
@@ -123,10 +123,9 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
         }
     }
 
-    private async Task<List<EventEntity>> StoreAsync(List<Item> items, CancellationToken ct)
+    private async Task<IReadOnlyList<FleetEvent>> StoreAsync(List<Item> items, CancellationToken ct)
     {
-        await using var db = storage.CreateContext();
-        var fresh = new List<EventEntity>();
+        var fresh = new List<FleetEvent>();
         var highest = new Dictionary<(string, string), long>();
         // In sequence order per boot (agents send them so; a stray one out of order is then still stored, not taken for a replay).
         foreach (var e in items.SelectMany(i => i.Events).OrderBy(e => e.Sequence ?? 0))
@@ -140,7 +139,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             var key = (e.Node, e.BootId);
             if (!highest.TryGetValue(key, out var stored))
             {
-                stored = await HighestStoredAsync(db, key, ct);
+                stored = await HighestStoredAsync(key, ct);
             }
 
             if (sequence > stored)
@@ -156,15 +155,7 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             highest[key] = stored;
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            await PostgresEventCopy.InsertAsync(db, fresh, ct);
-        }
-        else
-        {
-            db.Events.AddRange(fresh);
-            await db.SaveChangesAsync(ct);
-        }
+        var inserted = await history.InsertAsync(fresh, ct);
         lock (_stored)
         {
             foreach (var (key, sequence) in highest)
@@ -173,10 +164,10 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             }
         }
 
-        return fresh;
+        return inserted;
     }
 
-    private async Task<long> HighestStoredAsync(HaClusterContext db, (string Node, string Boot) key, CancellationToken ct)
+    private async Task<long> HighestStoredAsync((string Node, string Boot) key, CancellationToken ct)
     {
         lock (_stored)
         {
@@ -186,16 +177,20 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             }
         }
 
-        return await db.Events.Where(e => e.Node == key.Node && e.BootId == key.Boot).MaxAsync(e => e.Sequence, ct) ?? 0;
+        return await history.HighestSequenceAsync(key.Node, key.Boot, ct);
     }
 
     /// <summary>After the commit: the fleet view, the live streams, then the acknowledgements (duplicates included).</summary>
-    private void Publish(List<Item> items, List<EventEntity> stored)
+    private void Publish(List<Item> items, IReadOnlyList<FleetEvent> stored)
     {
-        fleet.Transitions(stored);
+        foreach (var observer in observers)
+        {
+            observer.Stored(stored);
+        }
+
         foreach (var e in stored)
         {
-            bus.Publish(new FleetChange.EventAppended(EventRecord.Of(e)));
+            bus.Publish(new FleetUpdate.EventAppended(e));
         }
 
         foreach (var item in items.Where(i => i.Session is not null && i.Acks is not null))
@@ -206,10 +201,4 @@ public sealed partial class EventIngest(StorageSettings storage, FleetState flee
             }
         }
     }
-
-    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "storing {Count} event(s) failed (attempt {Attempt}), retrying; agents keep them meanwhile: {Error}")]
-    private partial void LogStoreFailed(int count, int attempt, string error);
-
-    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "event dropped: the database refuses it (kind={Kind} node={Node} boot={BootId} sequence={Sequence}): {Error}")]
-    private partial void LogEventRejected(string kind, string? node, string? bootId, long? sequence, string error);
 }

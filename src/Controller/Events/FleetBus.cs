@@ -1,18 +1,18 @@
 using System.Threading.Channels;
-using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Events;
 
 /// <summary>A change of the fleet, as the live streams carry it.</summary>
-public abstract record FleetChange
+public abstract record FleetUpdate
 {
-    public sealed record EventAppended(EventRecord Event) : FleetChange;
+    public sealed record EventAppended(FleetEvent Event) : FleetUpdate;
 
-    public sealed record GroupStatusChanged(GroupStatusView Status) : FleetChange;
+    public sealed record GroupStatusChanged(GroupStatusView Status) : FleetUpdate;
 
-    public sealed record NodeChanged(NodeView Node) : FleetChange;
+    public sealed record NodeChanged(NodeView Node) : FleetUpdate;
 
-    public sealed record GroupRemoved(string Name) : FleetChange;
+    public sealed record GroupRemoved(string Name) : FleetUpdate;
 }
 
 /// <summary>
@@ -24,13 +24,13 @@ public sealed class FleetBus
 {
     public const int SubscriberCapacity = 4096;
     private readonly Lock _lock = new();
-    private Channel<FleetChange>[] _subscribers = [];
+    private Channel<FleetUpdate>[] _subscribers = [];
 
     public int Subscribers => _subscribers.Length;
 
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<FleetChange>(new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true });
+        var channel = Channel.CreateBounded<FleetUpdate>(new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true });
         lock (_lock)
         {
             _subscribers = [.. _subscribers, channel];
@@ -39,7 +39,7 @@ public sealed class FleetBus
         return new Subscription(this, channel);
     }
 
-    public void Publish(FleetChange change)
+    public void Publish(FleetUpdate change)
     {
         foreach (var subscriber in _subscribers)
         {
@@ -51,7 +51,7 @@ public sealed class FleetBus
         }
     }
 
-    private void Remove(Channel<FleetChange> channel)
+    private void Remove(Channel<FleetUpdate> channel)
     {
         lock (_lock)
         {
@@ -59,9 +59,9 @@ public sealed class FleetBus
         }
     }
 
-    public sealed class Subscription(FleetBus bus, Channel<FleetChange> channel) : IDisposable
+    public sealed class Subscription(FleetBus bus, Channel<FleetUpdate> channel) : IDisposable
     {
-        public ChannelReader<FleetChange> Reader => channel.Reader;
+        public ChannelReader<FleetUpdate> Reader => channel.Reader;
 
         public void Dispose()
         {

@@ -1,6 +1,7 @@
 using HaCluster.Controller.Agents;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
+using HaCluster.Shared.Vocabulary;
 using Prometheus;
 
 namespace HaCluster.Controller.Extensions;
@@ -35,9 +36,9 @@ internal static class ControllerMetrics
             agents.Set(sessions.Count);
             watchers.Set(bus.Subscribers);
             var byHealth = fleet.Statuses().GroupBy(s => s.Health).ToDictionary(g => g.Key, g => g.Count());
-            foreach (var health in new[] { Health.Ok, Health.NoMaster, Health.SplitBrain, Health.Unreachable, Health.Drift })
+            foreach (var health in Enum.GetValues<GroupHealth>().Where(h => h != GroupHealth.Unspecified))
             {
-                groups.WithLabels(health).Set(byHealth.GetValueOrDefault(health));
+                groups.WithLabels(health.Name()).Set(byHealth.GetValueOrDefault(health));
             }
         });
         app.MapMetrics("/metrics", registry);

@@ -3,14 +3,17 @@ using HaCluster.Controller.Agents;
 using HaCluster.Controller.Alerts;
 using HaCluster.Controller.Api;
 using HaCluster.Controller.Data;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
-using HaCluster.Shared.Groups;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Extensions;
 
+/// <summary>The composition root: every service, option and endpoint of the controller, in one place.</summary>
 public static class Extensions
 {
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
@@ -19,34 +22,37 @@ public static class Extensions
         // Type=notify under systemd (deploy/systemd/hacluster-controller.service); nothing changes elsewhere.
         services.AddSystemd();
         services.AddProblemDetails();
-        services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiSchemas.DescribeImmutableArrays));
+        services.AddOpenApi(o => o.AddSchemaTransformer(VocabularyJson.Describe));
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GroupJson.Default);
-            o.SerializerOptions.Converters.Add(new ImmutableArrayConverter());
-            // Bodies are read strictly by GroupJson; keep the OpenAPI schema to the same numbers-only rule.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GroupJsonContext.Default);
+            VocabularyJson.AddTo(o.SerializerOptions);
+            // Bodies are read strictly by GroupJsonContext; keep the OpenAPI schema to the same numbers-only rule.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<StorageSettings>();
-        services.AddScoped(sp => sp.GetRequiredService<StorageSettings>().CreateContext());
-        services.AddSingleton<GroupWriteGate>();
-        services.AddScoped<GroupStore>();
-        services.AddScoped<NodeStore>();
-        services.AddScoped<EventQueries>();
+        services.AddStorage(builder.Configuration);
+        services.AddHealthChecks().AddDbContextCheck<HaClusterContext>("database", tags: ["ready"]);
+        services.AddOptionsWithValidateOnStart<FleetOptions>().BindConfiguration("Fleet");
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<AlertOptions>().BindConfiguration("Alerts");
+        services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+
         services.AddSingleton<DesiredState>();
+        services.AddSingleton<GroupService>();
         services.AddSingleton<FleetState>();
+        services.AddSingleton<IStoredEventsObserver>(sp => sp.GetRequiredService<FleetState>());
+        services.AddSingleton<FleetLoader>();
         services.AddSingleton<FleetBus>();
         services.AddSingleton<AgentSessions>();
         services.AddControllerMetrics();
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton(builder.Configuration.GetSection("Fleet").Get<FleetOptions>() ?? new FleetOptions());
         services.AddSingleton<EventIngest>();
+        services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventIngest>());
         services.AddHostedService(sp => sp.GetRequiredService<EventIngest>());
         services.AddHostedService<ConfigPusher>();
         services.AddHostedService<FleetMonitor>();
-        services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertOptions>() ?? new AlertOptions());
         services.AddSingleton<AlertMetrics>();
         services.AddHostedService<AlertMailer>();
         return builder;
@@ -57,7 +63,9 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapHealthApi();
+        // Liveness: the process answers. Readiness: and its database does.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapGroupsApi();
         app.MapFleetApi();
         app.MapGrpcService<AgentLinkService>();
@@ -69,15 +77,16 @@ public static class Extensions
     /// <summary>Applies the provider's migrations, then loads the desired state and what the history knows of the fleet.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HaClusterContext>();
-        await db.Database.MigrateAsync();
-        if (db.Database.IsSqlite())
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<HaClusterContext>>().CreateDbContextAsync())
         {
-            // Readers (the APIs) no longer wait for the ingest's writes, and the ingest not for them.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await db.Database.MigrateAsync();
+            if (db.Database.IsSqlite())
+            {
+                // Readers (the APIs) no longer wait for the ingest's writes, and the ingest not for them.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
         }
 
-        await FleetLoader.LoadAsync(db, app.Services.GetRequiredService<DesiredState>(), app.Services.GetRequiredService<FleetState>(), CancellationToken.None);
+        await app.Services.GetRequiredService<FleetLoader>().LoadAsync(CancellationToken.None);
     }
 }

@@ -7,7 +7,7 @@ namespace HaCluster.Controller.Extensions;
 /// is removed at start; one that still answers belongs to a running controller and is left alone (binding then
 /// fails with a clear "address already in use").
 /// </summary>
-internal static class UnixSockets
+internal static partial class UnixSockets
 {
     private const string Prefix = "http://unix:";
 
@@ -19,7 +19,7 @@ internal static class UnixSockets
                 && url[Prefix.Length..] is var path && File.Exists(path) && !Answers(path))
             {
                 File.Delete(path);
-                logger.LogInformation("removed the stale socket {Path} of an earlier controller", path);
+                LogStaleRemoved(logger, path);
             }
         }
     }
@@ -37,4 +37,7 @@ internal static class UnixSockets
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "removed the stale socket {Path} of an earlier controller")]
+    private static partial void LogStaleRemoved(ILogger logger, string path);
 }

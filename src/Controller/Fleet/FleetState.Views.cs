@@ -1,5 +1,6 @@
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
-using HaCluster.Shared.Groups;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Fleet;
 
@@ -22,14 +23,6 @@ public sealed partial class FleetState
         lock (_lock)
         {
             return _nodes.TryGetValue(name, out var node) ? View(node) : null;
-        }
-    }
-
-    public bool IsConnected(string name)
-    {
-        lock (_lock)
-        {
-            return _nodes.TryGetValue(name, out var node) && node.Connected;
         }
     }
 
@@ -62,7 +55,7 @@ public sealed partial class FleetState
 
                 if (record.Committed is null || now - record.PendingSince >= settle)
                 {
-                    changes.Add(new HealthChange(stored.Group.Name, record.Committed ?? "", status.Health, status.Problems, now));
+                    changes.Add(new HealthChange(stored.Group.Name, record.Committed, status.Health, status.Problems, now));
                     (record.Committed, record.Since, record.Pending, record.Problems) = (status.Health, now, null, status.Problems);
                     _dirtyGroups.Add(stored.Group.Name);
                 }
@@ -95,21 +88,21 @@ public sealed partial class FleetState
         lock (_lock)
         {
             var instance = GroupRenderer.InstanceName(stored.Group.Name);
-            var members = GroupValidator.OrEmpty(stored.Group.Members).Select(m => Member(m, instance, stored)).ToList();
+            var members = stored.Group.Members.Select(m => Member(m, instance, stored)).ToList();
             var (health, problems, master) = GroupHealthRules.Evaluate(stored.Revision, members);
             var record = _health.GetValueOrDefault(stored.Group.Name);
             return new GroupStatusView(stored.Group, stored.Revision, health, problems, null, members, master, record?.LastFailoverAt);
         }
     }
 
-    private MemberStatusView Member(GroupMember member, string instance, StoredGroup group)
+    private MemberStatusView Member(Member member, string instance, StoredGroup group)
     {
         var node = _nodes.GetValueOrDefault(member.Node);
         var view = node?.Instances.GetValueOrDefault(instance);
         var applied = node?.Applied?.Groups.GetValueOrDefault(group.Group.Name);
         var connected = node?.Connected ?? false;
         return new MemberStatusView(member.Node, member.Address, member.Priority, connected,
-            view?.State ?? GroupHealthRules.Unknown, view?.Priority, applied,
+            view?.State ?? VrrpState.Unspecified, view?.Priority, applied,
             connected && (applied ?? 0) < group.Revision,
             view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt);
     }

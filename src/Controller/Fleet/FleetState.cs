@@ -1,25 +1,15 @@
-using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
-using HaCluster.Shared.Groups;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Fleet;
-
-/// <summary>What an agent says of itself in its hello, in the controller's terms.</summary>
-public sealed record NodeHello(
-    string Name, IReadOnlyList<string> Addresses, IReadOnlyList<string> Interfaces, string AgentVersion, string BootId, AppliedConfig Running);
-
-/// <summary>The managed config a node runs: its hash and the revision of each group in it.</summary>
-public sealed record AppliedConfig(string Hash, IReadOnlyDictionary<string, int> Groups);
-
-/// <summary>A settled change of a group's health, to be stored as an event.</summary>
-public sealed record HealthChange(string Group, string From, string To, IReadOnlyList<string> Problems, DateTimeOffset At);
 
 /// <summary>
 /// The live view of the fleet: who is connected, what each agent reports of each instance, and each group's health
 /// derived from it (<see cref="GroupHealthRules"/>). Fed by the agent link and the event ingest; read by the APIs.
 /// Changes mark groups and nodes dirty; <see cref="FleetMonitor"/> publishes them and settles health.
 /// </summary>
-public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
+public sealed partial class FleetState(DesiredState desired, TimeProvider clock) : IStoredEventsObserver
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeRecord> _nodes = new(StringComparer.Ordinal);
@@ -27,13 +17,13 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
     private readonly HashSet<string> _dirtyGroups = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
 
-    public void Known(NodeEntity node, IReadOnlyList<string> addresses, IReadOnlyList<string> interfaces)
+    public void Known(KnownNode node)
     {
         lock (_lock)
         {
             var record = Record(node.Name);
             (record.Addresses, record.Interfaces, record.AgentVersion, record.BootId, record.LastSeenAt) =
-                (addresses, interfaces, node.AgentVersion, node.BootId, node.LastSeenAt);
+                (node.Facts.Addresses, node.Facts.Interfaces, node.AgentVersion, node.BootId, node.LastSeenAt);
         }
     }
 
@@ -122,11 +112,11 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
     }
 
     /// <summary>Stored transitions move the instance's current state, unless older than what the agent reported since.</summary>
-    public void Transitions(IEnumerable<EventEntity> stored)
+    public void Stored(IReadOnlyList<FleetEvent> stored)
     {
         lock (_lock)
         {
-            foreach (var e in stored.Where(e => e.Kind == EventKinds.Transition && e.Node is not null && e.Instance is not null))
+            foreach (var e in stored.Where(e => e.Kind == EventKind.Transition && e.Node is not null && e.Instance is not null))
             {
                 var node = Record(e.Node!);
                 var current = node.Instances.GetValueOrDefault(e.Instance!);
@@ -135,9 +125,9 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
                     continue;
                 }
 
-                node.Instances[e.Instance!] = new InstanceView(e.ToState ?? GroupHealthRules.Unknown, e.Priority ?? 0, current?.BasePriority ?? e.Priority ?? 0,
+                node.Instances[e.Instance!] = new InstanceView(e.ToState ?? VrrpState.Unspecified, e.Priority ?? 0, current?.BasePriority ?? e.Priority ?? 0,
                     current?.MasterAddress, e.At, e.Reason, current?.LastAdvertAt);
-                if (e.GroupName is { } group && e.ToState == GroupHealthRules.Master)
+                if (e.Group is { } group && e.IsTakeover)
                 {
                     Health(group).LastFailoverAt = e.At;
                 }
@@ -226,9 +216,9 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
 
     private sealed class HealthRecord
     {
-        public string? Committed { get; set; }
+        public GroupHealth? Committed { get; set; }
         public DateTimeOffset? Since { get; set; }
-        public string? Pending { get; set; }
+        public GroupHealth? Pending { get; set; }
         public DateTimeOffset PendingSince { get; set; }
         public IReadOnlyList<string> Problems { get; set; } = [];
         public DateTimeOffset? LastFailoverAt { get; set; }

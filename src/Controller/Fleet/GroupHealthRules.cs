@@ -1,4 +1,6 @@
 using System.Globalization;
+using HaCluster.Controller.Domain;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Fleet;
 
@@ -9,13 +11,10 @@ namespace HaCluster.Controller.Fleet;
 /// </summary>
 public static class GroupHealthRules
 {
-    public const string Master = "MASTER";
-    public const string Unknown = "UNKNOWN";
-
-    public static (string Health, IReadOnlyList<string> Problems, string? MasterNode) Evaluate(int revision, IReadOnlyList<MemberStatusView> members)
+    public static (GroupHealth Health, IReadOnlyList<string> Problems, string? MasterNode) Evaluate(int revision, IReadOnlyList<MemberStatusView> members)
     {
         var problems = new List<string>();
-        var masters = members.Where(m => m.Connected && m.State == Master).Select(m => m.Node).ToList();
+        var masters = members.Where(m => m.Connected && m.State == VrrpState.Master).Select(m => m.Node).ToList();
         var unreachable = false;
         var drift = false;
         foreach (var member in members)
@@ -35,7 +34,7 @@ public static class GroupHealthRules
                     : string.Create(CultureInfo.InvariantCulture, $"{member.Node} does not run revision {revision} yet"));
             }
 
-            if (member.State is "FAULT")
+            if (member.State == VrrpState.Fault)
             {
                 problems.Add($"{member.Node} in FAULT");
             }
@@ -48,14 +47,14 @@ public static class GroupHealthRules
 
         var health = masters.Count switch
         {
-            > 1 => Health.SplitBrain,
-            0 when unreachable => Health.Unreachable,
-            0 => Health.NoMaster,
-            _ when unreachable => Health.Unreachable,
-            _ when drift => Health.Drift,
-            _ => Health.Ok,
+            > 1 => GroupHealth.SplitBrain,
+            0 when unreachable => GroupHealth.Unreachable,
+            0 => GroupHealth.NoMaster,
+            _ when unreachable => GroupHealth.Unreachable,
+            _ when drift => GroupHealth.Drift,
+            _ => GroupHealth.Ok,
         };
-        if (health == Health.NoMaster)
+        if (health == GroupHealth.NoMaster)
         {
             problems.Insert(0, "no member is MASTER");
         }

@@ -1,56 +1,60 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using HaCluster.Controller.Data;
-using HaCluster.Shared.Groups;
-using Microsoft.EntityFrameworkCore;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Groups;
 
-/// <summary>A group saved in a change: before, after, or both.</summary>
-public sealed record GroupChange(StoredGroup? Before, StoredGroup? After)
-{
-    public string Name => (After ?? Before)!.Group.Name;
-
-    /// <summary>Every node that was or is a member: their configs may have changed.</summary>
-    public IEnumerable<string> Nodes => DesiredState.NodesOf(Before).Union(DesiredState.NodesOf(After), StringComparer.Ordinal);
-}
-
-/// <summary>One node's whole managed config, as pushed: every group it is a member of.</summary>
-public sealed record NodeConfig(string Node, string Text, string Hash, IReadOnlyList<GroupRevisionRef> Groups);
-
-public sealed record GroupRevisionRef(string Group, int Revision);
-
 /// <summary>
-/// Every saved group at its current revision, in memory: what configs are rendered from and statuses are built on.
-/// Loaded once at start; <see cref="GroupStore"/> reports each committed change, and <see cref="Changed"/> tells the
-/// pusher and the fleet view.
+/// Every saved group at its current revision, in memory, with each member's rendered part and each node's composed
+/// config: what is pushed, shown and hashed. A member's part is rendered once per revision (on save, or once when
+/// loaded at start) and a node's config composed once per change of its groups; every read is served from these.
+/// <see cref="GroupService"/> reports each committed change, and <see cref="Changed"/> tells the pusher and the fleet view.
 /// </summary>
 public sealed class DesiredState
 {
+    private static readonly NodeConfig NoGroups = GroupRenderer.ComposeNode("", []);
     private readonly Lock _lock = new();
-    private ImmutableSortedDictionary<string, StoredGroup> _groups = ImmutableSortedDictionary<string, StoredGroup>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableSortedDictionary<string, Desired> _groups = ImmutableSortedDictionary<string, Desired>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableDictionary<string, NodeConfig> _nodes = ImmutableDictionary<string, NodeConfig>.Empty.WithComparers(StringComparer.Ordinal);
+
+    private sealed record Desired(StoredGroup Stored, IReadOnlyList<MemberConfig> Parts);
 
     /// <summary>Raised after a change is committed (outside any lock of this class).</summary>
     public event Action<GroupChange>? Changed;
 
-    public IReadOnlyCollection<StoredGroup> Groups => _groups.Values.ToList();
+    public IReadOnlyCollection<StoredGroup> Groups => [.. _groups.Values.Select(d => d.Stored)];
 
-    public StoredGroup? Get(string name) => _groups.GetValueOrDefault(name);
+    public StoredGroup? Get(string name) => _groups.GetValueOrDefault(name)?.Stored;
 
-    public async Task LoadAsync(HaClusterContext db, CancellationToken ct)
+    /// <summary>A member's part of the group's current revision; null when there is no such group or member.</summary>
+    public MemberConfig? Part(string group, string node) => _groups.GetValueOrDefault(group)?.Parts.FirstOrDefault(p => p.Node == node);
+
+    /// <summary>The saved groups at start: each member's part rendered once.</summary>
+    public void Load(IEnumerable<StoredGroup> groups)
     {
-        var rows = await db.Groups.AsNoTracking().ToListAsync(ct);
-        _groups = _groups.SetItems(rows.Select(r => KeyValuePair.Create(r.Name,
-            new StoredGroup(JsonSerializer.Deserialize(r.Json, GroupJson.Default.VipGroup)!, r.Revision))));
+        lock (_lock)
+        {
+            foreach (var stored in groups)
+            {
+                _groups = _groups.SetItem(stored.Group.Name, new Desired(stored, GroupRenderer.RenderMembers(stored.Group, stored.Revision)));
+            }
+
+            _nodes = _nodes.Clear();
+            foreach (var node in _groups.Values.SelectMany(d => d.Parts).Select(p => p.Node).Distinct(StringComparer.Ordinal))
+            {
+                Compose(node);
+            }
+        }
     }
 
-    public void Saved(StoredGroup group)
+    /// <summary>A committed save, with the parts rendered for it.</summary>
+    public void Saved(StoredGroup group, IReadOnlyList<MemberConfig> parts)
     {
         StoredGroup? before;
         lock (_lock)
         {
-            before = _groups.GetValueOrDefault(group.Group.Name);
-            _groups = _groups.SetItem(group.Group.Name, group);
+            before = Get(group.Group.Name);
+            _groups = _groups.SetItem(group.Group.Name, new Desired(group, parts));
+            Recompose(new GroupChange(before, group));
         }
 
         Changed?.Invoke(new GroupChange(before, group));
@@ -61,8 +65,12 @@ public sealed class DesiredState
         StoredGroup? before;
         lock (_lock)
         {
-            before = _groups.GetValueOrDefault(name);
+            before = Get(name);
             _groups = _groups.Remove(name);
+            if (before is not null)
+            {
+                Recompose(new GroupChange(before, null));
+            }
         }
 
         if (before is not null)
@@ -73,15 +81,22 @@ public sealed class DesiredState
 
     /// <summary>Groups <paramref name="node"/> is a member of, by name.</summary>
     public IReadOnlyList<StoredGroup> GroupsOf(string node) =>
-        [.. _groups.Values.Where(g => NodesOf(g).Contains(node, StringComparer.Ordinal))];
+        _nodes.TryGetValue(node, out var config) ? [.. config.Groups.Select(g => Get(g.Group)).OfType<StoredGroup>()] : [];
 
-    public NodeConfig ConfigFor(string node)
+    /// <summary>The node's whole managed config (global_defs only for a node in no group).</summary>
+    public NodeConfig ConfigFor(string node) => _nodes.TryGetValue(node, out var config) ? config : NoGroups with { Node = node };
+
+    private void Recompose(GroupChange change)
     {
-        var groups = GroupsOf(node);
-        var text = GroupRenderer.RenderNode(groups.Select(g => g.Group), node);
-        return new NodeConfig(node, text, GroupRenderer.Hash(text), [.. groups.Select(g => new GroupRevisionRef(g.Group.Name, g.Revision))]);
+        foreach (var node in change.Nodes)
+        {
+            Compose(node);
+        }
     }
 
-    public static IEnumerable<string> NodesOf(StoredGroup? group) =>
-        group is null ? [] : GroupValidator.OrEmpty(group.Group.Members).Select(m => m.Node);
+    private void Compose(string node)
+    {
+        var parts = _groups.Values.SelectMany(d => d.Parts).Where(p => p.Node == node).ToList();
+        _nodes = parts.Count == 0 ? _nodes.Remove(node) : _nodes.SetItem(node, GroupRenderer.ComposeNode(node, parts));
+    }
 }

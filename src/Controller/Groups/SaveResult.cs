@@ -1,16 +1,12 @@
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
 
 namespace HaCluster.Controller.Groups;
 
-public sealed record StoredGroup(VipGroup Group, int Revision);
-
+/// <summary>How a save (or a validate-only preview of one) ended.</summary>
 public abstract record SaveResult
 {
-    /// <summary>Saved at <paramref name="Revision"/>; with <see cref="Preview"/>, checked only: a save would get that revision.</summary>
-    public sealed record Saved(VipGroup Group, int Revision) : SaveResult
-    {
-        public bool Preview { get; init; }
-    }
+    /// <summary>Saved at <paramref name="Revision"/> (a preview: the revision a save would get), with each member's config.</summary>
+    public sealed record Saved(VipGroup Group, int Revision, IReadOnlyList<MemberConfig> Configs) : SaveResult;
 
     public sealed record Invalid(IReadOnlyList<GroupError> Errors) : SaveResult;
 

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using Grpc.Core;
 using HaCluster.Contracts;
+using HaCluster.Shared.Hosting;
 
 namespace HaCluster.Dashboard.Services;
 
@@ -23,21 +25,23 @@ public abstract record FeedChange
 
 /// <summary>
 /// The dashboard's live copy of the fleet, from the controller's <c>Watch</c> stream: the full snapshot first, then
-/// every change. One stream for all browser sessions; pages subscribe and re-render through <c>InvokeAsync</c>. A lost
-/// stream is reconnected with capped exponential backoff (reset by the first message), and until then
-/// <see cref="Connected"/> is false so pages can say so.
+/// every change. One stream for all browser sessions; pages subscribe and re-render through <c>InvokeAsync</c>. Each
+/// subscriber has its own bounded queue and its own task, so a slow page (a tab that reloads its timeline) delays
+/// nobody else; one that falls that far behind is told to start again (<see cref="FeedChange.Reset"/>). A lost stream
+/// is reconnected with the shared capped backoff (<see cref="Reconnect"/>), and until then <see cref="Connected"/> is
+/// false so pages can say so.
 /// </summary>
 public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider clock, ILogger<FleetFeed> logger) : BackgroundService
 {
     public const int RecentEventsKept = 500;
-    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    public const int SubscriberCapacity = 256;
+    private static readonly ReconnectPolicy Policy = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
 
     private readonly Lock _lock = new();
     private ImmutableSortedDictionary<string, GroupStatus> _groups = ImmutableSortedDictionary<string, GroupStatus>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableSortedDictionary<string, Node> _nodes = ImmutableSortedDictionary<string, Node>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableList<Event> _recent = [];
-    private ImmutableArray<Func<FeedChange, Task>> _subscribers = [];
+    private ImmutableArray<Subscriber> _subscribers = [];
 
     public bool Connected { get; private set; }
 
@@ -57,48 +61,37 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
 
     public Node? Node(string name) => _nodes.GetValueOrDefault(name);
 
-    /// <summary>Calls <paramref name="onChange"/> after each change until disposed; the handler should only marshal to its renderer.</summary>
+    /// <summary>
+    /// Calls <paramref name="onChange"/> after each change, in order, on the subscriber's own task, until disposed; the
+    /// handler should only marshal to its renderer (what it awaits delays only its own later changes).
+    /// </summary>
     public IDisposable Subscribe(Func<FeedChange, Task> onChange)
     {
+        var subscriber = new Subscriber(onChange);
         lock (_lock)
         {
-            _subscribers = _subscribers.Add(onChange);
+            _subscribers = _subscribers.Add(subscriber);
         }
 
-        return new Subscription(this, onChange);
+        return new Subscription(this, subscriber);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Reconnect.RunAsync(WatchAsync, (_, e) => Lost(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message), Policy, clock, stoppingToken);
+
+    private async Task WatchAsync(int attempt, Action answered, CancellationToken ct)
     {
-        var backoff = InitialBackoff;
-        while (!stoppingToken.IsCancellationRequested)
+        using var call = admin.Watch(new WatchRequest(), cancellationToken: ct);
+        await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
         {
-            try
-            {
-                using var call = admin.Watch(new WatchRequest(), cancellationToken: stoppingToken);
-                await foreach (var response in call.ResponseStream.ReadAllAsync(stoppingToken))
-                {
-                    backoff = InitialBackoff;
-                    await ApplyAsync(response);
-                }
-
-                await LostAsync("the controller ended the stream");
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
-            {
-                await LostAsync(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
-            }
-
-            await Task.Delay(backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            answered();
+            Apply(response);
         }
+
+        Lost("the controller ended the stream");
     }
 
-    private async Task ApplyAsync(WatchResponse response)
+    private void Apply(WatchResponse response)
     {
         if (response.BodyCase == WatchResponse.BodyOneofCase.Initial)
         {
@@ -113,7 +106,7 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
                 LogConnected(_groups.Count, _nodes.Count);
             }
 
-            await NotifyAsync(new FeedChange.Reset());
+            Notify(new FeedChange.Reset());
             return;
         }
 
@@ -128,7 +121,7 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
         };
         if (feed is not null)
         {
-            await NotifyAsync(feed);
+            Notify(feed);
         }
     }
 
@@ -161,7 +154,7 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
         return new FeedChange.GroupRemoved(name);
     }
 
-    private async Task LostAsync(string error)
+    private void Lost(string error)
     {
         LastError = error;
         if (Connected)
@@ -170,35 +163,78 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
             LogLost(error);
         }
 
-        await NotifyAsync(new FeedChange.ConnectionChanged(false));
+        Notify(new FeedChange.ConnectionChanged(false));
     }
 
-    private async Task NotifyAsync(FeedChange change)
+    /// <summary>Hands the change to every subscriber's queue; never waits for any of them.</summary>
+    private void Notify(FeedChange change)
     {
         foreach (var subscriber in _subscribers)
         {
-            try
-            {
-                await subscriber(change);
-            }
-            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
-            {
-                // A page whose circuit is going away: its subscription ends with it.
-            }
+            subscriber.Post(change);
         }
     }
 
-    private void Unsubscribe(Func<FeedChange, Task> onChange)
+    private void Unsubscribe(Subscriber subscriber)
     {
         lock (_lock)
         {
-            _subscribers = _subscribers.Remove(onChange);
+            _subscribers = _subscribers.Remove(subscriber);
+        }
+
+        subscriber.Complete();
+    }
+
+    /// <summary>One page's queue of changes and the task that hands them over.</summary>
+    private sealed class Subscriber
+    {
+        private readonly Channel<FeedChange> _queue = Channel.CreateBounded<FeedChange>(
+            new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly Func<FeedChange, Task> _handler;
+        private int _lost;
+
+        public Subscriber(Func<FeedChange, Task> handler)
+        {
+            _handler = handler;
+            _ = Task.Run(PumpAsync);
+        }
+
+        public void Post(FeedChange change)
+        {
+            if (!_queue.Writer.TryWrite(change))
+            {
+                // Too far behind: what it has not seen is replaced by a fresh start from the current state.
+                Volatile.Write(ref _lost, 1);
+            }
+        }
+
+        public void Complete() => _queue.Writer.TryComplete();
+
+        private async Task PumpAsync()
+        {
+            await foreach (var change in _queue.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    if (Interlocked.Exchange(ref _lost, 0) == 1)
+                    {
+                        await _handler(new FeedChange.Reset());
+                    }
+
+                    await _handler(change);
+                }
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+                {
+                    // A page whose circuit is going away: its subscription ends with it.
+                    return;
+                }
+            }
         }
     }
 
-    private sealed class Subscription(FleetFeed feed, Func<FeedChange, Task> onChange) : IDisposable
+    private sealed class Subscription(FleetFeed feed, Subscriber subscriber) : IDisposable
     {
-        public void Dispose() => feed.Unsubscribe(onChange);
+        public void Dispose() => feed.Unsubscribe(subscriber);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "watching the controller: {Groups} group(s), {Nodes} node(s)")]

@@ -1,3 +1,5 @@
+using HaCluster.Contracts;
+using HaCluster.Shared.Vocabulary;
 using Humanizer;
 using MudBlazor;
 
@@ -6,59 +8,62 @@ namespace HaCluster.Dashboard.Services;
 /// <summary>How states, health and reasons read and look on every page: one place.</summary>
 public static class Labels
 {
+    /// <summary>What HaCluster knows beyond VRRP: the member's agent is not connected, so its state is not known.</summary>
     public const string Unreachable = "UNREACHABLE";
 
-    public static Color StateColor(string state) => state switch
+    /// <summary>A member's state as its chip reads: the VRRP state as keepalived prints it, or UNREACHABLE.</summary>
+    public static string State(VrrpState state, bool unreachable = false) => unreachable ? Unreachable : state.Name();
+
+    public static Color StateColor(VrrpState state, bool unreachable = false) => unreachable ? Color.Warning : state switch
     {
-        "MASTER" => Color.Success,
-        "BACKUP" => Color.Info,
-        "FAULT" => Color.Error,
-        Unreachable => Color.Warning,
+        VrrpState.Master => Color.Success,
+        VrrpState.Backup => Color.Info,
+        VrrpState.Fault => Color.Error,
         _ => Color.Default,
     };
 
-    /// <summary>A member as its chip shows it: its agent's state, or UNREACHABLE when the agent is not connected.</summary>
-    public static string MemberState(Contracts.MemberStatus member) => member.Connected ? member.State : Unreachable;
+    /// <summary>The group's health in the words operators use (the API's names, with spaces).</summary>
+    public static string Health(GroupHealth health) => health.Name().Replace('_', ' ');
 
-    public static string Health(Contracts.GroupHealth health) => health switch
+    public static Color HealthColor(GroupHealth health) => health switch
     {
-        Contracts.GroupHealth.Ok => "ok",
-        Contracts.GroupHealth.NoMaster => "no master",
-        Contracts.GroupHealth.SplitBrain => "split brain",
-        Contracts.GroupHealth.Unreachable => "unreachable",
-        Contracts.GroupHealth.Drift => "drift",
-        _ => "unknown",
-    };
-
-    public static Color HealthColor(Contracts.GroupHealth health) => health switch
-    {
-        Contracts.GroupHealth.Ok => Color.Success,
-        Contracts.GroupHealth.Drift or Contracts.GroupHealth.Unreachable => Color.Warning,
-        Contracts.GroupHealth.NoMaster or Contracts.GroupHealth.SplitBrain => Color.Error,
+        GroupHealth.Ok => Color.Success,
+        GroupHealth.Drift or GroupHealth.Unreachable => Color.Warning,
+        GroupHealth.NoMaster or GroupHealth.SplitBrain => Color.Error,
         _ => Color.Default,
     };
 
-    /// <summary>Why a transition happened, in words (the agent reports keepalived-like codes).</summary>
-    public static string Reason(string reason) => reason switch
+    /// <summary>Why a transition happened, in words.</summary>
+    public static string Reason(TransitionReason reason) => reason switch
     {
-        "startup" => "started",
-        "address_owner" => "address owner (priority 255)",
-        "master_down_timer" => "master down timer expired",
-        "priority_zero_received" => "priority 0 received (the master stopped)",
-        "higher_priority_heard" => "higher priority heard",
-        "equal_priority_higher_address" => "equal priority from a higher address heard",
-        "interface_down" => "interface down",
-        "interface_up" => "interface up",
-        "interface_unusable" => "interface unusable",
-        "vip_bind_failed" => "VIPs could not be bound",
-        "fault_retry" => "fault cleared (VIPs bindable again)",
-        "tracking_failed" => "tracking failed",
-        "tracking_recovered" => "tracking recovered",
-        "sync_group" => "followed its sync group",
-        "shutdown" => "stopped (priority 0 sent)",
-        "preempt" => "preempted a lower-priority master",
-        "" => "",
-        _ => reason.Replace('_', ' '),
+        TransitionReason.Unspecified => "",
+        TransitionReason.Startup => "started",
+        TransitionReason.AddressOwner => "address owner (priority 255)",
+        TransitionReason.MasterDownTimer => "master down timer expired",
+        TransitionReason.PriorityZeroReceived => "priority 0 received (the master stopped)",
+        TransitionReason.HigherPriorityHeard => "higher priority heard",
+        TransitionReason.EqualPriorityHigherAddress => "equal priority from a higher address heard",
+        TransitionReason.InterfaceDown => "interface down",
+        TransitionReason.InterfaceUp => "interface up",
+        TransitionReason.InterfaceUnusable => "interface unusable",
+        TransitionReason.VipBindFailed => "VIPs could not be bound",
+        TransitionReason.FaultRetry => "fault cleared (VIPs bindable again)",
+        TransitionReason.TrackingFailed => "tracking failed",
+        TransitionReason.TrackingRecovered => "tracking recovered",
+        TransitionReason.SyncGroup => "followed its sync group",
+        TransitionReason.Shutdown => "stopped (priority 0 sent)",
+        TransitionReason.Preempt => "preempted a lower-priority master",
+        _ => reason.Name().Replace('_', ' '),
+    };
+
+    /// <summary>What an event says happened: a transition's states, a health change, an agent's link, a config result.</summary>
+    public static string Change(Event e) => e.Kind switch
+    {
+        EventKind.Transition => $"{e.FromState.Name()} → {e.ToState.Name()}",
+        EventKind.Health => e.FromHealth == GroupHealth.Unspecified ? Health(e.ToHealth) : $"{Health(e.FromHealth)} → {Health(e.ToHealth)}",
+        EventKind.Node => e.Connected ? "connected" : "disconnected",
+        EventKind.Config => e.Accepted ? "applied" : "rejected",
+        _ => "",
     };
 
     /// <summary>"3 minutes ago", from the controller's time.</summary>

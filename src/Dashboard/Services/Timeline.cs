@@ -1,4 +1,5 @@
 using HaCluster.Contracts;
+using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Dashboard.Services;
 
@@ -6,7 +7,7 @@ namespace HaCluster.Dashboard.Services;
 public sealed record MasterBand(string Node, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>One transition on the timeline.</summary>
-public sealed record TimelineMark(DateTimeOffset At, string Node, string From, string To, string Reason, double? TakeoverMs);
+public sealed record TimelineMark(DateTimeOffset At, string Node, VrrpState From, VrrpState To, TransitionReason Reason, double? TakeoverMs);
 
 /// <summary>
 /// Which member was master when, over a time range, from the group's transitions: pure, so it is tested without a
@@ -27,23 +28,23 @@ public sealed record Timeline(DateTimeOffset From, DateTimeOffset To, IReadOnlyL
             .Where(e => members.Contains(e.Node) && e.At.ToDateTimeOffset() is var at && at >= from && at <= to)
             .OrderBy(e => e.At.ToDateTimeOffset())
             .ToList();
-        var marks = inRange.Where(e => e.Kind == "transition")
-            .Select(e => new TimelineMark(e.At.ToDateTimeOffset(), e.Node, e.From, e.To, e.Reason, e.HasTakeoverMs ? e.TakeoverMs : null))
+        var marks = inRange.Where(e => e.Kind == EventKind.Transition)
+            .Select(e => new TimelineMark(e.At.ToDateTimeOffset(), e.Node, e.FromState, e.ToState, e.Reason, e.HasTakeoverMs ? e.TakeoverMs : null))
             .ToList();
         var bands = new List<MasterBand>();
         foreach (var node in members)
         {
-            DateTimeOffset? masterSince = before.TryGetValue(node, out var last) && last.To == "MASTER" ? from : null;
+            DateTimeOffset? masterSince = before.TryGetValue(node, out var last) && last.ToState == VrrpState.Master ? from : null;
             var lastHeard = from;
             foreach (var e in inRange.Where(e => e.Node == node))
             {
                 var at = e.At.ToDateTimeOffset();
                 lastHeard = at;
-                if (e.Kind == "transition" && e.To == "MASTER")
+                if (e.Kind == EventKind.Transition && e.ToState == VrrpState.Master)
                 {
                     masterSince ??= at;
                 }
-                else if ((e.Kind == "transition" || (e.Kind == "node" && e.To == "disconnected")) && masterSince is { } since)
+                else if ((e.Kind == EventKind.Transition || (e.Kind == EventKind.Node && !e.Connected)) && masterSince is { } since)
                 {
                     bands.Add(new MasterBand(node, since, at));
                     masterSince = null;

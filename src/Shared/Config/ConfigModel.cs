@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Net;
+using HaCluster.Shared.Collections;
 
 namespace HaCluster.Shared.Config;
 
@@ -22,11 +22,11 @@ public sealed record ConfigDiagnostic(SourceLocation Location, DiagnosticSeverit
 }
 
 /// <summary>A whole keepalived.conf (with its includes), as far as HaCluster understands it.</summary>
-public sealed record KeepalivedConfig(GlobalDefs Global, ImmutableArray<VrrpInstanceConfig> Instances)
+public sealed record KeepalivedConfig(GlobalDefs Global, EquatableArray<VrrpInstanceConfig> Instances)
 {
-    public ImmutableArray<VrrpScriptConfig> Scripts { get; init; } = [];
-    public ImmutableArray<TrackFileConfig> TrackFiles { get; init; } = [];
-    public ImmutableArray<SyncGroupConfig> SyncGroups { get; init; } = [];
+    public EquatableArray<VrrpScriptConfig> Scripts { get; init; } = [];
+    public EquatableArray<TrackFileConfig> TrackFiles { get; init; } = [];
+    public EquatableArray<SyncGroupConfig> SyncGroups { get; init; } = [];
 }
 
 public sealed record GlobalDefs
@@ -41,7 +41,7 @@ public sealed record GlobalDefs
     public int GarpMasterRepeat { get; init; } = 5;
     public TimeSpan GarpMasterRefresh { get; init; }
     public int GarpMasterRefreshRepeat { get; init; } = 1;
-    public ImmutableArray<string> NotificationEmails { get; init; } = [];
+    public EquatableArray<string> NotificationEmails { get; init; } = [];
     public string? NotificationEmailFrom { get; init; }
     public string? SmtpServer { get; init; }
     public int SmtpPort { get; init; } = 25;
@@ -109,9 +109,9 @@ public sealed record VrrpInstanceConfig(string Name, string Interface, byte Virt
     /// <summary>At most 8 bytes; keepalived truncates longer passwords.</summary>
     public string? AuthPass { get; init; }
     public IPAddress? UnicastSourceIp { get; init; }
-    public ImmutableArray<UnicastPeer> UnicastPeers { get; init; } = [];
+    public EquatableArray<UnicastPeer> UnicastPeers { get; init; } = [];
     public byte UnicastTtl { get; init; } = 255;
-    public ImmutableArray<VirtualIp> VirtualIps { get; init; } = [];
+    public EquatableArray<VirtualIp> VirtualIps { get; init; } = [];
     public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
     public int GarpMasterRepeat { get; init; } = 5;
     public TimeSpan GarpMasterRefresh { get; init; }
@@ -122,7 +122,7 @@ public sealed record VrrpInstanceConfig(string Name, string Interface, byte Virt
     public ChecksumMode ChecksumMode { get; init; } = ChecksumMode.Standard;
     public bool SkipCheckAdvertAddresses { get; init; }
 
-    public ImmutableArray<TrackReference> Tracks { get; init; } = [];
+    public EquatableArray<TrackReference> Tracks { get; init; } = [];
     public NotifyConfig Notify { get; init; } = NotifyConfig.None;
 
     public bool IsUnicast => !UnicastPeers.IsEmpty;

@@ -8,12 +8,27 @@ internal static class GlobalDefsMapper
     internal const int MaxGarpCount = 10_000;
     internal const int MaxGarpDelaySeconds = 86_400;
 
+    /// <summary>keepalived settings HaCluster reads (and checks) but that change nothing it does, and why.</summary>
+    private static readonly Dictionary<string, string> NoEffect = new(StringComparer.Ordinal)
+    {
+        ["notification_email"] = "the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+        ["notification_email_from"] = "the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+        ["smtp_server"] = "the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+        ["smtp_connect_timeout"] = "the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+        ["router_id"] = "the agent is known by its --node name (the host name by default)",
+        ["vrrp_gna_interval"] = "HaCluster runs IPv4 instances only, which send no neighbour advertisements",
+    };
+
     public static GlobalDefs Map(IEnumerable<ConfigStatement> blocks, DiagnosticBag diagnostics)
     {
         var global = new GlobalDefs();
         foreach (var statement in blocks.SelectMany(b => b.Children))
         {
             global = Apply(global, statement, diagnostics);
+            if (NoEffect.TryGetValue(statement.Keyword, out var why))
+            {
+                diagnostics.Warning(statement.Location, $"'{statement.Keyword}' has no effect: {why}");
+            }
         }
 
         return global;

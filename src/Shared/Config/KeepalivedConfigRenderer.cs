@@ -113,6 +113,14 @@ public static class KeepalivedConfigRenderer
         return text.ToString();
     }
 
+    /// <summary>The global_defs block alone.</summary>
+    public static string RenderGlobal(GlobalDefs global)
+    {
+        var text = new StringBuilder();
+        RenderGlobal(global, text);
+        return text.ToString();
+    }
+
     private static void RenderGlobal(GlobalDefs global, StringBuilder text)
     {
         text.Append("global_defs {\n");

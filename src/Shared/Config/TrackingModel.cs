@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using HaCluster.Shared.Collections;
 
 namespace HaCluster.Shared.Config;
 
@@ -63,10 +63,10 @@ public sealed record NotifyConfig
 }
 
 /// <summary>A <c>vrrp_sync_group NAME { group { VI_1 VI_2 } }</c>: its instances change state together.</summary>
-public sealed record SyncGroupConfig(string Name, ImmutableArray<string> Instances)
+public sealed record SyncGroupConfig(string Name, EquatableArray<string> Instances)
 {
     public SourceLocation Location { get; init; }
     /// <summary>Where each of <see cref="Instances"/> is named, index for index (empty when built in code).</summary>
-    public ImmutableArray<SourceLocation> InstanceLocations { get; init; } = [];
+    public EquatableArray<SourceLocation> InstanceLocations { get; init; } = [];
     public NotifyConfig Notify { get; init; } = NotifyConfig.None;
 }

@@ -120,7 +120,7 @@ internal static class VrrpInstanceMapper
         "garp_master_refresh_repeat" => s.TryInt(d, 1, MaxGarpCount, out var refreshRepeat)
             ? c with { GarpMasterRefreshRepeat = refreshRepeat } : c,
         "garp_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var garp) ? c with { GarpInterval = garp } : c,
-        "gna_interval" => s.TryTimeSpan(d, 0, MaxGarpSeconds, out var gna) ? c with { GnaInterval = gna } : c,
+        "gna_interval" => GnaInterval(c, s, d),
         _ => Tracking(c, s, d),
     };
 
@@ -238,5 +238,11 @@ internal static class VrrpInstanceMapper
         }
 
         return ConfigValues.ToTimeSpan(seconds);
+    }
+
+    private static VrrpInstanceConfig GnaInterval(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
+    {
+        d.Warning(s.Location, "'gna_interval' has no effect: HaCluster runs IPv4 instances only, which send no neighbour advertisements");
+        return s.TryTimeSpan(d, 0, MaxGarpSeconds, out var gna) ? c with { GnaInterval = gna } : c;
     }
 }

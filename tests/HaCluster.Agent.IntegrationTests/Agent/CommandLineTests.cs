@@ -122,7 +122,8 @@ public class CommandLineTests
         var result = await Agent("--frobnicate");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Usage: hacluster-agent", result.Stderr);
+        Assert.Contains("hacluster-agent: Unrecognized command or argument '--frobnicate'", result.Stderr);
+        Assert.Matches(@"Usage:\s+hacluster-agent", result.Stderr);
     }
 
     [Fact]

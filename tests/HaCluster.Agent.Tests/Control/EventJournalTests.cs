@@ -18,7 +18,7 @@ public sealed class EventJournalTests : IDisposable
         Instance = "VI_1",
         From = VrrpState.Backup,
         To = to == "MASTER" ? VrrpState.Master : VrrpState.Backup,
-        Reason = "master_down_timer",
+        Reason = TransitionReason.MasterDownTimer,
         Priority = 100,
         At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
     };

@@ -48,4 +48,44 @@ public class AgentCommandLineTests
         Assert.False(command.Managed);
         Assert.True(command.ConfigGiven);
     }
+
+    [Theory]
+    [InlineData("off", null)]
+    [InlineData("127.0.0.1:9700", "127.0.0.1:9700")]
+    public void Parse_Metrics_OffOrAnEndpoint(string value, string? expected)
+    {
+        var command = AgentCommandLine.Parse(["--metrics", value]);
+
+        Assert.Null(command.Error);
+        Assert.Equal(expected, command.MetricsEndpoint?.ToString());
+    }
+
+    [Theory]
+    [InlineData("--metrics", "nowhere", "--metrics: 'nowhere' is not ADDRESS:PORT or off")]
+    [InlineData("--metrics", "127.0.0.1:0", "--metrics: '127.0.0.1:0' is not ADDRESS:PORT or off")]
+    public void Parse_BadMetrics_ErrorNamingTheOption(string option, string value, string error) =>
+        Assert.Equal(error, AgentCommandLine.Parse([option, value]).Error);
+
+    [Fact]
+    public void Parse_Defaults_TheKeepalivedFileAndTheLoopbackMetrics()
+    {
+        var command = AgentCommandLine.Parse([]);
+
+        Assert.Equal((AgentVerb.Run, "/etc/keepalived/keepalived.conf", "127.0.0.1:9650", false), (command.Verb, command.ConfigPath, command.MetricsEndpoint?.ToString(), command.CheckOnly));
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("--version")]
+    [InlineData("-v")]
+    public void Parse_HelpOrVersion_IsInformation(string option) => Assert.Equal(AgentVerb.Info, AgentCommandLine.Parse([option]).Verb);
+
+    [Fact]
+    public void Parse_Status_WithItsOwnOptions()
+    {
+        var command = AgentCommandLine.Parse(["status", "--json", "--metrics", "127.0.0.1:9700"]);
+
+        Assert.Equal((AgentVerb.Status, true, "127.0.0.1:9700"), (command.Verb, command.Json, command.MetricsEndpoint?.ToString()));
+    }
 }

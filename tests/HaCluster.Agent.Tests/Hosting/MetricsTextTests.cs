@@ -18,14 +18,14 @@ public sealed class MetricsTextTests : IDisposable
     [Fact]
     public void Render_EverySeriesOnce_EvenForReasonsThatShareAnExporterCounter()
     {
-        var counters = new InstanceCounters();
+        var counters = new InstanceCounters(TimeProvider.System);
         foreach (var reason in Enum.GetValues<DropReason>().Where(r => r != DropReason.None))
         {
             counters.Dropped(reason);
         }
 
         counters.Dropped(DropReason.AddressCount);
-        var text = MetricsText.Render([Runner(counters)], []);
+        var text = MetricsText.Render([Runner(counters)], [], new Dictionary<string, long>());
 
         var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l[..l.LastIndexOf(' ')]).ToList();
         Assert.Equal(samples.Count, samples.Distinct().Count());
@@ -38,7 +38,7 @@ public sealed class MetricsTextTests : IDisposable
     [Fact]
     public void Render_ExporterNames_AllPresent()
     {
-        var text = MetricsText.Render([Runner(new InstanceCounters())], []);
+        var text = MetricsText.Render([Runner(new InstanceCounters(TimeProvider.System))], [], new Dictionary<string, long>());
 
         foreach (var name in new[]
                  {

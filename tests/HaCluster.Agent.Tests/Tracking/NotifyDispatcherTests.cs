@@ -18,7 +18,7 @@ public sealed class NotifyDispatcherTests : IDisposable
     private string Append(string what) => $"echo {what} >> {Log}";
 
     [Fact]
-    public void EveryStateScript_AndNotifyWithTheGroupForm_InTheOrderOfTheTransitions()
+    public async Task EveryStateScript_AndNotifyWithTheGroupForm_InTheOrderOfTheTransitions()
     {
         var config = new NotifyConfig
         {
@@ -28,13 +28,12 @@ public sealed class NotifyDispatcherTests : IDisposable
             Stop = Append("stop"),
             Any = Append("any"),
         };
-        using (var notify = new NotifyDispatcher("GROUP", "G1", config, TimeSpan.FromSeconds(10), NullLogger.Instance))
-        {
-            notify.Enqueue(VrrpState.Backup, 100);
-            notify.Enqueue(VrrpState.Master, 100);
-            notify.Enqueue(VrrpState.Fault, 0);
-            notify.Enqueue(VrrpState.Stopped, 0);
-        }
+        var notify = new NotifyDispatcher("GROUP", "G1", config, TimeSpan.FromSeconds(10), ShellScript.Instance, NullLogger.Instance);
+        notify.Enqueue(VrrpState.Backup, 100);
+        notify.Enqueue(VrrpState.Master, 100);
+        notify.Enqueue(VrrpState.Fault, 0);
+        notify.Enqueue(VrrpState.Stopped, 0);
+        await notify.Complete();
 
         Assert.Equal(
             ["backup", "any GROUP G1 BACKUP 100", "master", "any GROUP G1 MASTER 100", "fault", "any GROUP G1 FAULT 0", "stop", "any GROUP G1 STOP 0"],
@@ -42,34 +41,37 @@ public sealed class NotifyDispatcherTests : IDisposable
     }
 
     [Fact]
-    public void HungScript_KilledAtTheTimeout_TheNextOneStillRuns()
+    public async Task HungScript_KilledAtTheTimeout_TheNextOneStillRuns()
     {
         var config = new NotifyConfig { Master = "sleep 60", Backup = Append("backup") };
         var started = DateTime.UtcNow;
-        using (var notify = new NotifyDispatcher("INSTANCE", "VI_1", config, TimeSpan.FromMilliseconds(500), NullLogger.Instance))
-        {
-            notify.Enqueue(VrrpState.Master, 100);
-            notify.Enqueue(VrrpState.Backup, 100);
-        }
-
-        // Dispose waits one timeout at most; the queue goes on after it.
-        while (!File.Exists(Log) && DateTime.UtcNow - started < TimeSpan.FromSeconds(10))
-        {
-            Thread.Sleep(20);
-        }
+        var notify = new NotifyDispatcher("INSTANCE", "VI_1", config, TimeSpan.FromMilliseconds(500), ShellScript.Instance, NullLogger.Instance);
+        notify.Enqueue(VrrpState.Master, 100);
+        notify.Enqueue(VrrpState.Backup, 100);
+        await notify.Complete();
 
         Assert.Equal(["backup"], File.ReadAllLines(Log));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the hung script held the queue past its timeout");
     }
 
     [Fact]
-    public void FailingOrMissingScript_LoggedNotThrown_OthersRun()
+    public void Complete_NeverBlocks_EvenWithAHungScriptRunning()
+    {
+        var notify = new NotifyDispatcher("INSTANCE", "VI_1", new NotifyConfig { Master = "sleep 60" }, TimeSpan.FromSeconds(30), ShellScript.Instance, NullLogger.Instance);
+        notify.Enqueue(VrrpState.Master, 100);
+
+        var drained = notify.Complete();
+
+        Assert.False(drained.IsCompleted);
+    }
+
+    [Fact]
+    public async Task FailingOrMissingScript_LoggedNotThrown_OthersRun()
     {
         var config = new NotifyConfig { Master = "/nonexistent/notify", Any = Append("any") };
-        using (var notify = new NotifyDispatcher("INSTANCE", "VI_1", config, TimeSpan.FromSeconds(5), NullLogger.Instance))
-        {
-            notify.Enqueue(VrrpState.Master, 100);
-        }
+        var notify = new NotifyDispatcher("INSTANCE", "VI_1", config, TimeSpan.FromSeconds(5), ShellScript.Instance, NullLogger.Instance);
+        notify.Enqueue(VrrpState.Master, 100);
+        await notify.Complete();
 
         Assert.Equal(["any INSTANCE VI_1 MASTER 100"], File.ReadAllLines(Log));
     }

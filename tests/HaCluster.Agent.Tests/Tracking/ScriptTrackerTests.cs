@@ -1,3 +1,4 @@
+using HaCluster.Agent.Tests.Fakes;
 using HaCluster.Agent.Tracking;
 using HaCluster.Shared.Config;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,11 +72,11 @@ public sealed class ScriptTrackerTests : IDisposable
     {
         var logger = new ListLogger();
         var config = new VrrpScriptConfig("chk", "true") { Interval = TimeSpan.FromMilliseconds(100), User = "hacluster-no-such-user" };
-        using var tracker = new ScriptTracker(config, logger);
+        using var tracker = new ScriptTracker(config, ShellScript.Instance, TimeProvider.System, logger);
         tracker.Changed += t => _changes.Writer.TryWrite((t.Ok, 0));
         tracker.Start();
 
-        if (ShellScript.CanSwitchUser)
+        if (ShellScript.Instance.CanSwitchUser)
         {
             // As root (CI): the script never runs as root instead; the problem is said once, not on every run.
             Assert.False((await NextChangeAsync()).Ok);
@@ -96,7 +97,7 @@ public sealed class ScriptTrackerTests : IDisposable
         var logger = new ListLogger();
         var started = Path.Combine(_dir, "started");
         var config = new VrrpScriptConfig("chk", $"touch {started}; sleep 30") { Interval = TimeSpan.FromSeconds(60), Timeout = TimeSpan.FromSeconds(60) };
-        var tracker = new ScriptTracker(config, logger);
+        var tracker = new ScriptTracker(config, ShellScript.Instance, TimeProvider.System, logger);
         tracker.Changed += t => _changes.Writer.TryWrite((t.Ok, 0));
         tracker.Start();
         while (!File.Exists(started))
@@ -111,20 +112,6 @@ public sealed class ScriptTrackerTests : IDisposable
         Assert.False(tracker.Known);
         Assert.Equal(0, tracker.Timeouts);
         Assert.Empty(logger.Lines);
-    }
-
-    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _lines.Enqueue(formatter(state, exception));
     }
 
     private readonly System.Threading.Channels.Channel<(bool Ok, int Runs)> _changes =
@@ -144,7 +131,7 @@ public sealed class ScriptTrackerTests : IDisposable
             Fall = fall,
             InitFail = initFail,
         };
-        var tracker = new ScriptTracker(config, NullLogger.Instance);
+        var tracker = new ScriptTracker(config, ShellScript.Instance, TimeProvider.System, NullLogger.Instance);
         // Raised on the tracker's task right after the run that changed it, before the next run starts.
         tracker.Changed += t => _changes.Writer.TryWrite((t.Ok, File.Exists(Runs) ? File.ReadAllLines(Runs).Length : 0));
         tracker.Start();

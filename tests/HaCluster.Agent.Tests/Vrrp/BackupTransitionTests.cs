@@ -13,7 +13,7 @@ public class BackupTransitionTests
         var m = V2().Start();
 
         Assert.Equal(VrrpState.Backup, m.State.State);
-        Assert.Equal((VrrpState.Initialize, VrrpState.Backup, TransitionReason.Startup), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
+        Assert.Equal((VrrpState.Init, VrrpState.Backup, TransitionReason.Startup), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
         Assert.Empty(m.AdvertsSent);
         Assert.Equal(Mdi100, m.State.MasterDownAt);
     }

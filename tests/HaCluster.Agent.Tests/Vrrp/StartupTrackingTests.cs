@@ -19,7 +19,7 @@ public class StartupTrackingTests
         m.Start();
 
         Assert.Equal(VrrpState.Fault, m.State.State);
-        Assert.Equal((VrrpState.Initialize, VrrpState.Fault, TransitionReason.TrackingFailed), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
+        Assert.Equal((VrrpState.Init, VrrpState.Fault, TransitionReason.TrackingFailed), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
         Assert.Empty(m.AdvertsSent);
         Assert.Null(m.State.NextDeadline);
     }
@@ -29,13 +29,13 @@ public class StartupTrackingTests
     {
         var m = V2().Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: true)).Start();
 
-        Assert.Equal(VrrpState.Initialize, m.State.State);
+        Assert.Equal(VrrpState.Init, m.State.State);
         Assert.Empty(m.Actions);
         Assert.Null(m.State.NextDeadline);
 
         // Nothing moves it meanwhile: not the clock, not a peer's advert (even priority 0).
         m.At(TimeSpan.FromSeconds(30)).Advert(0).Advert(200);
-        Assert.Equal(VrrpState.Initialize, m.State.State);
+        Assert.Equal(VrrpState.Init, m.State.State);
         Assert.Empty(m.Actions);
     }
 
@@ -46,7 +46,7 @@ public class StartupTrackingTests
 
         m.Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: false));
 
-        Assert.Equal((VrrpState.Initialize, VrrpState.Backup, TransitionReason.Startup), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
+        Assert.Equal((VrrpState.Init, VrrpState.Backup, TransitionReason.Startup), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
         // Master_Down_Interval counts from entering the election, not from the start.
         var down = VrrpTimers.MasterDownInterval(2, 100, TimeSpan.FromSeconds(1));
         m.At(TimeSpan.FromSeconds(7) + down - Tick);
@@ -62,7 +62,7 @@ public class StartupTrackingTests
 
         m.Send(new VrrpEvent.TrackingChanged(100, Faulted: true, Pending: false));
 
-        Assert.Equal((VrrpState.Initialize, VrrpState.Fault, TransitionReason.TrackingFailed), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
+        Assert.Equal((VrrpState.Init, VrrpState.Fault, TransitionReason.TrackingFailed), (m.Transition!.From, m.Transition.To, m.Transition.Reason));
         Assert.Empty(m.AdvertsSent);
     }
 
@@ -72,7 +72,7 @@ public class StartupTrackingTests
         var m = V2()
             .Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: true))
             .Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: false));
-        Assert.Equal(VrrpState.Initialize, m.State.State);
+        Assert.Equal(VrrpState.Init, m.State.State);
 
         m.Start();
 
@@ -85,7 +85,7 @@ public class StartupTrackingTests
         var m = V2().Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: true)).Start();
 
         m.Send(new VrrpEvent.InterfaceChanged(Up: false));
-        Assert.Equal(VrrpState.Initialize, m.State.State);
+        Assert.Equal(VrrpState.Init, m.State.State);
         m.Send(new VrrpEvent.TrackingChanged(100, Faulted: false, Pending: false));
 
         Assert.Equal((VrrpState.Fault, TransitionReason.InterfaceDown), (m.State.State, m.Transition!.Reason));
@@ -110,7 +110,7 @@ public class StartupTrackingTests
     public void AddressOwner_HeldByAPendingScript_BecomesMasterOnceItIsKnown()
     {
         var m = V2(priority: 255).Send(new VrrpEvent.TrackingChanged(255, Faulted: false, Pending: true)).Start();
-        Assert.Equal(VrrpState.Initialize, m.State.State);
+        Assert.Equal(VrrpState.Init, m.State.State);
 
         m.Send(new VrrpEvent.TrackingChanged(255, Faulted: false));
 

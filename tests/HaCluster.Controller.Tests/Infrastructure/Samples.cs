@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using HaCluster.Shared.Groups;
+using HaCluster.Controller.Domain;
+using HaCluster.Controller.Groups;
 
 namespace HaCluster.Controller.Tests.Infrastructure;
 
@@ -11,25 +12,25 @@ internal static class Samples
 
     public static VipGroup Web { get; } = new(
         "web", 27, "eth0", 2, 1.0, "1111", true, 0,
-        [new GroupVip("192.0.2.100/32", "eth0", "eth0:0")],
-        [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n2", "192.0.2.11", 80)]);
+        [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+        [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]);
 
     /// <summary>Shares node n1 and interface eth0 with <see cref="Web"/>, so it must differ in VRID and VIPs.</summary>
     public static VipGroup Db { get; } = Web with
     {
         Name = "db",
         Vrid = 28,
-        VirtualIps = [new GroupVip("192.0.2.200/32")],
-        Members = [new GroupMember("n1", "192.0.2.10", 100), new GroupMember("n3", "192.0.2.12", 90)],
+        VirtualIps = [new Vip("192.0.2.200/32")],
+        Members = [new Member("n1", "192.0.2.10", 100), new Member("n3", "192.0.2.12", 90)],
     };
 
-    public static JsonContent Json(VipGroup group) => JsonContent.Create(group, GroupJson.Default.VipGroup);
+    public static JsonContent Json(VipGroup group) => JsonContent.Create(GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
 
     public static async Task<VipGroup?> ReadGroupAsync(HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync(GroupJson.Default.VipGroup);
+        (await response.Content.ReadFromJsonAsync(GroupJsonContext.Default.GroupDocument))?.ToGroup();
 
     public static async Task<List<VipGroup>?> ReadGroupsAsync(HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync(GroupJson.Default.ListVipGroup);
+        (await response.Content.ReadFromJsonAsync(GroupJsonContext.Default.ListGroupDocument))?.Select(d => d.ToGroup()).ToList();
 
     /// <summary>The problem document's <c>errors</c> keys (JSON paths), checking the media type on the way.</summary>
     public static async Task<IReadOnlyList<string>> ReadErrorPathsAsync(HttpResponseMessage response)

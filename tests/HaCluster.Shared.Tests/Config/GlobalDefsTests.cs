@@ -23,7 +23,8 @@ public class GlobalDefsTests
             """);
 
         Conf.NoErrors(result);
-        Conf.NoWarnings(result);
+        Assert.Equal(["router_id", "vrrp_gna_interval"], result.Warnings.Select(w => w.Message.Split('\'')[1]));
+        Assert.All(result.Warnings, w => Assert.Contains("has no effect", w.Message, StringComparison.Ordinal));
         var g = result.Config.Global;
         Assert.Equal("lb1", g.RouterId);
         Assert.True(g.VrrpStrict);

@@ -9,14 +9,22 @@ public class ReferenceConfigTests
     private static readonly string S1Broken = Conf.AssetPath("s1-unclosed-brace.conf");
 
     [Fact]
-    public void Load_ReferenceS2_HasNoErrorsAndOnlyIptablesWarning()
+    public void Load_ReferenceS2_NoErrors_WarnsOfIptablesAndOfWhatHasNoEffect()
     {
         var result = KeepalivedConfigLoader.Load(S2);
 
         Conf.NoErrors(result);
         Assert.Equal(
-            $"{S2}:11: warning: 'vrrp_iptables' is ignored: HaCluster never touches iptables",
-            Assert.Single(result.Warnings).ToString());
+            [
+                $"{S2}:2: warning: 'notification_email' has no effect: the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+                $"{S2}:5: warning: 'notification_email_from' has no effect: the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+                $"{S2}:6: warning: 'smtp_server' has no effect: the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+                $"{S2}:7: warning: 'smtp_connect_timeout' has no effect: the agent sends no mail; failover alerts come from the controller (its Alerts settings)",
+                $"{S2}:8: warning: 'router_id' has no effect: the agent is known by its --node name (the host name by default)",
+                $"{S2}:11: warning: 'vrrp_iptables' is ignored: HaCluster never touches iptables",
+                $"{S2}:13: warning: 'vrrp_gna_interval' has no effect: HaCluster runs IPv4 instances only, which send no neighbour advertisements",
+            ],
+            result.Warnings.Select(w => w.ToString()));
     }
 
     [Fact]

@@ -47,17 +47,10 @@ public class RendererTests
             (reparsed.Global.ScriptUser, reparsed.Global.ScriptGroup, reparsed.Global.EnableScriptSecurity));
         Assert.Equal(original.Scripts.Select(s => s with { Location = default }), reparsed.Scripts.Select(s => s with { Location = default }));
         Assert.Equal(original.TrackFiles.Select(f => f with { Location = default }), reparsed.TrackFiles.Select(f => f with { Location = default }));
-        Assert.Equal(original.SyncGroups.Select(Comparable), reparsed.SyncGroups.Select(Comparable));
-        Assert.Equal(original.Instances.Select(Comparable), reparsed.Instances.Select(Comparable));
+        // The model compares by value, lists included: the whole of each instance and group, without where it was written.
+        Assert.Equal(original.SyncGroups.Select(g => g.WithoutLocations()), reparsed.SyncGroups.Select(g => g.WithoutLocations()));
+        Assert.Equal(original.Instances.Select(i => i.WithoutLocations()), reparsed.Instances.Select(i => i.WithoutLocations()));
     }
-
-    private static string Comparable(SyncGroupConfig g) => $"{g.Name} [{string.Join(' ', g.Instances)}] {g.Notify}";
-
-    /// <summary>Records print an ImmutableArray as its type name, so the arrays' items are listed separately.</summary>
-    private static string Comparable(VrrpInstanceConfig i) =>
-        $"{i with { Location = default }} [{string.Join(", ", i.Tracks.Select(t => t with { Location = default }))}] "
-        + $"[{string.Join(", ", i.VirtualIps.Select(v => v with { Location = default }))}] "
-        + $"[{string.Join(", ", i.UnicastPeers.Select(p => p with { Location = default }))}]";
 
     [Theory]
     [InlineData("/bin/true", "script /bin/true\n")]

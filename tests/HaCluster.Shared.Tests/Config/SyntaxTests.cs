@@ -109,7 +109,8 @@ public class SyntaxTests
         var result = Conf.Parse("\uFEFFglobal_defs {\r\n  router_id r1\r\n}\r\n");
 
         Conf.NoErrors(result);
-        Conf.NoWarnings(result);
+        Assert.Equal(2, Conf.HasWarning(result, 2, "'router_id' has no effect").Location.Line);
+        Assert.Single(result.Warnings);
         Assert.Equal("r1", result.Config.Global.RouterId);
     }
 

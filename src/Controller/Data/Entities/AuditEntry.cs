@@ -16,10 +16,3 @@ public sealed class AuditEntry
 
     public string? After { get; set; }
 }
-
-public static class AuditActions
-{
-    public const string Create = "create";
-    public const string Update = "update";
-    public const string Delete = "delete";
-}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Net;
+
+/// <summary>Every log line of this component, source-generated, with event ids unique in the process.</summary>
+internal static partial class NetLog
+{
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot remove {Vip}: {Error}")]
+    public static partial void VipRemoveFailed(ILogger logger, string instance, string vip, string error);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot send gratuitous ARP for {Vip}: {Error}")]
+    public static partial void GarpFailed(ILogger logger, string instance, string vip, string error);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "VRRP instance={Instance} dropped packet reason={Reason} source={Source} total={Count}")]
+    public static partial void PacketDropped(ILogger logger, string instance, string reason, string source, long count);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot send advert to {Destination}: {Error}")]
+    public static partial void AdvertSendFailed(ILogger logger, string instance, string destination, string error);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "VRRP socket on {Interface} from {Source}: receive failed ({Error}); counted in hacluster_receive_errors_total, opening it again")]
+    public static partial void ReceiveFailed(ILogger logger, string @interface, string source, string error);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "VRRP socket on {Interface} from {Source} open again; its instances hear their peers")]
+    public static partial void SocketReopened(ILogger logger, string @interface, string source);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "VRRP socket on {Interface} from {Source} cannot be opened again ({Error}); retrying in {DelayMs} ms")]
+    public static partial void SocketReopenFailed(ILogger logger, string @interface, string source, string error, double delayMs);
+}

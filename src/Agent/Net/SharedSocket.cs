@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Agent.Net;
+
+/// <summary>A raw packet socket as <see cref="SharedSocket"/> uses it (a fake one in tests).</summary>
+public interface IPacketSocket : IDisposable
+{
+    /// <summary>Blocks for a packet: its length (IP header included), or -1 once closed by <see cref="IDisposable.Dispose"/>.</summary>
+    /// <exception cref="SocketException">The socket failed; it is of no further use.</exception>
+    int Receive(Span<byte> buffer);
+
+    void Send(ReadOnlySpan<byte> payload, IPAddress destination);
+
+    /// <summary>Unicast TTL of the next sends.</summary>
+    byte Ttl { set; }
+}
+
+/// <summary>The socket a channel sends on and the one it receives on: the same one for unicast, two for multicast.</summary>
+public sealed record SocketPair(IPacketSocket Sender, IPacketSocket Receiver) : IDisposable
+{
+    public void Dispose()
+    {
+        Sender.Dispose();
+        if (Receiver != Sender)
+        {
+            Receiver.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// A shared VRRP socket: send from one source, receive for many instances, dispatched by VRID. A receive error never
+/// ends the receive thread quietly: it is logged and counted, and the sockets are opened again (retried with a capped
+/// backoff while that fails), so the instances keep hearing their peers.
+/// </summary>
+public sealed partial class SharedSocket : IVrrpChannel
+{
+    private const int VrrpHeaderOffsetMax = 60;
+    private static readonly TimeSpan ReopenBackoffMax = TimeSpan.FromSeconds(5);
+    private readonly Func<SocketSpec, SocketPair> _open;
+    private readonly Action<SharedSocket> _release;
+    private readonly Action<SocketSpec> _failed;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _closed = new();
+    private volatile SocketPair _pair;
+    // An immutable snapshot, replaced on (un)register: the receive loop reads it without locking or allocating.
+    private volatile (object Token, byte Vrid, PacketHandler Handler)[] _handlers = [];
+
+    internal SharedSocket(SocketSpec spec, Func<SocketSpec, SocketPair> open, Action<SharedSocket> release, Action<SocketSpec> failed, ILogger logger, TimeProvider time)
+    {
+        (Spec, _open, _release, _failed, _logger, _time) = (spec, open, release, failed, logger, time);
+        _pair = open(spec);
+        new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp-rx-{spec.Interface}" }.Start();
+    }
+
+    public SocketSpec Spec { get; }
+
+    /// <summary>Instances holding the socket; guarded by the hub's lock.</summary>
+    internal int Users { get; set; }
+
+    public void Send(ReadOnlySpan<byte> payload, IPAddress destination, byte ttl)
+    {
+        lock (_lock)
+        {
+            _pair.Sender.Ttl = ttl;
+            _pair.Sender.Send(payload, destination);
+        }
+    }
+
+    public IDisposable Register(byte vrid, PacketHandler handler)
+    {
+        var token = new object();
+        lock (_lock)
+        {
+            _handlers = [.. _handlers, (token, vrid, handler)];
+        }
+
+        return new Registration(() => Unregister(token));
+    }
+
+    internal void Close()
+    {
+        _closed.Cancel();
+        lock (_lock)
+        {
+            _pair.Dispose();
+        }
+    }
+
+    private void Unregister(object token)
+    {
+        lock (_lock)
+        {
+            _handlers = [.. _handlers.Where(h => h.Token != token)];
+        }
+
+        _release(this);
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = new byte[65536];
+        while (!_closed.IsCancellationRequested)
+        {
+            string? error;
+            try
+            {
+                var length = _pair.Receiver.Receive(buffer);
+                // A raw packet has at least an IP header: zero bytes is a socket shut down under us, not a packet.
+                error = length > 0 ? null : length == 0 ? "the socket was shut down" : "the socket was closed";
+                if (error is null)
+                {
+                    Dispatch(buffer.AsSpan(0, length));
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                error = e.Message;
+            }
+
+            if (!_closed.IsCancellationRequested)
+            {
+                Reopen(error);
+            }
+        }
+    }
+
+    /// <summary>Counts and logs the failure, then opens the sockets again; retries with a capped backoff until it works or the socket is closed.</summary>
+    private void Reopen(string error)
+    {
+        _failed(Spec);
+        NetLog.ReceiveFailed(_logger, Spec.Interface, Spec.Source.ToString(), error);
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!_closed.IsCancellationRequested)
+        {
+            try
+            {
+                var fresh = _open(Spec);
+                SocketPair old;
+                lock (_lock)
+                {
+                    (old, _pair) = (_pair, fresh);
+                }
+
+                old.Dispose();
+                NetLog.SocketReopened(_logger, Spec.Interface, Spec.Source.ToString());
+                return;
+            }
+            catch (SocketException e)
+            {
+                NetLog.SocketReopenFailed(_logger, Spec.Interface, Spec.Source.ToString(), e.Message, backoff.TotalMilliseconds);
+            }
+
+            try
+            {
+                Task.Delay(backoff, _time, _closed.Token).Wait();
+            }
+            catch (AggregateException)
+            {
+                return; // closed meanwhile
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, ReopenBackoffMax.Ticks));
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> packet)
+    {
+        // The VRID is the second byte after the IP header; what is too short to tell goes to everyone to count.
+        var headerLength = packet.Length > 0 ? (packet[0] & 0x0f) * 4 : 0;
+        int? vrid = headerLength is >= 20 and <= VrrpHeaderOffsetMax && packet.Length > headerLength + 1 ? packet[headerLength + 1] : null;
+        foreach (var (_, wanted, handler) in _handlers)
+        {
+            if (vrid is null || vrid == wanted)
+            {
+                handler(packet);
+            }
+        }
+    }
+
+    private sealed class Registration(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using HaCluster.Controller.Domain;
+using HaCluster.Shared.Vocabulary;
+using Microsoft.EntityFrameworkCore;
+
+namespace HaCluster.Controller.Data;
+
+/// <summary>The history, as the domain sees it: stored in batches, read by filter ("events of group X between T1 and T2" rides the (group, at) index).</summary>
+public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts)
+{
+    /// <summary>Stores the batch; ids are assigned and returned in the events. On PostgreSQL one binary COPY, elsewhere EF inserts.</summary>
+    public async Task<IReadOnlyList<FleetEvent>> InsertAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = events.Select(EventRows.ToEntity).ToList();
+        if (db.Database.IsNpgsql())
+        {
+            await PostgresEventCopy.InsertAsync(db, rows, ct);
+        }
+        else
+        {
+            db.Events.AddRange(rows);
+            await db.SaveChangesAsync(ct);
+        }
+
+        return [.. events.Select((e, i) => e with { Id = rows[i].Id })];
+    }
+
+    /// <summary>The highest sequence stored for one agent boot (0: none).</summary>
+    public async Task<long> HighestSequenceAsync(string node, string bootId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Events.Where(e => e.Node == node && e.BootId == bootId).MaxAsync(e => e.Sequence, ct) ?? 0;
+    }
+
+    public async Task<IReadOnlyList<FleetEvent>> ListAsync(EventFilter filter, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.Events.AsNoTracking();
+        if (filter.Group is { } group)
+        {
+            query = query.Where(e => e.GroupName == group);
+        }
+
+        if (filter.Node is { } node)
+        {
+            query = query.Where(e => e.Node == node);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            var column = EventRows.Column(kind);
+            query = query.Where(e => e.Kind == column);
+        }
+
+        if (filter.From is { } from)
+        {
+            query = query.Where(e => e.At >= from);
+        }
+
+        if (filter.To is { } to)
+        {
+            query = query.Where(e => e.At < to);
+        }
+
+        var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(filter.Limit).ToListAsync(ct);
+        return [.. rows.Select(EventRows.ToDomain)];
+    }
+
+    /// <summary>Each group's last takeover (a transition to MASTER), for the fleet view at start.</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> LastTakeoversAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var (transition, master) = (EventRows.Column(EventKind.Transition), EventRows.Column(VrrpState.Master));
+        var rows = await db.Events
+            .Where(e => e.Kind == transition && e.ToState == master && e.GroupName != null)
+            .GroupBy(e => e.GroupName!)
+            .Select(g => new { Group = g.Key, At = g.Max(e => e.At) })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.Group, r => r.At, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace HaCluster.Controller.Data;
+
+/// <summary>A change to the audit trail: who did what to which group, with the group before and after.</summary>
+public sealed record AuditRecord(string Action, string Group, string Who, DateTimeOffset At, VipGroup? Before, VipGroup? After);
+
+public static class AuditActions
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Delete = "delete";
+}
+
+/// <summary>The stored groups, their per-member configs by revision, and the audit trail.</summary>
+public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts, GroupWriteGate gate)
+{
+    public async Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct);
+        return [.. rows.Select(ToStored)];
+    }
+
+    public async Task<StoredGroup?> GetAsync(string name, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Name == name, ct);
+        return row is null ? null : ToStored(row);
+    }
+
+    /// <summary>The standalone keepalived.conf of one member at the group's current revision; null when there is none.</summary>
+    public async Task<string?> GetMemberConfigAsync(string name, string node, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var revision = await db.Groups.Where(g => g.Name == name).Select(g => (int?)g.Revision).SingleOrDefaultAsync(ct);
+        return revision is null ? null : await db.ConfigRevisions
+            .Where(r => r.GroupName == name && r.Revision == revision && r.Node == node)
+            .Select(r => r.Text)
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction, alone (<see cref="GroupWriteGate"/>), and commits it when
+    /// <paramref name="commit"/> says so: what it checked still holds when the write lands.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<GroupWrite, Task<T>> write, Func<T, bool> commit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await gate.RunAsync(db, () => write(new GroupWrite(db, ct)), commit, ct);
+    }
+
+    internal static StoredGroup ToStored(GroupEntity row) => new(Deserialize(row.Json), row.Revision);
+
+    internal static string Serialize(VipGroup group) => JsonSerializer.Serialize(GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
+
+    internal static VipGroup Deserialize(string json) =>
+        (JsonSerializer.Deserialize(json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored group is null")).ToGroup();
+}
+
+/// <summary>The operations of one group write, inside its transaction.</summary>
+public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
+{
+    /// <summary>The group as stored now (tracked: a save of it fails if another write changed it meanwhile).</summary>
+    public async Task<StoredGroup?> GetAsync(string name) =>
+        await db.Groups.SingleOrDefaultAsync(g => g.Name == name, ct) is { } row ? GroupRepository.ToStored(row) : null;
+
+    /// <summary>Every stored group's revision, by name.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> RevisionsAsync() =>
+        await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Name, g => g.Revision, StringComparer.Ordinal, ct);
+
+    public async Task<IReadOnlyList<VipGroup>> GroupsAsync(IReadOnlyCollection<string> names)
+    {
+        var rows = await db.Groups.AsNoTracking().Where(g => names.Contains(g.Name)).Select(g => g.Json).ToListAsync(ct);
+        return [.. rows.Select(GroupRepository.Deserialize)];
+    }
+
+    /// <summary>The newest revision the group ever had, deleted ones included (0: none), so a re-created group continues its numbering.</summary>
+    public async Task<int> LastRevisionAsync(string name) =>
+        await db.ConfigRevisions.Where(r => r.GroupName == name).MaxAsync(r => (int?)r.Revision, ct) ?? 0;
+
+    /// <summary>Stores <paramref name="group"/> at its revision with each member's config and the audit entry; false when another write got there first.</summary>
+    public async Task<bool> SaveAsync(StoredGroup group, IReadOnlyList<MemberConfig> configs, AuditRecord audit)
+    {
+        var name = group.Group.Name;
+        var row = await db.Groups.SingleOrDefaultAsync(g => g.Name == name, ct);
+        if (row is null)
+        {
+            db.Groups.Add(row = new GroupEntity { Name = name, Json = "", CreatedAt = audit.At });
+        }
+
+        (row.Json, row.Revision, row.UpdatedAt) = (GroupRepository.Serialize(group.Group), group.Revision, audit.At);
+        db.ConfigRevisions.AddRange(configs.Select(c => new ConfigRevisionEntity
+        {
+            GroupName = c.Group,
+            Revision = c.Revision,
+            Node = c.Node,
+            Text = c.Text,
+            Hash = c.Hash,
+            ChangedBy = audit.Who,
+            ChangedAt = audit.At,
+        }));
+        Audit(audit);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>Removes the group (its revisions stay); false when there is none.</summary>
+    public async Task<bool> DeleteAsync(string name, Func<VipGroup, AuditRecord> audit)
+    {
+        var row = await db.Groups.SingleOrDefaultAsync(g => g.Name == name, ct);
+        if (row is null)
+        {
+            return false;
+        }
+
+        db.Groups.Remove(row);
+        Audit(audit(GroupRepository.Deserialize(row.Json)));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private void Audit(AuditRecord audit) => db.AuditEntries.Add(new AuditEntry
+    {
+        At = audit.At,
+        Who = audit.Who,
+        Action = audit.Action,
+        GroupName = audit.Group,
+        Before = audit.Before is { } before ? GroupRepository.Serialize(before) : null,
+        After = audit.After is { } after ? GroupRepository.Serialize(after) : null,
+    });
+}

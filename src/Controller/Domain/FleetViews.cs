@@ -1,0 +1,64 @@
+using HaCluster.Shared.Vocabulary;
+
+namespace HaCluster.Controller.Domain;
+
+/// <summary>A group's definition with what its members report (REST <c>GET /groups/{name}/status</c>).</summary>
+public sealed record GroupStatusView(
+    VipGroup Group,
+    int Revision,
+    GroupHealth Health,
+    IReadOnlyList<string> Problems,
+    DateTimeOffset? HealthSince,
+    IReadOnlyList<MemberStatusView> Members,
+    string? MasterNode,
+    DateTimeOffset? LastFailoverAt);
+
+/// <summary>One member as its agent reports it; <see cref="State"/> is unspecified until the agent reports the instance.</summary>
+public sealed record MemberStatusView(
+    string Node,
+    string Address,
+    int Priority,
+    bool Connected,
+    VrrpState State,
+    int? EffectivePriority,
+    int? AppliedRevision,
+    bool Drift,
+    DateTimeOffset? LastTransitionAt,
+    TransitionReason? LastReason,
+    DateTimeOffset? LastAdvertAt);
+
+/// <summary>A node with its agent's connection (REST <c>GET /nodes</c>).</summary>
+public sealed record NodeView(
+    string Name,
+    IReadOnlyList<string> Addresses,
+    IReadOnlyList<string> Interfaces,
+    string AgentVersion,
+    string BootId,
+    bool Connected,
+    DateTimeOffset? ConnectedAt,
+    DateTimeOffset? LastSeenAt,
+    string? AppliedHash,
+    string? DesiredHash);
+
+/// <summary>What an agent last said about one instance.</summary>
+public sealed record InstanceView(
+    VrrpState State,
+    int Priority,
+    int BasePriority,
+    string? MasterAddress,
+    DateTimeOffset? LastTransitionAt,
+    TransitionReason? LastReason,
+    DateTimeOffset? LastAdvertAt);
+
+/// <summary>What an agent says of itself in its hello, in the controller's terms.</summary>
+public sealed record NodeHello(
+    string Name, IReadOnlyList<string> Addresses, IReadOnlyList<string> Interfaces, string AgentVersion, string BootId, AppliedConfig Running);
+
+/// <summary>The managed config a node runs: its hash and the revision of each group in it.</summary>
+public sealed record AppliedConfig(string Hash, IReadOnlyDictionary<string, int> Groups);
+
+/// <summary>A settled change of a group's health, to be stored as an event.</summary>
+public sealed record HealthChange(string Group, GroupHealth? From, GroupHealth To, IReadOnlyList<string> Problems, DateTimeOffset At);
+
+/// <summary>A node as stored: what its agent last said of it.</summary>
+public sealed record KnownNode(string Name, NodeFacts Facts, string AgentVersion, string BootId, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt);

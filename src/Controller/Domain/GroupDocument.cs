@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace HaCluster.Controller.Domain;
+
+/// <summary>
+/// A group as JSON carries it — the REST API's request and response bodies, the stored row, the audit trail — with
+/// plain arrays, so that any JSON (missing lists, null elements) reads into it and the validator can name every
+/// problem. <see cref="ToGroup"/> and <see cref="Of"/> are the only conversions.
+/// </summary>
+public sealed record GroupDocument(
+    string? Name,
+    int Vrid,
+    string? Interface,
+    int Version = 2,
+    double AdvertInterval = 1,
+    string? AuthPass = null,
+    bool Preempt = true,
+    double PreemptDelay = 0,
+    IReadOnlyList<Vip?>? VirtualIps = null,
+    IReadOnlyList<Member?>? Members = null)
+{
+    public static GroupDocument Of(VipGroup group) => new(
+        group.Name, group.Vrid, group.Interface, group.Version, group.AdvertInterval, group.AuthPass, group.Preempt, group.PreemptDelay,
+        [.. group.VirtualIps], [.. group.Members]);
+
+    /// <summary>The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.</summary>
+    public VipGroup ToGroup() => new(
+        Name ?? "", Vrid, Interface ?? "", Version, AdvertInterval, AuthPass, Preempt, PreemptDelay,
+        [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)]);
+}
+
+/// <summary>Source-generated JSON binding for group documents, camelCase as the REST API speaks it.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(GroupDocument))]
+[JsonSerializable(typeof(List<GroupDocument>))]
+public sealed partial class GroupJsonContext : JsonSerializerContext;

@@ -1,0 +1,61 @@
+using HaCluster.Shared.Collections;
+
+namespace HaCluster.Controller.Domain;
+
+/// <summary>
+/// The desired state of one VIP group: checked by the validator, turned into each member's keepalived.conf by the
+/// renderer. Settings left out take keepalived's defaults (version 2, 1 s adverts, preempt on). Until validated it is
+/// the group as sent (a missing name is empty, a null list element stays null, so that every problem can be named);
+/// its lists compare by value, so an unchanged group compares equal.
+/// </summary>
+public sealed record VipGroup(
+    string Name,
+    int Vrid,
+    string Interface,
+    int Version = 2,
+    double AdvertInterval = 1,
+    string? AuthPass = null,
+    bool Preempt = true,
+    double PreemptDelay = 0,
+    EquatableArray<Vip> VirtualIps = default,
+    EquatableArray<Member> Members = default);
+
+/// <summary>A virtual address, <c>192.0.2.100</c> or <c>192.0.2.100/24</c>; no device means the group's interface.</summary>
+public sealed record Vip(string Address, string? Device = null, string? Label = null);
+
+/// <summary>One node taking part in the group, with the address it sends and receives adverts on.</summary>
+public sealed record Member(string Node, string Address, int Priority);
+
+/// <summary>What an agent reported about its node, for checking a group against the real machines.</summary>
+public sealed record NodeFacts(IReadOnlyList<string> Addresses, IReadOnlyList<string> Interfaces);
+
+/// <summary>One problem with a group; <see cref="Path"/> is the JSON path of the offending value, e.g. <c>members[1].priority</c>.</summary>
+public sealed record GroupError(string Path, string Message)
+{
+    public override string ToString() => $"{Path}: {Message}";
+}
+
+/// <summary>A group at one of its revisions.</summary>
+public sealed record StoredGroup(VipGroup Group, int Revision);
+
+/// <summary>A group saved in a change: before, after, or both.</summary>
+public sealed record GroupChange(StoredGroup? Before, StoredGroup? After)
+{
+    public string Name => (After ?? Before)!.Group.Name;
+
+    /// <summary>Every node that was or is a member: their configs may have changed.</summary>
+    public IEnumerable<string> Nodes => NodesOf(Before).Union(NodesOf(After), StringComparer.Ordinal);
+
+    private static IEnumerable<string> NodesOf(StoredGroup? group) => group is null ? [] : group.Group.Members.Select(m => m.Node);
+}
+
+/// <summary>One node's whole managed config, as pushed: every group it is a member of, rendered once per revision.</summary>
+public sealed record NodeConfig(string Node, string Text, string Hash, IReadOnlyList<GroupRevisionRef> Groups);
+
+public sealed record GroupRevisionRef(string Group, int Revision);
+
+/// <summary>
+/// One member's part of a group's revision: its vrrp_instance block, and that block alone as a keepalived.conf
+/// (<see cref="Text"/>, with its <see cref="Hash"/>) — what is stored, shown and downloaded.
+/// </summary>
+public sealed record MemberConfig(string Group, int Revision, string Node, string Instance, string Text, string Hash);

@@ -1,0 +1,121 @@
+using HaCluster.Controller.Data;
+using HaCluster.Controller.Domain;
+
+namespace HaCluster.Controller.Groups;
+
+/// <summary>
+/// Group changes, the one way in for REST and gRPC: validated against every other group and against what the agents
+/// reported of their nodes (all errors at once), rendered once per member, stored with those configs and an audit
+/// entry in one transaction, then made the desired state (and so pushed to the members).
+/// </summary>
+public sealed class GroupService(GroupRepository groups, NodeRepository nodes, DesiredState desired, TimeProvider clock)
+{
+    public Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken ct) => groups.ListAsync(ct);
+
+    public Task<StoredGroup?> GetAsync(string name, CancellationToken ct) => groups.GetAsync(name, ct);
+
+    /// <summary>One member's keepalived.conf at the group's current revision; null when there is no such group or member.</summary>
+    public async Task<MemberConfig?> GetConfigAsync(string name, string node, CancellationToken ct)
+    {
+        if (desired.Get(name) is not null)
+        {
+            return desired.Part(name, node);
+        }
+
+        // A group this controller does not hold (another controller saved it meanwhile): what was stored for it.
+        return await groups.GetMemberConfigAsync(name, node, ct) is { } text ? new MemberConfig(name, 0, node, "", text, GroupRenderer.Hash(text)) : null;
+    }
+
+    public Task<SaveResult> CreateAsync(VipGroup group, string who, CancellationToken ct) => SaveAsync(group, isNew: true, who, ct);
+
+    public Task<SaveResult> UpdateAsync(VipGroup group, string who, CancellationToken ct) => SaveAsync(group, isNew: false, who, ct);
+
+    public async Task<bool> DeleteAsync(string name, string who, CancellationToken ct)
+    {
+        var deleted = await groups.WriteAsync(
+            w => w.DeleteAsync(name, before => new AuditRecord(AuditActions.Delete, name, who, clock.GetUtcNow(), before, null)), d => d, ct);
+        if (deleted)
+        {
+            desired.Removed(name);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Checks a create (<paramref name="isNew"/>) or an update exactly as a save would and renders every member's config
+    /// after it, without saving anything: the diff shown before an edit is saved.
+    /// </summary>
+    public Task<SaveResult> PreviewAsync(VipGroup group, bool isNew, CancellationToken ct) =>
+        groups.WriteAsync(async w => await CheckAsync(w, await w.GetAsync(group.Name), group, isNew, ct), _ => false, ct);
+
+    private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, string who, CancellationToken ct)
+    {
+        var result = await groups.WriteAsync(w => SaveLockedAsync(w, group, isNew, who, ct), r => r is SaveResult.Saved, ct);
+        if (result is SaveResult.Saved saved)
+        {
+            desired.Saved(new StoredGroup(saved.Group, saved.Revision), saved.Configs);
+        }
+
+        return result;
+    }
+
+    private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, string who, CancellationToken ct)
+    {
+        var before = await write.GetAsync(group.Name);
+        var result = await CheckAsync(write, before, group, isNew, ct);
+        if (result is not SaveResult.Saved saved)
+        {
+            return result;
+        }
+
+        var audit = new AuditRecord(isNew ? AuditActions.Create : AuditActions.Update, group.Name, who, clock.GetUtcNow(), before?.Group, group);
+        return await write.SaveAsync(new StoredGroup(group, saved.Revision), saved.Configs, audit)
+            ? saved
+            : new SaveResult.Conflict($"group '{group.Name}' was changed by another request; retry");
+    }
+
+    private async Task<SaveResult> CheckAsync(GroupWrite write, StoredGroup? current, VipGroup group, bool isNew, CancellationToken ct)
+    {
+        if (isNew && current is not null)
+        {
+            return new SaveResult.Conflict($"a group named '{group.Name}' already exists");
+        }
+
+        if (!isNew && current is null)
+        {
+            return new SaveResult.NotFound();
+        }
+
+        if (await ValidateAsync(write, group, ct) is { Count: > 0 } errors)
+        {
+            return new SaveResult.Invalid(errors);
+        }
+
+        // Revisions outlive a deleted group, so a group re-created under the same name continues its numbering.
+        var revision = (current?.Revision ?? await write.LastRevisionAsync(group.Name)) + 1;
+        return new SaveResult.Saved(group, revision, GroupRenderer.RenderMembers(group, revision));
+    }
+
+    /// <summary>Against every other saved group and against what the agents reported of the members' nodes.</summary>
+    private async Task<IReadOnlyList<GroupError>> ValidateAsync(GroupWrite write, VipGroup group, CancellationToken ct)
+    {
+        // Only the members' facts: the other nodes do not matter to this group, and there may be thousands.
+        var names = group.Members.Select(m => m?.Node).OfType<string>().Distinct().ToList();
+        var facts = await nodes.FactsAsync(names, ct);
+        return GroupValidator.Validate(group, await OthersAsync(write), facts);
+    }
+
+    /// <summary>
+    /// Every saved group, as the database has it now: the in-memory desired state where its revision matches (no JSON
+    /// to read again — with hundreds of groups that was most of a save's time), the stored row where it does not
+    /// (another controller wrote it).
+    /// </summary>
+    private async Task<IReadOnlyCollection<VipGroup>> OthersAsync(GroupWrite write)
+    {
+        var revisions = await write.RevisionsAsync();
+        var stale = revisions.Where(r => desired.Get(r.Key)?.Revision != r.Value).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var reread = stale.Count == 0 ? [] : await write.GroupsAsync(stale);
+        return [.. revisions.Keys.Where(n => !stale.Contains(n)).Select(n => desired.Get(n)!.Group), .. reread];
+    }
+}
