@@ -45,7 +45,7 @@ public class AgentOverTcpTests
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the agent did not report the config it was sent");
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the agent process applying its config and reporting it
         }
     }
 }

@@ -106,7 +106,7 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
                 Assert.Fail($"timed out waiting for {what} (lab {Lab.WorkDir})");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the controller and the agents (separate processes) get there on their own
         }
     }
 

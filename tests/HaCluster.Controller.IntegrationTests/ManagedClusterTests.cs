@@ -112,7 +112,7 @@ public class ManagedClusterTests
         await cluster.WaitForAsync("n2 at 95 and every member on revision 2", async () =>
             await cluster.StatusAsync("web") is var s && s.GetProperty("health").GetString() == "ok" && s.GetProperty("revision").GetInt32() == 2
             && s.GetProperty("members")[1].GetProperty("effectivePriority").GetInt32() == 95);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // waits for two more seconds of the agents' adverts: a flap would show in the probes
         await probing.CancelAsync();
 
         foreach (var (host, mark) in marks)
@@ -133,7 +133,7 @@ public class ManagedClusterTests
         while (!ct.IsCancellationRequested)
         {
             answers.Add(await lab.ProbeAsync(vip, timeout: TimeSpan.FromSeconds(1)));
-            await Task.Delay(50, CancellationToken.None);
+            await Task.Delay(50, CancellationToken.None); // waits for the next probe of the client in its namespace
         }
 
         return answers;

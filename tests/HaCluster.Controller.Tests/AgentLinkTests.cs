@@ -339,7 +339,7 @@ public abstract class AgentLinkTests(IStorageBackend backend)
             }
 
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(50);
+            await Task.Delay(50); // waits for the controller's ingest and fleet monitor (background services) get there on their own
         }
     }
 

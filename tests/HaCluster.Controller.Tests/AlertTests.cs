@@ -47,7 +47,7 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (await FailedMailsAsync(app) == before && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the controller's mailer trying the SMTP port
         }
 
         Assert.Equal(before + 1, await FailedMailsAsync(app));

@@ -85,7 +85,7 @@ public sealed class HostConfigurationTests : IDisposable
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100);
+                await Task.Delay(100); // waits for the controller process starting up
             }
         }
     }

@@ -38,7 +38,7 @@ internal sealed class DashboardProcess
 
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the dashboard did not start:\n{process.Output}");
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the dashboard process starting up
         }
     }
 

@@ -62,7 +62,7 @@ public class LiveFailoverTests(Browser browser)
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the controller and the agents (separate processes) get there on their own
         }
     }
 }

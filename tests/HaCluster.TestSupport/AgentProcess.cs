@@ -56,7 +56,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
                 return true;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(20); // waits for the agent process writing the line to its output
         }
 
         return pattern.IsMatch(Process.Output[since..]);

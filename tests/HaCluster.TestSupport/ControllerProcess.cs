@@ -72,7 +72,7 @@ public sealed class ControllerProcess : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the controller did not become ready:\n{Process.Output}");
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for the controller process starting up
         }
     }
 

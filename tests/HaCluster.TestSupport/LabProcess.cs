@@ -120,7 +120,7 @@ public sealed class LabProcess : IAsyncDisposable
             {
                 return; // exited meanwhile
             }
-            Thread.Sleep(1);
+            Thread.Sleep(1); // waits for `ip netns exec` exec-ing into its target
         }
     }
 

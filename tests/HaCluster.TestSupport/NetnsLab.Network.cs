@@ -69,7 +69,7 @@ public sealed partial class NetnsLab
         {
             if (cts.IsCancellationRequested)
                 return false;
-            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false); // waits for the agent in the namespace adding or removing the address
         }
         return true;
     }

@@ -62,7 +62,7 @@ public sealed partial class NetnsLab
             var answer = await ProbeAsync(ip, port, remaining < DefaultProbeTimeout ? remaining : DefaultProbeTimeout).ConfigureAwait(false);
             if (answer == expectedHost)
                 return clock.Elapsed;
-            await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            await Task.Delay(ProbeInterval).ConfigureAwait(false); // waits for the VIP moving between the agents in the namespaces
         }
         return null;
     }

@@ -42,7 +42,7 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
                 throw new InvalidOperationException($"aiosmtpd did not start: {await process.StandardError.ReadToEndAsync()}");
-            await Task.Delay(50);
+            await Task.Delay(50); // waits for aiosmtpd (a Python process) starting to listen
         }
         return sink;
     }
@@ -62,7 +62,7 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
                 return messages;
-            await Task.Delay(100);
+            await Task.Delay(100); // waits for aiosmtpd writing the mail to its maildir
         }
         return Messages();
     }

@@ -2,6 +2,8 @@ using Grpc.Net.Client;
 using HaCluster.Contracts;
 using HaCluster.Dashboard.Components;
 using HaCluster.Dashboard.Services;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace HaCluster.Dashboard.Extensions;
@@ -14,18 +16,15 @@ public static class DashboardExtensions
         services.AddSystemd();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        var address = builder.Configuration["Controller:Address"] ?? "http://127.0.0.1:5081";
-        if (!ControllerAddress.TryParse(address, out var controller))
-        {
-            throw new InvalidOperationException($"Controller:Address '{address}' is not http://HOST:PORT, https://HOST:PORT or unix:/PATH");
-        }
-
+        services.AddOptionsWithValidateOnStart<DashboardOptions>().BindConfiguration("Controller");
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         // The dashboard's only way to the fleet: the controller's public gRPC admin API (never its database).
-        services.AddSingleton(_ => ControllerAddress.OpenChannel(controller));
+        services.AddSingleton(sp => ControllerAddress.OpenChannel(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller));
         services.AddSingleton(sp => new Admin.AdminClient(sp.GetRequiredService<GrpcChannel>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FleetFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetFeed>());
+        services.AddHealthChecks().AddCheck<FeedHealthCheck>("controller", tags: ["ready"]);
         return builder;
     }
 
@@ -34,7 +33,9 @@ public static class DashboardExtensions
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapGet("/healthz", () => TypedResults.Text("healthy"));
+        // Liveness: the process answers. Readiness: and it has the controller's live stream.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapConfigDownload();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

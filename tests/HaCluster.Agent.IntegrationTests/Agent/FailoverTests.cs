@@ -21,7 +21,7 @@ public class FailoverTests
         Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
         await pair.AssertAnswersAsync(pair.N1, Patience);
         Assert.True(await pair.Lab.PingAsync(Vip));
-        await Task.Delay(2 * Second);
+        await Task.Delay(2 * Second); // waits for two seconds of adverts between the agents, captured
 
         Assert.Equal(["BACKUP", "MASTER"], n1.Transitions());
         Assert.Equal("BACKUP", n2.Transitions()[^1]);
@@ -115,7 +115,7 @@ public class FailoverTests
 
         await using var n1 = pair.StartAgent(pair.N1, pair.Instance(pair.N1, 100) with { NoPreempt = true });
         Assert.True(await n1.WaitForStateAsync("BACKUP", Patience));
-        await Task.Delay(Mdi80 + (2 * Second));
+        await Task.Delay(Mdi80 + (2 * Second)); // waits for the backup's Master_Down_Interval and two seconds: no takeover may happen meanwhile
 
         Assert.Equal(["BACKUP"], n1.Transitions());
         Assert.Equal("n2", await pair.Lab.ProbeAsync(Vip));

@@ -28,7 +28,7 @@ public class FaultTests
         // n1's priority-0 resignation hands the VIP back; its probes then keep it in FAULT without preempting again.
         Assert.True(await n2.WaitForStateAsync("MASTER", Patience, since: n2.Process.Output.LastIndexOf("to=BACKUP", StringComparison.Ordinal) + 1));
         var mark = n1.Process.OutputLength;
-        await Task.Delay(VrrpTimersForTests.Mdi100 * 2);
+        await Task.Delay(VrrpTimersForTests.Mdi100 * 2); // waits for two Master_Down_Intervals of the agents' timers: no transition may happen meanwhile
         Assert.Empty(n1.Transitions(since: mark));
         Assert.False(n1.Process.HasExited);
         await pair.AssertAnswersAsync(pair.N2, Patience);
@@ -50,7 +50,7 @@ public class FaultTests
 
         Assert.True(await agent.Process.WaitForOutputAsync("instance=VI_9 from=INIT to=FAULT reason=interface_unusable", Patience));
         Assert.Contains("interface vip0 not found", agent.Process.Output);
-        await Task.Delay(Second);
+        await Task.Delay(Second); // waits for a second of the agent running in FAULT: it must not exit
         Assert.False(agent.Process.HasExited);
 
         // A veth pair (the dummy driver is not loadable on every kernel); both ends up for carrier.
@@ -92,7 +92,7 @@ public class FaultTests
             }
         }
 
-        await Task.Delay(Second);
+        await Task.Delay(Second); // waits for a second more of the agent's adverts and drops, captured
         await capture.StopAsync();
         Assert.Empty(n1.Transitions(since: marks.Item1));
         Assert.Empty(n2.Transitions(since: marks.Item2));

@@ -46,7 +46,7 @@ public class KeepalivedInteropTests
         await using var agent = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80, version, advertSeconds));
         Assert.True(await agent.WaitForStateAsync("BACKUP", Patience));
         var interval = TimeSpan.FromSeconds(advertSeconds);
-        await Task.Delay(VrrpTimers.MasterDownInterval(version, 80, interval) + Second);
+        await Task.Delay(VrrpTimers.MasterDownInterval(version, 80, interval) + Second); // waits for keepalived's Master_Down_Interval, and a second: it would have taken over by now
         Assert.Equal(["BACKUP"], agent.Transitions());
 
         await keepalived.StopAsync();
@@ -70,7 +70,7 @@ public class KeepalivedInteropTests
         await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "ip proto 112");
         await using var agent = pair.StartAgent(pair.N1, pair.Instance(pair.N1, 100, version, advertSeconds));
         Assert.True(await agent.WaitForStateAsync("MASTER", Patience));
-        await Task.Delay(3 * Second);
+        await Task.Delay(3 * Second); // waits for three seconds of adverts between the agent and keepalived, captured
         await capture.StopAsync();
 
         var decoded = await capture.DecodeAsync();

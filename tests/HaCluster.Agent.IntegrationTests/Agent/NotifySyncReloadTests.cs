@@ -105,7 +105,7 @@ public class NotifySyncReloadTests
         await File.AppendAllTextAsync(n1.ConfigPath, "vrrp_instance BROKEN {\n    virtual_router_id 999\n");
         Assert.True(n1.Process.Signal(Signals.Hup));
         Assert.True(await n1.Process.WaitForOutputAsync("rejected", Patience, mark));
-        await Task.Delay(2 * Second);
+        await Task.Delay(2 * Second); // waits for two seconds of the agents after the reload: no transition may happen
 
         var decoded = await capture.DecodeAsync();
         Assert.Empty(n1.Transitions(since: mark));
@@ -129,7 +129,7 @@ public class NotifySyncReloadTests
         await Rewrite(n1, "priority 100", "priority 90");
         Assert.True(n1.Process.Signal(Signals.Hup));
         Assert.True(await n1.Process.WaitForOutputAsync("reload: 0 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
-        await Task.Delay(3 * Second);
+        await Task.Delay(3 * Second); // waits for three seconds of the agents after the reload: no transition may happen
 
         Assert.Empty(n1.Transitions(since: mark));
         var decoded = await capture.DecodeAsync();
@@ -197,7 +197,7 @@ public class NotifySyncReloadTests
         Assert.True(n1.Process.Signal(Signals.Hup));
         Assert.True(await n1.Process.WaitForOutputAsync("reload: 1 instance(s) unchanged, 1 changed, 0 added, 0 removed", Patience, mark));
         var before = File.ReadAllLines(runs).Length;
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // waits for five seconds of the agent's vrrp_script runs (one a second)
 
         // One tracker at interval 1 s: about five runs in five seconds (two would be about ten).
         Assert.InRange(File.ReadAllLines(runs).Length - before, 3, 7);

@@ -106,7 +106,7 @@ public class TrackingTests
         await using var n1 = StartTracked(pair, pair.N1, 100, script, "track_script {\n        hang\n    }");
         Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
         await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "ip proto 112");
-        await Task.Delay(6 * Second);
+        await Task.Delay(6 * Second); // waits for six seconds of adverts and hung script runs, captured
 
         var gaps = Gaps(await capture.DecodeAsync("-tt"));
         Assert.True(gaps.Count >= 4);
@@ -143,7 +143,7 @@ public class TrackingTests
 
         await using var n2 = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80));
         await pair.AssertAnswersAsync(pair.N2, Patience);
-        await Task.Delay(6 * Second);
+        await Task.Delay(6 * Second); // waits for six seconds of the agent's failing script: it must never take the VIP
         Assert.DoesNotMatch("to=(BACKUP|MASTER)", n1.Process.Output);
         await pair.AssertHoldsVipAsync(pair.N1, holds: false);
     }

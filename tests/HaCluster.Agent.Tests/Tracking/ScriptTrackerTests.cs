@@ -80,7 +80,7 @@ public sealed class ScriptTrackerTests : IDisposable
         {
             // As root (CI): the script never runs as root instead; the problem is said once, not on every run.
             Assert.False((await NextChangeAsync()).Ok);
-            await Task.Delay(500);
+            await Task.Delay(500); // waits for more runs of the real /bin/sh script (100 ms apart): the problem must still be said once
             Assert.Single(logger.Lines, l => l.Contains("cannot run as the configured user: no such user 'hacluster-no-such-user'", StringComparison.Ordinal));
         }
         else
@@ -102,11 +102,11 @@ public sealed class ScriptTrackerTests : IDisposable
         tracker.Start();
         while (!File.Exists(started))
         {
-            await Task.Delay(20);
+            await Task.Delay(20); // waits for the real /bin/sh script creating its file
         }
 
         tracker.Dispose();
-        await Task.Delay(1000);
+        await Task.Delay(1000); // waits for the killed /bin/sh script: had it counted, its change would be queued by now
 
         Assert.False(_changes.Reader.TryRead(out _));
         Assert.False(tracker.Known);
