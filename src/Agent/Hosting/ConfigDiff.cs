@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HaCluster.Shared.Collections;
 using HaCluster.Shared.Config;
 
@@ -10,11 +11,35 @@ namespace HaCluster.Agent.Hosting;
 public sealed record InstanceDefinition(
     VrrpInstanceConfig Instance, EquatableArray<VrrpScriptConfig> Scripts, EquatableArray<TrackFileConfig> Files, SyncGroupConfig? SyncGroup)
 {
-    public static InstanceDefinition Of(KeepalivedConfig config, VrrpInstanceConfig instance) => new(
-        instance.WithoutLocations(),
-        [.. instance.Tracks.Where(t => t.Kind == TrackKind.Script).Select(t => config.FindScript(t.Name)).OfType<VrrpScriptConfig>().Select(s => s.WithoutLocation())],
-        [.. instance.Tracks.Where(t => t.Kind == TrackKind.File).Select(t => config.FindTrackFile(t.Name)).OfType<TrackFileConfig>().Select(f => f.WithoutLocation())],
-        config.SyncGroups.FirstOrDefault(g => g.Instances.Contains(instance.Name))?.WithoutLocations());
+    public static InstanceDefinition Of(KeepalivedConfig config, VrrpInstanceConfig instance)
+    {
+        // Loops rather than LINQ: each LINQ operator over a new element type is more code in the NativeAOT image.
+        var scripts = ImmutableArray.CreateBuilder<VrrpScriptConfig>();
+        var files = ImmutableArray.CreateBuilder<TrackFileConfig>();
+        foreach (var track in instance.Tracks)
+        {
+            if (track.Kind == TrackKind.Script && config.FindScript(track.Name) is { } script)
+            {
+                scripts.Add(script.WithoutLocation());
+            }
+            else if (track.Kind == TrackKind.File && config.FindTrackFile(track.Name) is { } file)
+            {
+                files.Add(file.WithoutLocation());
+            }
+        }
+
+        SyncGroupConfig? group = null;
+        foreach (var candidate in config.SyncGroups)
+        {
+            if (candidate.Instances.AsImmutableArray().Contains(instance.Name))
+            {
+                group = candidate.WithoutLocations();
+                break;
+            }
+        }
+
+        return new(instance.WithoutLocations(), scripts.ToImmutable(), files.ToImmutable(), group);
+    }
 
     public InstanceDefinition WithInstance(VrrpInstanceConfig instance) => this with { Instance = instance.WithoutLocations() };
 }

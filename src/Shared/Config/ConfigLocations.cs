@@ -9,9 +9,9 @@ public static class ConfigLocations
     public static VrrpInstanceConfig WithoutLocations(this VrrpInstanceConfig instance) => instance with
     {
         Location = default,
-        UnicastPeers = [.. instance.UnicastPeers.Select(p => p with { Location = default })],
-        VirtualIps = [.. instance.VirtualIps.Select(v => v with { Location = default })],
-        Tracks = [.. instance.Tracks.Select(t => t with { Location = default })],
+        UnicastPeers = instance.UnicastPeers.Map(p => p with { Location = default }),
+        VirtualIps = instance.VirtualIps.Map(v => v with { Location = default }),
+        Tracks = instance.Tracks.Map(t => t with { Location = default }),
     };
 
     public static SyncGroupConfig WithoutLocations(this SyncGroupConfig group) =>

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace HaCluster.Shared.Vocabulary;
 
 /// <summary>
@@ -83,25 +81,42 @@ public static class Names
             : typeof(T) == typeof(GroupHealth) ? Healths.Specified
             : throw new ArgumentException($"{typeof(T).Name} is not part of the shared vocabulary");
 
-    /// <summary>Both directions of one enum's names; every value of the enum must have one (checked by a test).</summary>
-    private sealed class Table<T>
+    /// <summary>
+    /// Both directions of one enum's names; every value of the enum must have one (checked by a test). A handful of
+    /// entries, searched in order: no hashing, and no collection types for the agent's NativeAOT image to carry.
+    /// </summary>
+    private sealed class Table<T>(params (T Value, string Name)[] entries)
         where T : struct, Enum
     {
-        private readonly FrozenDictionary<T, string> _names;
-        private readonly FrozenDictionary<string, T> _values;
-
-        public Table((T Value, string Name)[] entries)
-        {
-            _names = entries.ToFrozenDictionary(e => e.Value, e => e.Name);
-            _values = entries.ToFrozenDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-            Specified = [.. entries.Skip(1).Select(e => e.Name)];
-        }
-
-        public IReadOnlyList<string> Specified { get; }
+        public IReadOnlyList<string> Specified { get; } = [.. entries[1..].Select(e => e.Name)];
 
         /// <summary>A value from a newer peer that this build does not know reads as its number.</summary>
-        public string Name(T value) => _names.TryGetValue(value, out var name) ? name : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public string Name(T value)
+        {
+            foreach (var (known, name) in entries)
+            {
+                if (EqualityComparer<T>.Default.Equals(known, value))
+                {
+                    return name;
+                }
+            }
 
-        public bool TryParse(string? name, out T value) => _values.TryGetValue(name ?? "", out value);
+            return Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool TryParse(string? name, out T value)
+        {
+            foreach (var (known, text) in entries)
+            {
+                if (string.Equals(text, name, StringComparison.Ordinal))
+                {
+                    value = known;
+                    return true;
+                }
+            }
+
+            value = default;
+            return false;
+        }
     }
 }
