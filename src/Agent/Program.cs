@@ -16,6 +16,13 @@ if (command.Verb == AgentVerb.Status)
     return await StatusCommand.RunAsync(command.MetricsEndpoint ?? AgentOptions.DefaultMetricsEndpoint, command.Json);
 }
 
+if (command.Verb == AgentVerb.Enroll)
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => (e.Cancel, _) = (true, interrupted.CancelAsync());
+    return await Enrollment.RunAsync(command.Controllers[0], command.Token!, command.Node ?? Environment.MachineName, command.StateDir, Console.Out, Console.Error, interrupted.Token);
+}
+
 var startup = StartupConfig.Load(command, Console.Error);
 if (startup is null)
 {
@@ -26,6 +33,19 @@ if (command.CheckOnly)
 {
     Console.WriteLine($"{command.ConfigPath}: configuration OK ({startup.Config.Instances.Length} instance(s))");
     return 0;
+}
+
+AgentIdentity? identity = null;
+if (command.Managed)
+{
+    identity = command.SiteIdentity is var (ca, certificate, key)
+        ? AgentIdentity.FromFiles(ca, certificate, key, command.Node, out var problem)
+        : AgentIdentity.FromStateDirectory(command.StateDir, command.Node, out problem);
+    if (identity is null)
+    {
+        Console.Error.WriteLine($"hacluster-agent: not started: {problem}");
+        return 1;
+    }
 }
 
 if (Capabilities.Missing() is { } missing)
@@ -56,7 +76,7 @@ services.AddSingleton<IAgentRuntime>(sp => sp.GetRequiredService<AgentService>()
 if (command.Managed)
 {
     // Before the agent, so it stops after it (hosted services stop in reverse order): the release is still reported.
-    services.AddSingleton(new ControllerLinkOptions(command.Controllers, command.Node ?? Environment.MachineName));
+    services.AddSingleton(new ControllerLinkOptions(command.Controllers, identity!));
     services.AddSingleton(sp => new EventJournal(Path.Combine(command.StateDir, "journal"), sp.GetRequiredService<ILoggerFactory>().CreateLogger("HaCluster.Agent.Journal")));
     services.AddSingleton<ControllerLink>();
     services.AddHostedService(sp => sp.GetRequiredService<ControllerLink>());

@@ -7,5 +7,11 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddDashboardServices();
 
 await using var app = builder.Build();
+if (StartupOptions.Problem(app.Services) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"hacluster-dashboard: not started: {problem}");
+    return 1;
+}
+
 app.MapDashboard();
 return await ListenerStart.RunAsync("hacluster-dashboard", () => app.StartAsync(), () => app.WaitForShutdownAsync());

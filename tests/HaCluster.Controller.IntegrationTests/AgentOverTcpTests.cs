@@ -3,7 +3,7 @@ using HaCluster.TestSupport;
 
 namespace HaCluster.Controller.IntegrationTests;
 
-/// <summary>The real agent on the link over TCP (h2c), as across hosts, and through a controller restart.</summary>
+/// <summary>The real agent on the link over TCP (TLS), as across hosts: enrolled over it, and through a controller restart.</summary>
 public class AgentOverTcpTests
 {
     [SkippableFact]
@@ -11,13 +11,17 @@ public class AgentOverTcpTests
     {
         Privileges.RequireOrSkip("the agent's capability check", "dotnet");
         await using var lab = await NetnsLab.CreateAsync(1, withClient: false);
-        var grpc = $"http://127.0.0.1:{FreePort.Next()}";
+        var grpc = $"https://127.0.0.1:{FreePort.Next()}";
         await using var controller = await ControllerProcess.StartAsync(lab, new Dictionary<string, string> { ["Kestrel:Endpoints:Grpc:Url"] = grpc });
         var config = Path.Combine(lab.WorkDir, "empty.conf");
         await File.WriteAllTextAsync(config, "global_defs {\n}\n");
-        // In this namespace, with no instance: it only talks to the controller (no VRRP, no address is touched).
+        var state = Path.Combine(lab.WorkDir, "state");
+        (await Cmd.RunAsync("dotnet", AgentProcess.AgentDll, "enroll", "--controller", grpc, "--token", await controller.CreateTokenAsync("tcp-node"),
+            "--node", "tcp-node", "--state-dir", state)).EnsureSuccess();
+        // In this namespace, with no instance: it only talks to the controller (no VRRP, no address is touched). No
+        // --node: the certificate says which node this is.
         var agent = lab.StartInRootNamespace("dotnet",
-            [AgentProcess.AgentDll, "--config", config, "--controller", grpc, "--node", "tcp-node", "--state-dir", Path.Combine(lab.WorkDir, "state"), "--metrics", "off"],
+            [AgentProcess.AgentDll, "--config", config, "--controller", grpc, "--state-dir", state, "--metrics", "off"],
             "agent-tcp");
 
         await WaitForAppliedAsync(controller);

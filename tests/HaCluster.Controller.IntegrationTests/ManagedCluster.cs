@@ -35,7 +35,7 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
             foreach (var host in lab.Hosts)
             {
                 await lab.StartResponderAsync(host);
-                cluster.StartAgent(host);
+                await cluster.StartAgentAsync(host);
             }
 
             await cluster.WaitForAsync("every agent connected", async () =>
@@ -49,10 +49,10 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>(Re)starts the managed agent of <paramref name="host"/>; its state directory is kept across runs.</summary>
-    public AgentProcess StartAgent(LabHost host)
+    /// <summary>(Re)starts the managed agent of <paramref name="host"/>, enrolled with a join token the first time; its state directory is kept across runs.</summary>
+    public async Task<AgentProcess> StartAgentAsync(LabHost host)
     {
-        var agent = AgentProcess.StartManaged(Lab, host, Controller.AgentAddress);
+        var agent = await AgentProcess.StartManagedAsync(Lab, host, Controller);
         (_runs.TryGetValue(host.Name, out var runs) ? runs : _runs[host.Name] = []).Add(agent);
         return agent;
     }

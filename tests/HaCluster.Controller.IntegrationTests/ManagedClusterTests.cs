@@ -66,7 +66,7 @@ public class ManagedClusterTests
 
         // No controller: the backup takes over on the priority-0 advert, and n1 comes back on its stored config alone.
         Assert.NotNull(await lab.WaitForAnswerAsync(WebVip, "n2", TimeSpan.FromSeconds(5)));
-        var n1 = cluster.StartAgent(lab["n1"]);
+        var n1 = await cluster.StartAgentAsync(lab["n1"]);
         Assert.True(await n1.WaitForStateAsync("MASTER", ManagedCluster.Patience, instance: "HC_web"));
         Assert.NotNull(await lab.WaitForAnswerAsync(WebVip, "n1", TimeSpan.FromSeconds(10)));
 

@@ -111,7 +111,8 @@ public abstract class AdminApiTests(IStorageBackend backend)
         Assert.Equal(["n1", "n2", "n3"], initial.Nodes.Select(n => n.Name));
         Assert.Contains(initial.RecentEvents, e => e.Kind == EventKind.Node);
 
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
 
         var seen = new List<HaCluster.Contracts.FleetChange>();

@@ -21,9 +21,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
+        using var agents = app.Agents();
 
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         var config = await n1.NextConfigAsync();
 
         Assert.Equal(GroupRenderer.RenderNode([Samples.Web], "n1"), config.Text);
@@ -39,8 +39,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task FirstMessageNotHello_StreamEndsWithFailedPrecondition()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var raw = SimulatedAgent.Open(channel);
+        using var agents = app.Agents();
+        await using var raw = SimulatedAgent.Open(await agents.ForAsync("n1"));
 
         await raw.SendAsync(new AgentMessage { Snapshot = new InstanceSnapshot() });
 
@@ -55,9 +55,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task HelloWithBadIdentity_StreamEndsWithInvalidArgumentNamingIt(string node, string bootId)
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
+        using var agents = app.Agents();
 
-        await using var agent = await SimulatedAgent.ConnectAsync(channel, node, ["192.0.2.10/24"], bootId: bootId);
+        await using var agent = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"], bootId: bootId, helloAs: node);
 
         var status = await agent.WaitForEndAsync();
         Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
@@ -68,10 +68,10 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task Events_ReplayedOnAnotherStream_StoredExactlyOnceAndAcknowledged()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
+        using var agents = app.Agents();
         var bootId = Guid.NewGuid().ToString("N");
         StateEvent[] events;
-        await using (var first = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"], bootId: bootId))
+        await using (var first = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"], bootId: bootId))
         {
             events =
             [
@@ -84,7 +84,7 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         }
 
         // The acknowledgement of 3 was "lost": the agent sends everything it holds again, on a new stream.
-        await using var second = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"], bootId: bootId);
+        await using var second = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"], bootId: bootId);
         await second.SendEventsAsync(events);
         await second.WaitForAckAsync(3);
 
@@ -98,8 +98,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task BatchOutOfOrder_EveryEventStoredNoneTakenForAReplay()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         var first = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup);
         var second = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
 
@@ -113,8 +113,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task MalformedEvents_DroppedAndCounted_StillAcknowledged_ValidOnesStored()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         var good = n1.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup);
         var noState = n1.Transition(Instance, VrrpState.Backup, VrrpState.Unspecified);
         var badTime = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
@@ -147,10 +147,10 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task GroupSaved_ConnectedMembersReceiveTheirOwnConfig_NonMembersNothing()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
-        await using var n2 = await SimulatedAgent.ConnectAsync(channel, "n2", ["192.0.2.11/24"]);
-        await using var n3 = await SimulatedAgent.ConnectAsync(channel, "n3", ["192.0.2.12/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
+        await using var n2 = await SimulatedAgent.ConnectAsync(agents, "n2", ["192.0.2.11/24"]);
+        await using var n3 = await SimulatedAgent.ConnectAsync(agents, "n3", ["192.0.2.12/24"]);
         foreach (var agent in new[] { n1, n2, n3 })
         {
             await agent.NextConfigAsync();
@@ -171,9 +171,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     {
         await using var app = await ControllerApp.StartAsync(Fast(backend));
         await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
-        await using var n1 = await ConnectAppliedAsync(channel, "n1", "192.0.2.10");
-        await using var n2 = await ConnectAppliedAsync(channel, "n2", "192.0.2.11");
+        using var agents = app.Agents();
+        await using var n1 = await ConnectAppliedAsync(agents, "n1", "192.0.2.10");
+        await using var n2 = await ConnectAppliedAsync(agents, "n2", "192.0.2.11");
 
         var master = n1.Transition(Instance, VrrpState.Backup, VrrpState.Master);
         await n1.SendEventsAsync(master);
@@ -193,9 +193,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     {
         await using var app = await ControllerApp.StartAsync(Fast(backend));
         await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
-        await using var n1 = await ConnectAppliedAsync(channel, "n1", "192.0.2.10");
-        await using var n2 = await ConnectAppliedAsync(channel, "n2", "192.0.2.11");
+        using var agents = app.Agents();
+        await using var n1 = await ConnectAppliedAsync(agents, "n1", "192.0.2.10");
+        await using var n2 = await ConnectAppliedAsync(agents, "n2", "192.0.2.11");
 
         await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Backup, VrrpState.Master));
         await n2.SendEventsAsync(n2.Transition(Instance, VrrpState.Backup, VrrpState.Master, priority: 80));
@@ -215,9 +215,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     {
         await using var app = await ControllerApp.StartAsync(Fast(backend));
         await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
-        await using var n1 = await ConnectAppliedAsync(channel, "n1", "192.0.2.10");
-        var n2 = await ConnectAppliedAsync(channel, "n2", "192.0.2.11");
+        using var agents = app.Agents();
+        await using var n1 = await ConnectAppliedAsync(agents, "n1", "192.0.2.10");
+        var n2 = await ConnectAppliedAsync(agents, "n2", "192.0.2.11");
         await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Backup, VrrpState.Master));
         await WaitForHealthAsync(app, "ok");
 
@@ -237,9 +237,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         await using var app = await ControllerApp.StartAsync(Fast(backend));
         var client = app.CreateClient();
         await client.PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
-        await using var n1 = await ConnectAppliedAsync(channel, "n1", "192.0.2.10");
-        await using var n2 = await ConnectAppliedAsync(channel, "n2", "192.0.2.11");
+        using var agents = app.Agents();
+        await using var n1 = await ConnectAppliedAsync(agents, "n1", "192.0.2.10");
+        await using var n2 = await ConnectAppliedAsync(agents, "n2", "192.0.2.11");
         await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Backup, VrrpState.Master));
         await WaitForHealthAsync(app, "ok");
 
@@ -255,8 +255,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task Takeover_MasterLastHeard_TakeoverTimeStored()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n2 = await SimulatedAgent.ConnectAsync(channel, "n2", ["192.0.2.11/24"]);
+        using var agents = app.Agents();
+        await using var n2 = await SimulatedAgent.ConnectAsync(agents, "n2", ["192.0.2.11/24"]);
         var at = DateTimeOffset.UtcNow;
         var takeover = n2.Transition(Instance, VrrpState.Backup, VrrpState.Master, TransitionReason.MasterDownTimer, 80, at);
         takeover.MasterLastHeardAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at.AddMilliseconds(-3609));
@@ -273,8 +273,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
         await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         var now = DateTimeOffset.UtcNow;
         var snapshot = new InstanceSnapshot();
         snapshot.Instances.Add(new InstanceState
@@ -300,8 +300,8 @@ public abstract class AgentLinkTests(IStorageBackend backend)
     public async Task ConfigRejectedByAgent_StoredAsConfigEventWithTheErrors()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
 
         await n1.SendAppliedAsync(await n1.NextConfigAsync(), accepted: false, "/etc/keepalived/keepalived.conf:4: VRID 27 on eth0 is also used by VI_1");
 
@@ -313,9 +313,9 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         new(backend.NewSettings()) { ["Fleet:HealthSettle"] = "00:00:00.100", ["Fleet:PublishInterval"] = "00:00:00.050" };
 
     /// <summary>Connects, receives the config and answers that it runs it, as the agent does.</summary>
-    private static async Task<SimulatedAgent> ConnectAppliedAsync(Grpc.Net.Client.GrpcChannel channel, string node, string address)
+    private static async Task<SimulatedAgent> ConnectAppliedAsync(AgentChannels agents, string node, string address)
     {
-        var agent = await SimulatedAgent.ConnectAsync(channel, node, [$"{address}/24"]);
+        var agent = await SimulatedAgent.ConnectAsync(agents, node, [$"{address}/24"]);
         await agent.SendAppliedAsync(await agent.NextConfigAsync());
         return agent;
     }

@@ -17,8 +17,8 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
     {
         await using var smtp = await SmtpSink.StartAsync();
         await using var app = await ControllerApp.StartAsync(Settings(smtp.Port));
-        using var channel = app.Channel();
-        await using var n2 = await SimulatedAgent.ConnectAsync(channel, "n2", ["192.0.2.11/24"]);
+        using var agents = app.Agents();
+        await using var n2 = await SimulatedAgent.ConnectAsync(agents, "n2", ["192.0.2.11/24"]);
         var at = DateTimeOffset.UtcNow;
         var startup = n2.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 80, at.AddSeconds(-5));
         var takeover = n2.Transition("HC_web", VrrpState.Backup, VrrpState.Master, TransitionReason.PriorityZeroReceived, 80, at);
@@ -38,8 +38,8 @@ public sealed class AlertTests(SqliteBackendFixture sqlite) : IClassFixture<Sqli
     {
         await using var app = await ControllerApp.StartAsync(Settings(FreePort.Next()));
         var before = await FailedMailsAsync(app);
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
 
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
         await n1.WaitForAckAsync(1);

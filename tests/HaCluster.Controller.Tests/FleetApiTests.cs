@@ -14,8 +14,8 @@ public abstract class FleetApiTests(IStorageBackend backend)
     public async Task GroupEvents_BetweenTwoTimes_OnlyThatGroupsInRangeNewestFirst()
     {
         await using var app = await ControllerApp.StartAsync(backend.NewSettings());
-        using var channel = app.Channel();
-        await using var n1 = await SimulatedAgent.ConnectAsync(channel, "n1", ["192.0.2.10/24"]);
+        using var agents = app.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
         var t0 = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
         await n1.SendEventsAsync(
             n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, at: t0),

@@ -28,7 +28,7 @@ public abstract class GroupsCrudTests(IStorageBackend backend)
         Assert.Equal([Samples.Web], await Samples.ReadGroupsAsync(await client.GetAsync(Groups)));
         Assert.Equal((1, 2, 1), await app.CountRowsAsync());
         var audit = await app.QueryAsync(db => db.AuditEntries.SingleAsync());
-        Assert.Equal((AuditActions.Create, "web", "anonymous", null), (audit.Action, audit.GroupName, audit.Who, audit.Before));
+        Assert.Equal((AuditActions.Create, "web", "test-admin", null), (audit.Action, audit.GroupName, audit.Who, audit.Before));
         Assert.Contains("\"vrid\":27", audit.After, StringComparison.Ordinal);
     }
 

@@ -11,14 +11,14 @@ public sealed class HostConfigurationTests : IDisposable
     private readonly string dataDir = Directory.CreateTempSubdirectory("hc-host-").FullName;
 
     [Fact]
-    public void AppSettings_NoOverrides_ListensOnLoopbackOnly_WebAndGrpcOverHttp2_AndStoresUnderData()
+    public void AppSettings_NoOverrides_ListensOnLoopbackOnly_TlsOnBoth_GrpcOverHttp2_AndStoresUnderData()
     {
         var config = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
             .Build();
 
-        Assert.Equal("http://127.0.0.1:5080", config["Kestrel:Endpoints:Web:Url"]);
-        Assert.Equal("http://127.0.0.1:5081", config["Kestrel:Endpoints:Grpc:Url"]);
+        Assert.Equal("https://127.0.0.1:5080", config["Kestrel:Endpoints:Web:Url"]);
+        Assert.Equal("https://127.0.0.1:5081", config["Kestrel:Endpoints:Grpc:Url"]);
         Assert.Equal("Http2", config["Kestrel:Endpoints:Grpc:Protocols"]);
         Assert.Equal(["Grpc", "Web"], config.GetSection("Kestrel:Endpoints").GetChildren().Select(c => c.Key).Order());
         Assert.Equal("./data", config["Storage:DataDir"]);
@@ -26,18 +26,21 @@ public sealed class HostConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_WebUrlFromEnvironment_ListensThereAndIsReady()
+    public async Task Serve_WebUrlFromEnvironment_ListensThereOverTlsFromItsOwnCa_AndIsReady()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var url = $"https://127.0.0.1:{FreePort.Next()}";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll"));
         info.Environment["Kestrel__Endpoints__Web__Url"] = url;
+        info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"https://127.0.0.1:{FreePort.Next()}";
         info.Environment["Storage__DataDir"] = dataDir;
         using var process = Process.Start(info)!;
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri(url) };
-            Assert.Equal("Healthy", await PollAsync(client, "/readyz"));
+            // The CA is made before the listeners open: the client trusts it and nothing else.
+            var ca = await PollAsync(() => Task.FromResult(File.ReadAllText(Path.Combine(dataDir, "pki", "ca.crt"))));
+            using var client = TlsClients.Http(new Uri(url), System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(ca), null);
+            Assert.Equal("Healthy", await PollAsync(() => client.GetStringAsync("/readyz")));
             Assert.True(File.Exists(Path.Combine(dataDir, "hacluster.db")));
         }
         finally
@@ -54,12 +57,12 @@ public sealed class HostConfigurationTests : IDisposable
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, FreePort.Next());
         taken.Start();
-        var takenUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
-        var freeUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var takenUrl = $"https://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        var freeUrl = $"https://127.0.0.1:{FreePort.Next()}";
         var environment = new Dictionary<string, string>
         {
             ["Kestrel__Endpoints__Web__Url"] = endpoint == "Web" ? takenUrl : freeUrl,
-            ["Kestrel__Endpoints__Grpc__Url"] = endpoint == "Grpc" ? takenUrl : $"http://127.0.0.1:{FreePort.Next()}",
+            ["Kestrel__Endpoints__Grpc__Url"] = endpoint == "Grpc" ? takenUrl : $"https://127.0.0.1:{FreePort.Next()}",
             ["Storage__DataDir"] = dataDir,
         };
 
@@ -74,16 +77,16 @@ public sealed class HostConfigurationTests : IDisposable
 
     public void Dispose() => Directory.Delete(dataDir, recursive: true);
 
-    private static async Task<string> PollAsync(HttpClient client, string path)
+    private static async Task<string> PollAsync(Func<Task<string>> read)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             try
             {
-                return await client.GetStringAsync(path);
+                return await read();
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when (e is HttpRequestException or IOException && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100); // waits for the controller process starting up
             }

@@ -17,6 +17,9 @@ internal sealed class DashboardProcess
         var environment = new Dictionary<string, string>
         {
             ["Controller__Address"] = controller.AgentAddress,
+            ["Controller__CaPath"] = controller.CaPath,
+            ["Controller__CertificatePath"] = controller.AdminCertificatePath,
+            ["Controller__KeyPath"] = controller.AdminKeyPath,
             ["Kestrel__Endpoints__Web__Url"] = url.ToString().TrimEnd('/'),
         };
         var process = lab.StartInRootNamespace("dotnet", [Dll], "dashboard", environment);

@@ -15,7 +15,7 @@ internal sealed class DashboardStack : IAsyncDisposable
 {
     private readonly List<SimulatedAgent> _simulated = [];
     private readonly List<Task> _answering = [];
-    private GrpcChannel? _channel;
+    private AgentChannels? _agents;
 
     private DashboardStack(NetnsLab lab, ControllerProcess controller, DashboardProcess dashboard) =>
         (Lab, Controller, Dashboard) = (lab, controller, dashboard);
@@ -44,8 +44,8 @@ internal sealed class DashboardStack : IAsyncDisposable
     /// <summary>A node whose simulated agent stays connected and answers every pushed config as applied.</summary>
     public async Task<SimulatedAgent> SimulateAsync(string node, string address)
     {
-        _channel ??= ControllerAddress.OpenChannel(new Uri(Controller.AgentAddress));
-        var agent = await SimulatedAgent.ConnectAsync(_channel, node, [$"{address}/24"]);
+        _agents ??= Controller.Agents();
+        var agent = await SimulatedAgent.ConnectAsync(_agents, node, [$"{address}/24"]);
         _simulated.Add(agent);
         await agent.SendAppliedAsync(await agent.NextConfigAsync());
         _answering.Add(AnswerConfigsAsync(agent));
@@ -72,7 +72,7 @@ internal sealed class DashboardStack : IAsyncDisposable
         foreach (var agent in _simulated)
             await agent.DisposeAsync();
         await Task.WhenAll(_answering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _channel?.Dispose();
+        _agents?.Dispose();
         await Controller.DisposeAsync();
         await Lab.DisposeAsync();
     }

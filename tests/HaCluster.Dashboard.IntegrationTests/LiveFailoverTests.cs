@@ -23,7 +23,12 @@ public class LiveFailoverTests(Browser browser)
             await lab.StartResponderAsync(host);
         }
 
-        var agents = lab.Hosts.ToDictionary(h => h.Name, h => AgentProcess.StartManaged(lab, h, stack.Controller.AgentAddress));
+        var agents = new Dictionary<string, AgentProcess>();
+        foreach (var host in lab.Hosts)
+        {
+            agents[host.Name] = await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
+        }
+
         await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
         await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
             [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));

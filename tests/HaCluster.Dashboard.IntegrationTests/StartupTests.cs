@@ -13,10 +13,14 @@ public class StartupTests
         using var taken = new TcpListener(IPAddress.Loopback, FreePort.Next());
         taken.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        var files = TestPki.WriteClientFiles(Directory.CreateTempSubdirectory("hc-dash-").FullName);
         var environment = new Dictionary<string, string>
         {
             ["Kestrel__Endpoints__Web__Url"] = url,
-            ["Controller__Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Controller__Address"] = $"https://127.0.0.1:{FreePort.Next()}",
+            ["Controller__CaPath"] = files.Ca,
+            ["Controller__CertificatePath"] = files.Certificate,
+            ["Controller__KeyPath"] = files.Key,
         };
 
         var result = await Cmd.RunAsync("dotnet", [DashboardProcess.Dll], TimeSpan.FromSeconds(60), environment);
@@ -24,5 +28,29 @@ public class StartupTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"hacluster-dashboard: not started: Failed to bind to address {url}: address already in use.", result.Stderr.Trim());
         Assert.DoesNotContain("crit:", result.Stdout);
+    }
+
+    [Fact]
+    public async Task PlainHttpController_NoCa_KeyReadableByOthers_RefusedAtStart_EachSaid()
+    {
+        var files = TestPki.WriteClientFiles(Directory.CreateTempSubdirectory("hc-dash-").FullName);
+        File.SetUnixFileMode(files.Key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var environment = new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Controller__Address"] = "http://127.0.0.1:5081",
+            ["Controller__CaPath"] = "/nonexistent/ca.crt",
+            ["Controller__CertificatePath"] = files.Certificate,
+            ["Controller__KeyPath"] = files.Key,
+        };
+
+        var result = await Cmd.RunAsync("dotnet", [DashboardProcess.Dll], TimeSpan.FromSeconds(60), environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("hacluster-dashboard: not started: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Controller:Address: 'http://127.0.0.1:5081' is plain http: the controller is reached over TLS only", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Controller:CaPath: cannot read the controller's CA from '/nonexistent/ca.crt'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Controller:KeyPath: permissions 0644 for '{files.Key}' are too open", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
     }
 }

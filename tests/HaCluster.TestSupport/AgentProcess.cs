@@ -27,17 +27,38 @@ public sealed partial class AgentProcess : IAsyncDisposable
         return new AgentProcess(host, process, configPath);
     }
 
+    /// <summary>Where <paramref name="host"/>'s managed agent keeps its identity, pushed config and journal (kept across restarts, as on a real host).</summary>
+    public static string StateDir(NetnsLab lab, LabHost host) => Path.Combine(lab.WorkDir, $"state-{host.Name}");
+
     /// <summary>
-    /// Managed mode: <c>--controller ADDRESS --node NAME</c>, with a state directory of its own in the lab (kept across
-    /// restarts of this host's agent, as on a real host) and a local file without instances.
+    /// <c>hacluster-agent enroll</c> inside <paramref name="host"/>'s namespace with a fresh join token for it, as an
+    /// operator does on a new host; the identity lands in <see cref="StateDir"/>.
     /// </summary>
-    public static AgentProcess StartManaged(NetnsLab lab, LabHost host, string controller, string localConfig = "global_defs {\n}\n", string? name = null)
+    public static async Task<CommandResult> EnrollAsync(NetnsLab lab, LabHost host, ControllerProcess controller, string? token = null, string? node = null) =>
+        await lab.ExecAsync(host, "dotnet", AgentDll, "enroll", "--controller", controller.AgentAddress,
+            "--token", token ?? await controller.CreateTokenAsync(node ?? host.Name), "--node", node ?? host.Name, "--state-dir", StateDir(lab, host));
+
+    /// <summary>
+    /// Managed mode: enrolled first if this host has no identity yet, then <c>--controller ADDRESS</c> with the state
+    /// directory and a local file without instances.
+    /// </summary>
+    public static async Task<AgentProcess> StartManagedAsync(NetnsLab lab, LabHost host, ControllerProcess controller, string localConfig = "global_defs {\n}\n", string? name = null)
+    {
+        if (!File.Exists(Path.Combine(StateDir(lab, host), "identity.pem")))
+        {
+            (await EnrollAsync(lab, host, controller)).EnsureSuccess();
+        }
+
+        return StartManaged(lab, host, controller.AgentAddress, localConfig, name);
+    }
+
+    /// <summary>Managed mode with whatever identity <see cref="StateDir"/> holds (none: the agent says so and exits).</summary>
+    public static AgentProcess StartManaged(NetnsLab lab, LabHost host, string controller, string localConfig = "global_defs {\n}\n", string? name = null, params string[] extra)
     {
         name ??= $"agent-{host.Name}";
         var configPath = Path.Combine(lab.WorkDir, $"{name}.conf");
         File.WriteAllText(configPath, localConfig);
-        var stateDir = Path.Combine(lab.WorkDir, $"state-{host.Name}");
-        var process = lab.Start(host, "dotnet", [AgentDll, "--config", configPath, "--controller", controller, "--node", host.Name, "--state-dir", stateDir], name);
+        var process = lab.Start(host, "dotnet", [AgentDll, "--config", configPath, "--controller", controller, "--state-dir", StateDir(lab, host), .. extra], name);
         return new AgentProcess(host, process, configPath);
     }
 

@@ -1,28 +1,51 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
 
 namespace HaCluster.TestSupport;
 
 /// <summary>
 /// A real hacluster-controller process for a lab, started from the build output next to the tests. It runs in the
 /// root namespace on loopback (REST on a free port) and takes the agents' streams on a Unix socket in the lab's work
-/// directory: network namespaces do not share 127.0.0.1, but they share the filesystem. Restartable on the same data.
+/// directory: network namespaces do not share 127.0.0.1, but they share the filesystem. TLS everywhere, from its own
+/// CA; the tests are its admin with a certificate made by <c>hacluster-controller cert create</c>, as an operator
+/// would. Restartable on the same data.
 /// </summary>
 public sealed class ControllerProcess : IAsyncDisposable
 {
+    public const string AdminName = "test-admin";
     private readonly NetnsLab lab;
     private readonly Dictionary<string, string> environment;
 
-    private ControllerProcess(NetnsLab lab, Dictionary<string, string> environment, Uri web)
+    private ControllerProcess(NetnsLab lab, Dictionary<string, string> environment, Uri web, string credentials)
     {
-        (this.lab, this.environment, Web) = (lab, environment, web);
-        Http = new HttpClient { BaseAddress = web, Timeout = TimeSpan.FromSeconds(30) };
+        (this.lab, this.environment, Web, CredentialsDir) = (lab, environment, web, credentials);
+        Ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
+        AdminCertificate = X509Certificate2.CreateFromPemFile(AdminCertificatePath, AdminKeyPath);
+        Http = Client(AdminCertificate);
     }
 
     public static string ControllerDll => Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll");
 
     public Uri Web { get; }
 
+    /// <summary>REST as the admin.</summary>
     public HttpClient Http { get; }
+
+    public X509Certificate2 Ca { get; }
+
+    public X509Certificate2 AdminCertificate { get; }
+
+    /// <summary>Where <c>cert create</c> wrote the admin's files (and <c>ca.crt</c>).</summary>
+    public string CredentialsDir { get; }
+
+    public string CaPath => Path.Combine(CredentialsDir, "ca.crt");
+
+    public string AdminCertificatePath => Path.Combine(CredentialsDir, AdminName + ".crt");
+
+    public string AdminKeyPath => Path.Combine(CredentialsDir, AdminName + ".key");
+
+    public string DataDir => environment["Storage__DataDir"];
 
     public LabProcess? Process { get; private set; }
 
@@ -34,21 +57,28 @@ public sealed class ControllerProcess : IAsyncDisposable
     /// <param name="settings">Extra configuration (Key:Sub → value), e.g. a PostgreSQL connection string.</param>
     public static async Task<ControllerProcess> StartAsync(NetnsLab lab, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var web = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var web = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
         {
             ["Kestrel__Endpoints__Web__Url"] = web.ToString().TrimEnd('/'),
-            ["Kestrel__Endpoints__Grpc__Url"] = "http://unix:" + Path.Combine(lab.WorkDir, "controller.sock"),
+            ["Kestrel__Endpoints__Grpc__Url"] = "https://unix:" + Path.Combine(lab.WorkDir, "controller.sock"),
             ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
             ["Storage__DataDir"] = Path.Combine(lab.WorkDir, "controller-data"),
             ["Fleet__HealthSettle"] = "00:00:00.500",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        var controller = new ControllerProcess(lab, environment, web);
+
+        // As an operator starts: the command line makes the CA (first run) and the admin's certificate, then the server runs.
+        var credentials = Path.Combine(lab.WorkDir, "admin");
+        (await RunAsync(environment, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials)).EnsureSuccess();
+        var controller = new ControllerProcess(lab, environment, web, credentials);
         await controller.RestartAsync();
         return controller;
     }
+
+    /// <summary>Runs <c>hacluster-controller ARGS</c> (token create, node revoke, cert create…) on this controller's data.</summary>
+    public Task<CommandResult> RunCommandAsync(params string[] args) => RunAsync(environment, args);
 
     /// <summary>Starts it (again, on the same data) and waits until it answers /readyz.</summary>
     public async Task RestartAsync()
@@ -82,10 +112,32 @@ public sealed class ControllerProcess : IAsyncDisposable
     public async Task<T> GetAsync<T>(string path) =>
         await Http.GetFromJsonAsync<T>(path) ?? throw new InvalidOperationException($"GET {path} returned null");
 
+    /// <summary>REST over TLS with <paramref name="certificate"/> (null: none).</summary>
+    public HttpClient Client(X509Certificate2? certificate) => TlsClients.Http(Web, Ca, certificate);
+
+    /// <summary>gRPC on the agents' socket with <paramref name="certificate"/> (null: none).</summary>
+    public GrpcChannel Channel(X509Certificate2? certificate) => TlsClients.Grpc(new Uri("unix:/" + Socket.TrimStart('/')), Ca, certificate);
+
+    /// <summary>A join token for <paramref name="node"/> from the REST API (as an admin).</summary>
+    public async Task<string> CreateTokenAsync(string node, string? ttl = null)
+    {
+        var response = await Http.PostAsJsonAsync("/api/v1/tokens", new { node, ttl });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenReply>())!.Token;
+    }
+
+    /// <summary>Simulated agents' channels, each node enrolled with a join token the first time it is used.</summary>
+    public AgentChannels Agents() => new(node => CreateTokenAsync(node), Channel);
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         if (Process is not null)
             await Process.DisposeAsync();
     }
+
+    private static Task<CommandResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Cmd.RunAsync("dotnet", [ControllerDll, .. args], TimeSpan.FromSeconds(60), environment);
+
+    private sealed record TokenReply(string Token);
 }

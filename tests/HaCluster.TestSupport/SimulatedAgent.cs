@@ -19,6 +19,7 @@ public sealed class SimulatedAgent : IAsyncDisposable
     private readonly Channel<ControllerMessage> _received = Channel.CreateUnbounded<ControllerMessage>();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Task _reader;
+    private readonly Dictionary<string, VrrpState> _states = new(StringComparer.Ordinal);
     private ulong _sequence;
 
     private SimulatedAgent(string node, string bootId, AsyncDuplexStreamingCall<AgentMessage, ControllerMessage> call)
@@ -34,13 +35,23 @@ public sealed class SimulatedAgent : IAsyncDisposable
     /// <summary>The status the stream ended with (after the controller closed it), or null while it is open.</summary>
     public Status? EndedWith { get; private set; }
 
-    /// <summary>Opens the stream and sends the hello (nothing else: the caller decides what follows).</summary>
+    /// <summary>
+    /// Opens the stream on <paramref name="node"/>'s own channel (its certificate) and sends the hello — naming
+    /// <paramref name="helloAs"/> when given, else the node (nothing else: the caller decides what follows).
+    /// </summary>
     public static async Task<SimulatedAgent> ConnectAsync(
-        GrpcChannel channel, string node, IEnumerable<string> addresses, IEnumerable<string>? interfaces = null, string? bootId = null, ConfigRevision? running = null)
+        AgentChannels agents, string node, IEnumerable<string> addresses, IEnumerable<string>? interfaces = null, string? bootId = null,
+        ConfigRevision? running = null, string? helloAs = null) =>
+        await ConnectAsync(await agents.ForAsync(node), node, addresses, interfaces, bootId, running, helloAs);
+
+    /// <summary>The same on a channel the caller chose (whatever certificate it carries).</summary>
+    public static async Task<SimulatedAgent> ConnectAsync(
+        GrpcChannel channel, string node, IEnumerable<string> addresses, IEnumerable<string>? interfaces = null, string? bootId = null,
+        ConfigRevision? running = null, string? helloAs = null)
     {
         var call = new AgentLink.AgentLinkClient(channel).Connect();
         var agent = new SimulatedAgent(node, bootId ?? Guid.NewGuid().ToString("N"), call);
-        var hello = new Hello { Node = node, BootId = agent.BootId, AgentVersion = "simulated", Running = running ?? new ConfigRevision() };
+        var hello = new Hello { Node = helloAs ?? node, BootId = agent.BootId, AgentVersion = "simulated", Running = running ?? new ConfigRevision() };
         hello.Addresses.AddRange(addresses);
         hello.Interfaces.AddRange(interfaces ?? ["eth0", "lo"]);
         await agent.SendAsync(new AgentMessage { Hello = hello });
@@ -53,6 +64,15 @@ public sealed class SimulatedAgent : IAsyncDisposable
 
     public async Task SendAsync(AgentMessage message)
     {
+        if (message.Snapshot is { } reported)
+        {
+            _states.Clear();
+            foreach (var instance in reported.Instances)
+            {
+                _states[instance.Instance] = instance.State;
+            }
+        }
+
         await _writeLock.WaitAsync();
         try
         {
@@ -78,11 +98,34 @@ public sealed class SimulatedAgent : IAsyncDisposable
             At = Timestamp.FromDateTimeOffset(at ?? DateTimeOffset.UtcNow),
         };
 
-    public Task SendEventsAsync(params StateEvent[] events)
+    /// <summary>
+    /// Whether events of an instance not yet reported are preceded by a snapshot that has it, as the agent does (the
+    /// controller drops events of instances a node has not said it runs). Off for tests of that refusal.
+    /// </summary>
+    public bool AnnouncesInstances { get; set; } = true;
+
+    public async Task SendEventsAsync(params StateEvent[] events)
     {
+        if (AnnouncesInstances && events.Any(e => !_states.ContainsKey(e.Instance)))
+        {
+            foreach (var e in events)
+            {
+                _states.TryAdd(e.Instance, e.From);
+            }
+
+            var snapshot = new InstanceSnapshot { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+            snapshot.Instances.AddRange(_states.Select(s => new InstanceState { Instance = s.Key, State = s.Value, Priority = 100, BasePriority = 100 }));
+            await SendAsync(new AgentMessage { Snapshot = snapshot });
+        }
+
+        foreach (var e in events)
+        {
+            _states[e.Instance] = e.To;
+        }
+
         var batch = new StateEventBatch();
         batch.Events.AddRange(events);
-        return SendAsync(new AgentMessage { Events = batch });
+        await SendAsync(new AgentMessage { Events = batch });
     }
 
     /// <summary>Answers a pushed config the way the agent does after applying it.</summary>

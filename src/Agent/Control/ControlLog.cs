@@ -17,6 +17,12 @@ internal static partial class ControlLog
     [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "controller sent a message this agent does not know ({Kind}); ignored")]
     public static partial void UnknownControllerMessage(ILogger logger, string kind);
 
+    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "certificate of node {Node} renewed over the link; valid until {NotAfter:yyyy-MM-ddTHH:mm:ssZ}")]
+    public static partial void CertificateRenewed(ILogger logger, string node, DateTime notAfter);
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "certificate renewal failed: {Problem}; trying again; the current certificate is valid until {NotAfter:yyyy-MM-ddTHH:mm:ssZ}")]
+    public static partial void RenewalFailed(ILogger logger, string problem, DateTime notAfter);
+
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "event journal full ({Capacity}): dropped the oldest event (instance={Instance} boot={BootId} sequence={Sequence}); {Dropped} dropped so far")]
     public static partial void JournalFull(ILogger logger, long dropped, string instance, string bootId, ulong sequence, int capacity);
 

@@ -8,9 +8,14 @@ using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Control;
 
-/// <summary>Managed mode: where the controller is and who this node is.</summary>
-public sealed record ControllerLinkOptions(IReadOnlyList<Uri> Controllers, string Node)
+/// <summary>Managed mode: where the controller is and who this node is (its certificate says).</summary>
+public sealed record ControllerLinkOptions(IReadOnlyList<Uri> Controllers, AgentIdentity Identity)
 {
+    public string Node => Identity.Node;
+
+    /// <summary>How long a renewal waits for the controller's answer, and then at least until the next attempt.</summary>
+    public TimeSpan RenewalRetry { get; init; } = TimeSpan.FromSeconds(30);
+
     public ReconnectPolicy Reconnect { get; init; } = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
     public TimeSpan CountersInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -32,7 +37,9 @@ public sealed partial class ControllerLink : BackgroundService
     private readonly EventJournal _journal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Channel<RenewedCertificate> _renewed = Channel.CreateBounded<RenewedCertificate>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private volatile bool _connected;
+    private volatile HashSet<string> _reported = new(StringComparer.Ordinal);
     private long _sessions;
     private string? _lastError;
 
@@ -87,18 +94,19 @@ public sealed partial class ControllerLink : BackgroundService
 
     private async Task RunStreamsAsync(Uri address, Action answered, CancellationToken stopping)
     {
-        using var channel = ControllerAddress.OpenChannel(address);
+        using var channel = ControllerAddress.OpenChannel(address, _options.Identity.Tls);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var call = new AgentLink.AgentLinkClient(channel).Connect(cancellationToken: session.Token);
         var outgoing = Channel.CreateBounded<AgentMessage>(new BoundedChannelOptions(64) { SingleReader = true });
         var configs = Channel.CreateBounded<DesiredConfig>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         await outgoing.Writer.WriteAsync(new AgentMessage { Hello = Hello() }, session.Token);
-        await outgoing.Writer.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) }, session.Token);
+        await outgoing.Writer.WriteAsync(Snapshot(), session.Token);
         Task[] tasks =
         [
             WriteAllAsync(call.RequestStream, outgoing.Reader, session.Token),
             PumpEventsAsync(outgoing.Writer, session.Token),
             PumpCountersAsync(outgoing.Writer, session.Token),
+            RenewAsync(outgoing.Writer, session.Token),
             ApplyConfigsAsync(configs.Reader, outgoing.Writer, stopping),
             ReadAllAsync(call.ResponseStream, configs.Writer, () => OnAnswer(address, answered), session.Token),
         ];
@@ -136,6 +144,14 @@ public sealed partial class ControllerLink : BackgroundService
                 continue;
             }
 
+            // The controller takes events only for instances it knows this node runs: one that started since the last
+            // snapshot (a push, a reload) is in a snapshot sent before its first event.
+            var reported = _reported;
+            if (entries.Any(e => !reported.Contains(e.Event.Instance)) && Snapshot() is var fresh && !_reported.SetEquals(reported))
+            {
+                await outgoing.WriteAsync(fresh, ct);
+            }
+
             var batch = new StateEventBatch();
             batch.Events.AddRange(entries.Select(e => e.Event));
             await outgoing.WriteAsync(new AgentMessage { Events = batch }, ct);
@@ -153,7 +169,7 @@ public sealed partial class ControllerLink : BackgroundService
         while (await timer.WaitForNextTickAsync(ct))
         {
             await outgoing.WriteAsync(new AgentMessage { Counters = LinkMessages.Counters(_agent.Runners, _time.GetUtcNow()) }, ct);
-            await outgoing.WriteAsync(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) }, ct);
+            await outgoing.WriteAsync(Snapshot(), ct);
         }
     }
 
@@ -169,6 +185,9 @@ public sealed partial class ControllerLink : BackgroundService
                     break;
                 case ControllerMessage.BodyOneofCase.Ack:
                     _journal.Acknowledge(stream.Current.Ack.BootId, stream.Current.Ack.Sequence);
+                    break;
+                case ControllerMessage.BodyOneofCase.Certificate:
+                    _renewed.Writer.TryWrite(stream.Current.Certificate);
                     break;
                 default:
                     ControlLog.UnknownControllerMessage(_logger, stream.Current.BodyCase.ToString());
@@ -187,7 +206,95 @@ public sealed partial class ControllerLink : BackgroundService
             applied.Errors.AddRange(errors);
             outgoing.TryWrite(new AgentMessage { Applied = applied });
             // Instances added, removed or reprioritised in place: the controller sees them now, not at the next tick.
-            outgoing.TryWrite(new AgentMessage { Snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow()) });
+            outgoing.TryWrite(Snapshot());
+        }
+    }
+
+    /// <summary>The instances as they run now; their names are what the controller has been told this node runs.</summary>
+    private AgentMessage Snapshot()
+    {
+        var snapshot = LinkMessages.Snapshot(_agent.Runners, _time.GetUtcNow());
+        _reported = new HashSet<string>(snapshot.Instances.Select(i => i.Instance), StringComparer.Ordinal);
+        return new AgentMessage { Snapshot = snapshot };
+    }
+
+    /// <summary>
+    /// An enrolled agent asks for a new certificate, over a new key, two thirds into the current one's life; the stream
+    /// goes on, and the next connection shows the new one. A refusal or no answer is logged and tried again later, until
+    /// the certificate expires (then the controller refuses the agent, which says why, and its instances keep running).
+    /// </summary>
+    private async Task RenewAsync(ChannelWriter<AgentMessage> outgoing, CancellationToken ct)
+    {
+        var identity = _options.Identity;
+        if (!identity.Renewable)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct);
+        }
+
+        var retryAt = DateTimeOffset.MinValue;
+        while (true)
+        {
+            var due = identity.RenewAt > retryAt ? identity.RenewAt : retryAt;
+            while (due - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), _time, ct);
+            }
+
+            var (key, csr) = AgentIdentity.NewRequest(identity.Node);
+            using (key)
+            {
+                while (_renewed.Reader.TryRead(out _))
+                {
+                    // An answer to an earlier request that came too late: not for this key.
+                }
+
+                await outgoing.WriteAsync(new AgentMessage { Renew = new RenewRequest { CsrPem = csr } }, ct);
+                var problem = await ReceiveRenewalAsync(identity, key, ct);
+                if (problem is null)
+                {
+                    ControlLog.CertificateRenewed(_logger, identity.Node, identity.Certificate.NotAfter.ToUniversalTime());
+                    continue;
+                }
+
+                retryAt = _time.GetUtcNow() + _options.RenewalRetry;
+                ControlLog.RenewalFailed(_logger, problem, identity.Certificate.NotAfter.ToUniversalTime());
+            }
+        }
+    }
+
+    /// <summary>Null when the answer was a certificate for this node over <paramref name="key"/> and it is stored; else why not.</summary>
+    private async Task<string?> ReceiveRenewalAsync(AgentIdentity identity, System.Security.Cryptography.ECDsa key, CancellationToken ct)
+    {
+        RenewedCertificate answer;
+        try
+        {
+            answer = await _renewed.Reader.ReadAsync(ct).AsTask().WaitAsync(_options.RenewalRetry, _time, ct);
+        }
+        catch (TimeoutException)
+        {
+            return $"no answer within {_options.RenewalRetry.TotalSeconds:0} s";
+        }
+
+        if (answer.Error.Length > 0)
+        {
+            return "the controller refused: " + answer.Error;
+        }
+
+        try
+        {
+            var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(answer.CertificatePem);
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(answer.CaPem);
+            if (AgentIdentity.Check(certificate, key, ca, identity.Node) is { } wrong)
+            {
+                return wrong;
+            }
+
+            identity.Renewed(certificate, key, ca);
+            return null;
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return "unusable answer: " + e.Message;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Google.Protobuf;
 using HaCluster.Contracts;
+using HaCluster.Shared.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Control;
@@ -30,7 +31,7 @@ public sealed partial class EventJournal : IDisposable
 
     public EventJournal(string directory, ILogger logger, int capacity = DefaultCapacity, string? bootId = null)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.EnsureDirectory(directory);
         _path = Path.Combine(directory, FileName);
         _logger = logger;
         Capacity = capacity;
@@ -182,18 +183,16 @@ public sealed partial class EventJournal : IDisposable
     /// <summary>Writes what is still pending to a new file and swaps it in (temp, fsync, rename): never half a journal.</summary>
     private FileStream Rewrite()
     {
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        using (var pending = new MemoryStream())
         {
             foreach (var entry in _pending)
             {
-                entry.Event.WriteDelimitedTo(stream);
+                entry.Event.WriteDelimitedTo(pending);
             }
 
-            stream.Flush(flushToDisk: true);
+            PrivateFiles.Write(_path, pending.GetBuffer().AsSpan(0, (int)pending.Length));
         }
 
-        File.Move(temp, _path, overwrite: true);
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 

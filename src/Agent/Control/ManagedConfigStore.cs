@@ -1,12 +1,13 @@
 using Google.Protobuf;
 using HaCluster.Contracts;
+using HaCluster.Shared.Tls;
 
 namespace HaCluster.Agent.Control;
 
 /// <summary>
 /// The last config the controller pushed and this agent accepted, kept on disk so the agent runs it again after a
 /// restart while the controller is unreachable. <c>managed.conf</c> is the text as pushed (what config errors point
-/// at); <c>desired.pb</c> holds it with its hash and group revisions. Written atomically: temp, fsync, rename.
+/// at); <c>desired.pb</c> holds it with its hash and group revisions. Written atomically (temp, fsync, rename), readable by the agent's user only.
 /// </summary>
 public sealed class ManagedConfigStore(string directory)
 {
@@ -30,23 +31,11 @@ public sealed class ManagedConfigStore(string directory)
         }
     }
 
+    /// <summary>Both files 0600 (the text holds the VRRP password), each written atomically.</summary>
     public void Save(DesiredConfig config)
     {
-        Directory.CreateDirectory(directory);
-        WriteAtomically(TextFile, System.Text.Encoding.UTF8.GetBytes(config.Text));
-        WriteAtomically(RecordFile, config.ToByteArray());
-    }
-
-    private void WriteAtomically(string name, byte[] bytes)
-    {
-        var path = Path.Combine(directory, name);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        PrivateFiles.EnsureDirectory(directory);
+        PrivateFiles.WriteText(Path.Combine(directory, TextFile), config.Text);
+        PrivateFiles.Write(Path.Combine(directory, RecordFile), config.ToByteArray());
     }
 }

@@ -1,6 +1,10 @@
+using HaCluster.Shared.Tls;
+
 namespace HaCluster.Agent.Control;
 
-/// <summary>The managed-mode state directory (pushed config, event journal) must be writable before the agent starts.</summary>
+/// <summary>
+/// The managed-mode state directory (identity, pushed config, event journal): 0700, and writable before the agent starts.
+/// </summary>
 public static class StateDirectory
 {
     /// <summary>Null when <paramref name="path"/> exists (or was created) and a file can be written in it; else why not.</summary>
@@ -8,7 +12,7 @@ public static class StateDirectory
     {
         try
         {
-            Directory.CreateDirectory(path);
+            PrivateFiles.EnsureDirectory(path);
             var probe = Path.Combine(path, $".probe-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);

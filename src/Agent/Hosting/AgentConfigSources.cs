@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HaCluster.Agent.Control;
 using HaCluster.Contracts;
 using HaCluster.Shared.Config;
@@ -23,6 +24,10 @@ public sealed class AgentConfigSources(string? localPath, ManagedConfigStore? st
     /// <summary>The last accepted push, from disk; null when there is none.</summary>
     public DesiredConfig? ReadStoredManaged() => store?.Load();
 
+    /// <summary>
+    /// The two checked as one file. A push holding anything the controller's renderer does not write (a script, a notify
+    /// command, an include: <see cref="PushedConfigPolicy"/>) has those as errors first: it is refused whole.
+    /// </summary>
     public ConfigLoadResult Combine(ConfigSource? local, DesiredConfig? managed)
     {
         var sources = new List<ConfigSource>(2);
@@ -31,12 +36,16 @@ public sealed class AgentConfigSources(string? localPath, ManagedConfigStore? st
             sources.Add(local);
         }
 
+        var refused = ImmutableArray<ConfigDiagnostic>.Empty;
         if (managed is not null)
         {
-            sources.Add(ConfigSource.FromText(managed.Text, store?.TextPath ?? "controller"));
+            var name = store?.TextPath ?? "controller";
+            refused = PushedConfigPolicy.Check(managed.Text, name);
+            sources.Add(ConfigSource.FromText(managed.Text, name));
         }
 
-        return KeepalivedConfigLoader.Load(sources);
+        var loaded = KeepalivedConfigLoader.Load(sources);
+        return refused.IsEmpty ? loaded : loaded with { Diagnostics = refused.AddRange(loaded.Diagnostics) };
     }
 
     /// <summary>Makes a validated pair the running one; a new push is persisted first, so a restart runs it again.</summary>

@@ -5,15 +5,22 @@ using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Pki;
+using HaCluster.Controller.Security;
+using HaCluster.Shared.Vocabulary;
+using Microsoft.AspNetCore.Authorization;
 
 namespace HaCluster.Controller.Agents;
 
 /// <summary>
-/// The agents' stream (gRPC <c>AgentLink.Connect</c>): hello first (else FAILED_PRECONDITION), then snapshots,
-/// event batches, counters and config results in; desired configs and acknowledgements out, written by the session.
+/// The agents' stream (gRPC <c>AgentLink.Connect</c>), for agents' certificates only (<see cref="Policies.Agent"/>): hello
+/// first (else FAILED_PRECONDITION), naming the node of the certificate (else PERMISSION_DENIED), then snapshots, event
+/// batches, counters, config results and certificate renewals in; desired configs, acknowledgements and renewed
+/// certificates out, written by the session. Events for instances the node does not run are dropped and counted.
 /// </summary>
+[Authorize(Policy = Policies.Agent)]
 public sealed partial class AgentLinkService(
-    AgentSessions sessions, DesiredState desired, FleetState fleet, EventIngest ingest, NodeRepository nodes,
+    AgentSessions sessions, DesiredState desired, FleetState fleet, EventIngest ingest, NodeRepository nodes, Credentials credentials,
     IngestMetrics metrics, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
@@ -21,11 +28,18 @@ public sealed partial class AgentLinkService(
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControllerMessage> responseStream, ServerCallContext context)
     {
         var hello = await ReadHelloAsync(requestStream, context);
+        var caller = context.GetHttpContext();
+        var certificate = caller.Connection.ClientCertificate!;
+        if (caller.User.Identity?.Name != hello.Name)
+        {
+            throw Reject(StatusCode.PermissionDenied, $"this stream is authenticated as node {caller.User.Identity?.Name} (its certificate), but its hello names {hello.Name}", context.Peer);
+        }
+
         await nodes.UpsertAsync(hello, context.CancellationToken);
 
         // Ends with the call, or when the controller stops: a shutdown must not wait for agents to hang up.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var session = new AgentSession(hello.Name, hello.BootId, context.Peer, responseStream, ended.Token);
+        using var session = new AgentSession(hello.Name, hello.BootId, context.Peer, certificate, responseStream, clock, ended.Token);
         if (sessions.Open(session) is { } replaced)
         {
             AgentsLog.AgentReplaced(logger, hello.Name, replaced.Peer, session.Peer);
@@ -94,7 +108,9 @@ public sealed partial class AgentLinkService(
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.Snapshot:
-                    fleet.Snapshot(session.Node, AgentMessages.ToInstances(message.Snapshot, Drop));
+                    var instances = AgentMessages.ToInstances(message.Snapshot, Drop);
+                    session.Runs(instances.Keys);
+                    fleet.Snapshot(session.Node, instances);
                     break;
                 case AgentMessage.BodyOneofCase.Events:
                     await IngestAsync(session, message.Events);
@@ -104,6 +120,9 @@ public sealed partial class AgentLinkService(
                     break;
                 case AgentMessage.BodyOneofCase.Applied:
                     Applied(session, message.Applied);
+                    break;
+                case AgentMessage.BodyOneofCase.Renew:
+                    await RenewAsync(session, message.Renew);
                     break;
                 default:
                     Drop(message.BodyCase == AgentMessage.BodyOneofCase.Hello ? "repeated_hello" : "unknown_message");
@@ -120,7 +139,15 @@ public sealed partial class AgentLinkService(
         {
             if (AgentMessages.ToEvent(session.Node, e, now, out var reason) is { } @event)
             {
-                events.Add(@event);
+                if (Runs(session, e))
+                {
+                    events.Add(@event);
+                }
+                else
+                {
+                    AgentsLog.EventForOthersInstance(logger, session.Node, e.Instance);
+                    Drop("event_instance_not_run");
+                }
             }
             else
             {
@@ -132,6 +159,37 @@ public sealed partial class AgentLinkService(
         var acks = batch.Events.Where(e => e.Sequence is > 0 and <= long.MaxValue && e.BootId.Length is > 0 and <= 64)
             .GroupBy(e => e.BootId).Select(g => (g.Key, g.Max(e => e.Sequence))).ToList();
         await ingest.EnqueueAsync(session, events, acks, session.Closed);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="session"/>'s node runs the event's instance: one it reported or was sent during this stream;
+    /// a group's instance while the node is a member; or, replayed from an earlier boot, one of its own unmanaged instances.
+    /// </summary>
+    private bool Runs(AgentSession session, StateEvent e)
+    {
+        if (session.HasRun(e.Instance))
+        {
+            return true;
+        }
+
+        return AgentMessages.GroupOf(e.Instance) is { } group
+            ? desired.ConfigFor(session.Node).Groups.Any(g => g.Group == group)
+            : e.BootId != session.BootId;
+    }
+
+    /// <summary>A new certificate for the node this stream is authenticated as; the stream then lasts as long as it.</summary>
+    private async Task RenewAsync(AgentSession session, RenewRequest request)
+    {
+        try
+        {
+            var renewed = await credentials.RenewAsync(session.Serial, session.Node, Role.Agent, request.CsrPem, session.Closed);
+            session.SendCertificate(new RenewedCertificate { CertificatePem = renewed.ExportCertificatePem() + "\n", CaPem = credentials.CaPem }, renewed);
+        }
+        catch (PkiRefusedException e)
+        {
+            AgentsLog.RenewalRefused(logger, session.Node, e.Message);
+            session.SendCertificate(new RenewedCertificate { Error = e.Message }, null);
+        }
     }
 
     private void Applied(AgentSession session, ConfigApplied applied)

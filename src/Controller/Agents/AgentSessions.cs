@@ -1,11 +1,22 @@
 using System.Collections.Concurrent;
+using HaCluster.Controller.Pki;
 
 namespace HaCluster.Controller.Agents;
 
-/// <summary>The connected agents by node name; a node that connects again replaces (and ends) its older session.</summary>
+/// <summary>
+/// The connected agents by node name; a node that connects again replaces (and ends) its older session, and a session
+/// whose certificate is revoked is ended at once.
+/// </summary>
 public sealed class AgentSessions
 {
     private readonly ConcurrentDictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+
+    public AgentSessions(Revocations revocations, ILogger<AgentSessions> logger)
+    {
+        _logger = logger;
+        revocations.Revoked += Revoked;
+    }
 
     public int Count => _sessions.Count;
 
@@ -26,4 +37,16 @@ public sealed class AgentSessions
 
     /// <summary>Removes the session if it is still the node's current one.</summary>
     public bool Close(AgentSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Node, session));
+
+    private void Revoked(IReadOnlyList<(string Serial, string Name)> certificates)
+    {
+        foreach (var (serial, name) in certificates)
+        {
+            if (_sessions.TryGetValue(name, out var session) && session.Holds(serial))
+            {
+                AgentsLog.StreamCutRevoked(_logger, name, session.Peer, serial);
+                session.Close();
+            }
+        }
+    }
 }

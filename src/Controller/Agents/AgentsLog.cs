@@ -18,6 +18,15 @@ internal static partial class AgentsLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "agent message dropped: {Reason}")]
     public static partial void MessageDropped(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "agent {Node} ({Peer}): its certificate {Serial} is revoked; stream cut")]
+    public static partial void StreamCutRevoked(ILogger logger, string node, string peer, string serial);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "agent {Node}: certificate renewal refused: {Reason}")]
+    public static partial void RenewalRefused(ILogger logger, string node, string reason);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "agent {Node}: event for instance {Instance} dropped: this node does not run it")]
+    public static partial void EventForOthersInstance(ILogger logger, string node, string instance);
+
     [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "agent {Node} rejected its config: {Count} error(s): {Errors}")]
     public static partial void ConfigRejected(ILogger logger, string node, int count, string errors);
 }

@@ -5,11 +5,17 @@ using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Security;
 using HaCluster.Shared.Vocabulary;
+using Microsoft.AspNetCore.Authorization;
 
 namespace HaCluster.Controller.Api;
 
-/// <summary>The gRPC admin API: the REST API's operations plus the live fleet stream. Thin: domain ↔ proto at the edge.</summary>
+/// <summary>
+/// The gRPC admin API: the REST API's operations plus the live fleet stream. Thin: domain ↔ proto at the edge. Reads
+/// take <see cref="Policies.Read"/>, changes <see cref="Policies.Admin"/>, as on REST.
+/// </summary>
+[Authorize(Policy = Policies.Read)]
 public sealed class AdminService(GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, IHostApplicationLifetime lifetime)
     : Admin.AdminBase
 {
@@ -25,12 +31,15 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
     public override Task<Group> GetGroup(GroupRef request, ServerCallContext context) =>
         Task.FromResult(AdminMapping.ToProto((desired.Get(request.Name) ?? throw NotFound(request.Name)).Group));
 
+    [Authorize(Policy = Policies.Admin)]
     public override Task<SaveGroupResponse> CreateGroup(SaveGroupRequest request, ServerCallContext context) =>
         SaveAsync(request, isNew: true, context);
 
+    [Authorize(Policy = Policies.Admin)]
     public override Task<SaveGroupResponse> UpdateGroup(SaveGroupRequest request, ServerCallContext context) =>
         SaveAsync(request, isNew: false, context);
 
+    [Authorize(Policy = Policies.Admin)]
     public override async Task<DeleteGroupResponse> DeleteGroup(GroupRef request, ServerCallContext context) =>
         await store.DeleteAsync(request.Name, Who(context), context.CancellationToken) ? new DeleteGroupResponse() : throw NotFound(request.Name);
 
@@ -152,7 +161,7 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
 
     private static RpcException NotFound(string name) => new(new Status(StatusCode.NotFound, $"no group named '{name}'"));
 
-    private static string Who(ServerCallContext context) => context.GetHttpContext().User.Identity?.Name ?? "anonymous";
+    private static string Who(ServerCallContext context) => context.GetHttpContext().User.Who();
 
     private static string? Empty(string text) => text.Length == 0 ? null : text;
 }

@@ -1,6 +1,7 @@
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Security;
 using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Controller.Api;
@@ -10,7 +11,7 @@ public static class FleetApi
 {
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read);
         api.MapGet("/groups/{name}/status", GetStatus).WithTags("Groups").Produces<GroupStatusJson>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/groups/{name}/events", GetGroupEvents).WithTags("Groups").Produces<List<FleetEvent>>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,5 +1,6 @@
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Security;
 
 namespace HaCluster.Controller.Api;
 
@@ -8,14 +9,18 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/groups").WithTags("Groups");
-        api.MapGet("/", ListGroups).Produces<List<GroupDocument>>();
+        api.MapGet("/", ListGroups).Produces<List<GroupDocument>>().RequireAuthorization(Policies.Read);
         api.MapPost("/", CreateGroup).Accepts<GroupDocument>("application/json")
-            .Produces<GroupDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/{name}", GetGroup).Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<GroupDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Admin);
+        api.MapGet("/{name}", GetGroup).Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Read);
         api.MapPut("/{name}", UpdateGroup).Accepts<GroupDocument>("application/json")
-            .Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Admin);
+        api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Admin);
+        api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
         return app;
     }
 
@@ -81,6 +86,5 @@ public static class GroupsApi
     private static IResult GroupNotFound(string name) =>
         TypedResults.Problem($"no group named '{name}'", statusCode: StatusCodes.Status404NotFound);
 
-    // No authentication yet: the audit trail records the authenticated user once there is one.
-    private static string Who(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+    private static string Who(HttpContext context) => context.User.Who();
 }

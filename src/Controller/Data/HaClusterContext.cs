@@ -16,6 +16,10 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<EventEntity> Events => Set<EventEntity>();
 
+    public DbSet<JoinTokenEntity> JoinTokens => Set<JoinTokenEntity>();
+
+    public DbSet<IssuedCertificateEntity> IssuedCertificates => Set<IssuedCertificateEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HaClusterContext).Assembly);
 }

@@ -1,3 +1,4 @@
+using HaCluster.Shared.Tls;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (!options.UsesPostgres && string.IsNullOrWhiteSpace(options.DataDir))
         {
             errors.Add("Storage:DataDir: a directory is required when ConnectionStrings:HaCluster is not set");
+        }
+
+        if (!options.UsesPostgres && File.Exists(options.SqliteFile) && PrivateFiles.TooOpen(options.SqliteFile, "the database") is { } open)
+        {
+            errors.Add($"Storage:DataDir: {open}");
         }
 
         if (options.UsesPostgres)
@@ -69,7 +75,9 @@ public static class StorageExtensions
         services.AddDbContextFactory<SqliteHaClusterContext>((sp, o) =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            Directory.CreateDirectory(storage.DataDir);
+            // 0700 and 0600 from the start; SQLite gives its -wal and -shm files the database file's mode.
+            PrivateFiles.EnsureDirectory(storage.DataDir);
+            PrivateFiles.Precreate(storage.SqliteFile);
             o.UseSqlite($"Data Source={storage.SqliteFile}");
         });
         services.AddSingleton<IDbContextFactory<HaClusterContext>>(sp =>

@@ -1,6 +1,7 @@
 using HaCluster.Controller.Agents;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Security;
 using HaCluster.Shared.Vocabulary;
 using Prometheus;
 
@@ -41,6 +42,15 @@ internal static class ControllerMetrics
                 groups.WithLabels(health.Name()).Set(byHealth.GetValueOrDefault(health));
             }
         });
-        app.MapMetrics("/metrics", registry);
+        // Readers' only, like the rest of what the controller knows; Metrics:Anonymous opens it (a scraper without a certificate).
+        var metrics = app.MapMetrics("/metrics", registry);
+        if (app.Configuration.GetValue<bool>("Metrics:Anonymous"))
+        {
+            metrics.AllowAnonymous();
+        }
+        else
+        {
+            metrics.RequireAuthorization(Policies.Read);
+        }
     }
 }

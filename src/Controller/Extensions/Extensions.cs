@@ -7,6 +7,10 @@ using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Pki;
+using HaCluster.Controller.Security;
+using HaCluster.Shared.Hosting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -33,6 +37,17 @@ public static class Extensions
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
         services.AddSingleton(TimeProvider.System);
         services.AddStorage(builder.Configuration);
+        services.AddOptionsWithValidateOnStart<TlsOptions>().BindConfiguration("Tls");
+        services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
+        services.AddSingleton<ControllerPki>();
+        services.AddSingleton<ServerCertificate>();
+        services.AddSingleton<CredentialRepository>();
+        services.AddSingleton<Credentials>();
+        services.AddSingleton<Revocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
+        services.AddCertificateSignIn();
+        services.AddControllerAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, Refusals>();
         services.AddHealthChecks().AddDbContextCheck<HaClusterContext>("database", tags: ["ready"]);
         services.AddOptionsWithValidateOnStart<FleetOptions>().BindConfiguration("Fleet");
         services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
@@ -62,16 +77,56 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        // Liveness: the process answers. Readiness: and its database does.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
+        // Liveness: the process answers. Readiness: and its database does. Open to anyone (load balancers, systemd).
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapGroupsApi();
         app.MapFleetApi();
+        app.MapCredentialsApi();
         app.MapGrpcService<AgentLinkService>();
         app.MapGrpcService<AdminService>();
+        app.MapGrpcService<EnrollmentService>();
         app.MapControllerMetrics();
         return app;
+    }
+
+    /// <summary>
+    /// Null when the configuration is valid and the CA usable (made on first start); else every problem, for one
+    /// "not started" message: the options' validators run here, before anything touches the database.
+    /// </summary>
+    public static string? StartupProblem(this WebApplication app)
+    {
+        if (StartupOptions.Problem(app.Services) is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            _ = app.Services.GetRequiredService<ControllerPki>();
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Runs a task other than serving (migrations are applied first); its exit code.</summary>
+    public static async Task<int> RunTaskAsync(this WebApplication app, ControllerTask task)
+    {
+        var credentials = app.Services.GetRequiredService<Credentials>();
+        return task switch
+        {
+            ControllerTask.CreateToken t => await CredentialCommands.CreateTokenAsync(credentials, t.Node, t.Ttl, Console.Out, Console.Error),
+            ControllerTask.RevokeNode r => await CredentialCommands.RevokeNodeAsync(credentials, r.Node, Console.Out, Console.Error),
+            ControllerTask.CreateCertificate c => await CredentialCommands.CreateCertificateAsync(
+                credentials, app.Services.GetRequiredService<ControllerPki>(), c.Name, c.Role, c.Ttl, c.OutDir, Console.Out, Console.Error),
+            _ => 0,
+        };
     }
 
     /// <summary>Applies the provider's migrations, then loads the desired state and what the history knows of the fleet.</summary>

@@ -9,7 +9,7 @@ namespace HaCluster.Controller.Extensions;
 /// </summary>
 internal static partial class UnixSockets
 {
-    private const string Prefix = "http://unix:";
+    private const string Prefix = "https://unix:";
 
     public static void RemoveStale(IConfiguration configuration, ILogger logger)
     {

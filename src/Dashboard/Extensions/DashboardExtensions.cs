@@ -19,7 +19,8 @@ public static class DashboardExtensions
         services.AddOptionsWithValidateOnStart<DashboardOptions>().BindConfiguration("Controller");
         services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         // The dashboard's only way to the fleet: the controller's public gRPC admin API (never its database).
-        services.AddSingleton(sp => ControllerAddress.OpenChannel(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller));
+        services.AddSingleton<DashboardTls>();
+        services.AddSingleton(sp => ControllerAddress.OpenChannel(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller, sp.GetRequiredService<DashboardTls>().Tls));
         services.AddSingleton(sp => new Admin.AdminClient(sp.GetRequiredService<GrpcChannel>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FleetFeed>();

@@ -57,6 +57,15 @@ public static class Names
         (GroupHealth.Drift, "drift"),
     ]);
 
+    private static readonly Table<Role> Roles = new(
+    [
+        (Role.Unspecified, "unknown"),
+        (Role.Agent, "agent"),
+        (Role.Viewer, "viewer"),
+        (Role.Operator, "operator"),
+        (Role.Admin, "admin"),
+    ]);
+
     public static string Name(this VrrpState value) => States.Name(value);
 
     public static string Name(this TransitionReason value) => Reasons.Name(value);
@@ -64,6 +73,8 @@ public static class Names
     public static string Name(this EventKind value) => Kinds.Name(value);
 
     public static string Name(this GroupHealth value) => Healths.Name(value);
+
+    public static string Name(this Role value) => Roles.Name(value);
 
     public static bool TryParse(string? name, out VrrpState value) => States.TryParse(name, out value);
 
@@ -73,12 +84,15 @@ public static class Names
 
     public static bool TryParse(string? name, out GroupHealth value) => Healths.TryParse(name, out value);
 
+    public static bool TryParse(string? name, out Role value) => Roles.TryParse(name, out value);
+
     /// <summary>The names a parameter of this kind may take (for "'x' is not one of ..." messages), without the unspecified one.</summary>
     public static IReadOnlyList<string> All<T>()
         where T : struct, Enum => typeof(T) == typeof(VrrpState) ? States.Specified
             : typeof(T) == typeof(TransitionReason) ? Reasons.Specified
             : typeof(T) == typeof(EventKind) ? Kinds.Specified
             : typeof(T) == typeof(GroupHealth) ? Healths.Specified
+            : typeof(T) == typeof(Role) ? Roles.Specified
             : throw new ArgumentException($"{typeof(T).Name} is not part of the shared vocabulary");
 
     /// <summary>

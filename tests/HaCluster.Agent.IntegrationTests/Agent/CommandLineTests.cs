@@ -131,11 +131,32 @@ public class CommandLineTests
     {
         var path = Write("empty.conf", "global_defs {\n}\n");
 
-        var result = await Agent("--config", path, "--controller", "http://127.0.0.1:9", "--node", "n1", "--state-dir", "/proc/hacluster-state");
+        var result = await Agent("--config", path, "--controller", "https://127.0.0.1:9", "--node", "n1", "--state-dir", "/proc/hacluster-state");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not started: --state-dir /proc/hacluster-state: cannot write there", result.Stderr);
         Assert.DoesNotContain("Exception", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Managed_NotEnrolled_RefusesToStart_SaysHowToEnroll()
+    {
+        var path = Write("empty.conf", "global_defs {\n}\n");
+        var state = Directory.CreateTempSubdirectory("hc-state-").FullName;
+
+        var result = await Agent("--config", path, "--controller", "https://127.0.0.1:9", "--state-dir", state);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"hacluster-agent: not started: not enrolled: no identity.pem and ca.crt in {state} (run hacluster-agent enroll --controller URL --token TOKEN first", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Managed_PlainHttpController_Refused_ExitCodeTwo()
+    {
+        var result = await Agent("--controller", "http://127.0.0.1:5081");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("hacluster-agent: --controller: 'http://127.0.0.1:5081' is plain http: the controller is reached over TLS only (https://HOST:PORT or unix:/PATH)", result.Stderr);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public class NamesTests
     [Fact]
     public void EveryGroupHealth_HasAName_ThatReadsBack() => RoundTrips<GroupHealth>(v => v.Name(), (string n, out GroupHealth v) => Names.TryParse(n, out v));
 
+    [Fact]
+    public void EveryRole_HasAName_ThatReadsBack() => RoundTrips<Role>(v => v.Name(), (string n, out Role v) => Names.TryParse(n, out v));
+
     [Theory]
     [InlineData(VrrpState.Master, "MASTER")]
     [InlineData(VrrpState.Stopped, "STOP")]
