@@ -17,9 +17,10 @@ public sealed class ControllerProcess : IAsyncDisposable
     private readonly NetnsLab lab;
     private readonly Dictionary<string, string> environment;
 
-    private ControllerProcess(NetnsLab lab, Dictionary<string, string> environment, Uri web, string credentials)
+    private ControllerProcess(NetnsLab lab, Dictionary<string, string> environment, Uri web, AdminFiles admin)
     {
-        (this.lab, this.environment, Web, CredentialsDir) = (lab, environment, web, credentials);
+        (this.lab, this.environment, Web) = (lab, environment, web);
+        (CaPath, AdminCertificatePath, AdminKeyPath) = admin;
         Ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath));
         AdminCertificate = X509Certificate2.CreateFromPemFile(AdminCertificatePath, AdminKeyPath);
         Http = Client(AdminCertificate);
@@ -36,14 +37,12 @@ public sealed class ControllerProcess : IAsyncDisposable
 
     public X509Certificate2 AdminCertificate { get; }
 
-    /// <summary>Where <c>cert create</c> wrote the admin's files (and <c>ca.crt</c>).</summary>
-    public string CredentialsDir { get; }
+    /// <summary>The CA the controller's server certificate chains to (what clients trust).</summary>
+    public string CaPath { get; }
 
-    public string CaPath => Path.Combine(CredentialsDir, "ca.crt");
+    public string AdminCertificatePath { get; }
 
-    public string AdminCertificatePath => Path.Combine(CredentialsDir, AdminName + ".crt");
-
-    public string AdminKeyPath => Path.Combine(CredentialsDir, AdminName + ".key");
+    public string AdminKeyPath { get; }
 
     public string DataDir => environment["Storage__DataDir"];
 
@@ -55,7 +54,8 @@ public sealed class ControllerProcess : IAsyncDisposable
     public string AgentAddress => "unix:" + Socket;
 
     /// <param name="settings">Extra configuration (Key:Sub → value), e.g. a PostgreSQL connection string.</param>
-    public static async Task<ControllerProcess> StartAsync(NetnsLab lab, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="site">A site's PKI: the CA and an admin's certificate from it (the controller is then configured with it by <paramref name="settings"/>).</param>
+    public static async Task<ControllerProcess> StartAsync(NetnsLab lab, IReadOnlyDictionary<string, string>? settings = null, AdminFiles? site = null)
     {
         var web = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
@@ -70,9 +70,14 @@ public sealed class ControllerProcess : IAsyncDisposable
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         // As an operator starts: the command line makes the CA (first run) and the admin's certificate, then the server runs.
-        var credentials = Path.Combine(lab.WorkDir, "admin");
-        (await RunAsync(environment, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials)).EnsureSuccess();
-        var controller = new ControllerProcess(lab, environment, web, credentials);
+        if (site is null)
+        {
+            var credentials = Path.Combine(lab.WorkDir, "admin");
+            (await RunAsync(environment, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials)).EnsureSuccess();
+            site = new AdminFiles(Path.Combine(credentials, "ca.crt"), Path.Combine(credentials, AdminName + ".crt"), Path.Combine(credentials, AdminName + ".key"));
+        }
+
+        var controller = new ControllerProcess(lab, environment, web, site);
         await controller.RestartAsync();
         return controller;
     }
@@ -141,3 +146,6 @@ public sealed class ControllerProcess : IAsyncDisposable
 
     private sealed record TokenReply(string Token);
 }
+
+/// <summary>A CA and an admin's certificate and key, as PEM files.</summary>
+public sealed record AdminFiles(string Ca, string Certificate, string Key);

@@ -54,7 +54,15 @@ public sealed class SimulatedAgent : IAsyncDisposable
         var hello = new Hello { Node = helloAs ?? node, BootId = agent.BootId, AgentVersion = "simulated", Running = running ?? new ConfigRevision() };
         hello.Addresses.AddRange(addresses);
         hello.Interfaces.AddRange(interfaces ?? ["eth0", "lo"]);
-        await agent.SendAsync(new AgentMessage { Hello = hello });
+        try
+        {
+            await agent.SendAsync(new AgentMessage { Hello = hello });
+        }
+        catch (RpcException)
+        {
+            // Refused before the hello went out (no or a bad certificate): the status is the stream's end (WaitForEndAsync).
+        }
+
         return agent;
     }
 

@@ -25,19 +25,11 @@ public static class TlsClients
         return X509Certificate2.CreateFromPem(reply.CertificatePem).CopyWithPrivateKey(key);
     }
 
-    /// <summary>A CA of nobody's (for "a certificate from another CA"), and a client certificate from it.</summary>
+    /// <summary>A client certificate from a CA of nobody's (for "a certificate from another CA").</summary>
     public static X509Certificate2 ForeignCertificate(string name, Role role)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Someone else's CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(CertificateIdentity.Subject(name, role), key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        return issued.CopyWithPrivateKey(key);
+        using var ca = TestCa.Create("Someone else's CA");
+        return ca.Client(name, role);
     }
 
     private static ControllerTls Tls(X509Certificate2 ca, X509Certificate2? certificate) =>
@@ -73,23 +65,88 @@ public sealed class AgentChannels(Func<string, Task<string>> createToken, Func<X
         })).Value;
 }
 
+/// <summary>
+/// A CA made by a test: a site's PKI, or someone else's. Issues client certificates (CN = name, OU = role) and server
+/// certificates, and writes PEM files (0600) the way a site hands them out.
+/// </summary>
+public sealed class TestCa : IDisposable
+{
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private readonly X509Certificate2 _signer;
+
+    private TestCa(X509Certificate2 signer) => (_signer, Certificate) = (signer, X509CertificateLoader.LoadCertificate(signer.RawData));
+
+    public X509Certificate2 Certificate { get; }
+
+    public static TestCa Create(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        return new TestCa(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30)));
+    }
+
+    public X509Certificate2 Client(string name, Role role) => Issue(CertificateIdentity.Subject(name, role), ClientAuth, null);
+
+    public X509Certificate2 Server(params string[] names)
+    {
+        var sans = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            if (System.Net.IPAddress.TryParse(name, out var address))
+                sans.AddIpAddress(address);
+            else
+                sans.AddDnsName(name);
+        }
+
+        return Issue(new X500DistinguishedName("CN=server"), ServerAuth, sans.Build());
+    }
+
+    public string WriteCa(string path)
+    {
+        PrivateFiles.WriteText(path, Certificate.ExportCertificatePem() + "\n");
+        return path;
+    }
+
+    /// <summary>Writes <paramref name="certificate"/> and its key to <c>{prefix}.crt</c> and <c>{prefix}.key</c>.</summary>
+    public static (string Certificate, string Key) Write(X509Certificate2 certificate, string prefix)
+    {
+        using var key = certificate.GetECDsaPrivateKey()!;
+        PrivateFiles.WriteText(prefix + ".crt", certificate.ExportCertificatePem() + "\n");
+        PrivateFiles.WriteText(prefix + ".key", key.ExportPkcs8PrivateKeyPem() + "\n");
+        return (prefix + ".crt", prefix + ".key");
+    }
+
+    public void Dispose()
+    {
+        _signer.Dispose();
+        Certificate.Dispose();
+    }
+
+    private X509Certificate2 Issue(X500DistinguishedName subject, Oid usage, X509Extension? names)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        if (names is not null)
+            request.CertificateExtensions.Add(names);
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] = (byte)((serial[0] & 0x7f) | 0x40);
+        using var issued = request.Create(_signer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+}
+
 /// <summary>PEM files for a client of nobody's CA (where a test needs readable files but no controller to trust them).</summary>
 public static class TestPki
 {
     /// <summary>Writes <c>ca.crt</c>, <c>client.crt</c> and <c>client.key</c> (0600) into <paramref name="directory"/>.</summary>
     public static (string Ca, string Certificate, string Key) WriteClientFiles(string directory)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var client = new CertificateRequest(CertificateIdentity.Subject("test", Role.Admin), key, HashAlgorithmName.SHA256)
-            .Create(ca, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        var paths = (Path.Combine(directory, "ca.crt"), Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"));
-        PrivateFiles.WriteText(paths.Item1, ca.ExportCertificatePem());
-        PrivateFiles.WriteText(paths.Item2, client.ExportCertificatePem());
-        PrivateFiles.WriteText(paths.Item3, key.ExportPkcs8PrivateKeyPem());
-        return paths;
+        using var ca = TestCa.Create("Test CA");
+        var (certificate, key) = TestCa.Write(ca.Client("test", Role.Admin), Path.Combine(directory, "client"));
+        return (ca.WriteCa(Path.Combine(directory, "ca.crt")), certificate, key);
     }
 }

@@ -68,6 +68,12 @@ public sealed partial class AgentLinkService(
         finally
         {
             session.Close();
+            if (session.Refusal is { } refusal)
+            {
+                metrics.Dropped("stream_unauthenticated");
+                AgentsLog.StreamRefused(logger, context.Peer, nameof(StatusCode.Unauthenticated), refusal);
+            }
+
             await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             sessions.Close(session);
             if (fleet.Disconnected(hello.Name, session.Id))
@@ -75,6 +81,11 @@ public sealed partial class AgentLinkService(
                 ingest.Record(FleetEvent.NodeLink(hello.Name, connected: false, $"boot {hello.BootId}, from {context.Peer}", clock.GetUtcNow()));
                 AgentsLog.AgentDisconnected(logger, hello.Name, context.Peer);
             }
+        }
+
+        if (session.Refusal is { } reason)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, reason));
         }
     }
 

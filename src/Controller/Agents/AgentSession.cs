@@ -119,8 +119,18 @@ public sealed class AgentSession : IEventAcknowledger, IDisposable
         Wake();
     }
 
+    /// <summary>Why the controller ended this stream, when the agent must be told (its certificate revoked or expired).</summary>
+    public string? Refusal { get; private set; }
+
     /// <summary>Ends this session (replaced by a newer connection of the same node, or shutting down).</summary>
     public void Close() => _closed.Cancel();
+
+    /// <summary>Ends this session with a reason the agent receives as UNAUTHENTICATED.</summary>
+    public void Refuse(string reason)
+    {
+        Refusal ??= reason;
+        _closed.Cancel();
+    }
 
     /// <summary>Writes whatever is pending until the call ends.</summary>
     public async Task RunWriterAsync()
@@ -177,7 +187,7 @@ public sealed class AgentSession : IEventAcknowledger, IDisposable
             }
         }
 
-        Close();
+        Refuse($"the certificate of node {Node} expired at {ExpiresAt:u}; connect again with a renewed one");
     }
 
     private void Wake()

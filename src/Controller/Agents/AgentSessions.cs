@@ -45,7 +45,7 @@ public sealed class AgentSessions
             if (_sessions.TryGetValue(name, out var session) && session.Holds(serial))
             {
                 AgentsLog.StreamCutRevoked(_logger, name, session.Peer, serial);
-                session.Close();
+                session.Refuse($"the certificate of agent {name} (serial {serial}) is revoked");
             }
         }
     }

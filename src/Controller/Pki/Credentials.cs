@@ -30,9 +30,9 @@ public sealed class Credentials(
         }
 
         var ttl = lifetime ?? DefaultTokenLifetime;
-        if (ttl < TimeSpan.FromMinutes(1) || ttl > MaxTokenLifetime)
+        if (ttl < TimeSpan.FromSeconds(1) || ttl > MaxTokenLifetime)
         {
-            throw new PkiRefusedException($"a join token lives between 1 minute and {MaxTokenLifetime.TotalDays:0} days, not {ttl}", Refusal.Invalid);
+            throw new PkiRefusedException($"a join token lives between 1 second and {MaxTokenLifetime.TotalDays:0} days, not {ttl}", Refusal.Invalid);
         }
 
         var token = JoinToken.New(authority.Pin);
