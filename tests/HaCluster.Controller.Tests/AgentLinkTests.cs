@@ -133,6 +133,30 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         Assert.Equal(reasons.Select(_ => 1d), reasons.Select(r => after[r] - before[r]));
     }
 
+    [SkippableFact]
+    public async Task EventsForInstancesTheNodeDoesNotRun_DroppedAndCounted_ItsOwnStored()
+    {
+        await using var app = await ControllerApp.StartAsync(backend.NewSettings());
+        await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web with { Members = [.. Samples.Web.Members.Where(m => m.Node != "n3")] }));
+        using var agents = app.Agents();
+        await using var n3 = await SimulatedAgent.ConnectAsync(agents, "n3", ["192.0.2.12/24"]);
+        n3.AnnouncesInstances = false;
+        await n3.SendAsync(new AgentMessage { Snapshot = new InstanceSnapshot { Instances = { new InstanceState { Instance = "VI_own", State = VrrpState.Backup } } } });
+        string[] reasons = ["event_instance_not_run"];
+        var before = await DropCountsAsync(app, reasons);
+
+        // HC_web is a group n3 is not a member of; VI_other was never in its snapshots; VI_own was.
+        await n3.SendEventsAsync(
+            n3.Transition(Instance, VrrpState.Backup, VrrpState.Master),
+            n3.Transition("VI_other", VrrpState.Backup, VrrpState.Master),
+            n3.Transition("VI_own", VrrpState.Backup, VrrpState.Master));
+        await n3.WaitForAckAsync(3);
+
+        var stored = await app.QueryAsync(db => db.Events.Where(e => e.Kind == EventKinds.Transition).Select(e => e.Instance).ToListAsync());
+        Assert.Equal(["VI_own"], stored);
+        Assert.Equal(2d, (await DropCountsAsync(app, reasons))["event_instance_not_run"] - before["event_instance_not_run"]);
+    }
+
     /// <summary>The drop counters are process-wide (Prometheus' default registry): compare before and after.</summary>
     private static async Task<Dictionary<string, double>> DropCountsAsync(ControllerApp app, string[] reasons)
     {

@@ -24,12 +24,16 @@ public static class PushedConfigPolicy
     public static ImmutableArray<ConfigDiagnostic> Check(string text, string fileName)
     {
         // Syntax errors are the loader's to report; this only looks at what the statements ask for.
-        var tokens = ConfigSourceReader.ReadText(text, fileName, new DiagnosticBag(), allowIncludes: false);
         var refused = new DiagnosticBag();
-        foreach (var include in tokens.Where(t => t.IsWord("include")))
+        foreach (var line in ConfigLexer.TokenizeLines(text, fileName, new DiagnosticBag()))
         {
-            Refuse(refused, include.Location, "include");
+            if (Array.Find(line, t => t.Kind == TokenKind.Word) is { } first && first.IsWord("include"))
+            {
+                Refuse(refused, first.Location, "include");
+            }
         }
+
+        var tokens = ConfigSourceReader.ReadText(text, fileName, new DiagnosticBag(), allowIncludes: false);
 
         foreach (var statement in ConfigTreeBuilder.Build(tokens, new DiagnosticBag()))
         {

@@ -81,6 +81,38 @@ public sealed class AgentServiceTests : IDisposable
         Assert.Null(new ManagedConfigStore(_dir).Load());
     }
 
+    [Theory]
+    [InlineData("notify_master \"/bin/touch /tmp/x\"", "notify_master")]
+    [InlineData("track_script {\n        chk\n    }", "track_script")]
+    [InlineData("track_interface {\n        eth0\n    }", "track_interface")]
+    public async Task Push_WithWhatTheControllerNeverRenders_RefusedWhole_TheRunningPushStays(string extra, string keyword)
+    {
+        await StartAsync(FakeHost.Instance("VI_1", 27));
+        await _agent!.ApplyManagedAsync(Desired("h1", FakeHost.Instance("HC_web", 28)), CancellationToken.None);
+        _host.Flush();
+        _host.Advance(MasterDown);
+        var web = _agent.Runners.Single(r => r.Name == "HC_web");
+
+        var errors = await _agent.ApplyManagedAsync(Desired("h2", FakeHost.Instance("HC_web", 28, priority: 50, extra: extra)), CancellationToken.None);
+
+        Assert.Contains(errors, e => e.Contains("managed.conf:", StringComparison.Ordinal) && e.Contains($"'{keyword}' is not accepted from a controller", StringComparison.Ordinal));
+        Assert.Same(web, _agent.Runners.Single(r => r.Name == "HC_web"));
+        Assert.Equal((100, VrrpState.Master), ((int)web.BasePriority, web.State.State));
+        Assert.Equal("h1", _agent.Managed?.Hash);
+        Assert.Equal("h1", new ManagedConfigStore(_dir).Load()?.Hash);
+    }
+
+    [Fact]
+    public async Task Push_Stored_FilesReadableByTheAgentsUserOnly()
+    {
+        await StartAsync(FakeHost.Instance("VI_1", 27));
+
+        await _agent!.ApplyManagedAsync(Desired("h1", FakeHost.Instance("HC_web", 28)), CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "managed.conf")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "desired.pb")));
+    }
+
     [Fact]
     public async Task Push_SameTextAgain_NothingRestarted_TheNewRevisionsRecorded()
     {
