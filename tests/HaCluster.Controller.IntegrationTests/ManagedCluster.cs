@@ -25,13 +25,14 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
     /// <summary>The agent running now on each host.</summary>
     public IReadOnlyDictionary<string, AgentProcess> Agents => _runs.ToDictionary(r => r.Key, r => r.Value[^1]);
 
-    public static async Task<ManagedCluster> StartAsync(int hosts = 3)
+    /// <param name="settings">The controller's extra configuration (Key:Sub → value).</param>
+    public static async Task<ManagedCluster> StartAsync(int hosts = 3, IReadOnlyDictionary<string, string>? settings = null)
     {
         Privileges.RequireOrSkip("a managed cluster in network namespaces", "dotnet");
         var lab = await NetnsLab.CreateAsync(hosts);
         try
         {
-            var cluster = new ManagedCluster(lab, await ControllerProcess.StartAsync(lab));
+            var cluster = new ManagedCluster(lab, await ControllerProcess.StartAsync(lab, settings));
             foreach (var host in lab.Hosts)
             {
                 await lab.StartResponderAsync(host);

@@ -18,5 +18,10 @@ public static class StartupOptions
         {
             return string.Join("; ", e.Failures);
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Several options failed (one option read by another's validator fails twice): each failure once.
+            return string.Join("; ", e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures).Distinct());
+        }
     }
 }
