@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The live demo, in one command on a fresh Debian machine (as root): installs what is missing, builds, and starts the
-# controller (embedded SQLite), the dashboard, three managed agents in network namespaces holding one VIP, and a client.
+# controller (embedded SQLite, its own CA), the dashboard (with its own certificate), three agents in network namespaces,
+# each enrolled with a one-time join token, holding one VIP, and a client.
 # Prints the dashboard URL and the commands to break things. Ctrl-C stops everything and removes the namespaces.
 #   sudo deploy/demo-lab.sh
 set -euo pipefail
@@ -17,9 +18,10 @@ fi
 
 out=$PWD/artifacts/demo
 run=/run/hacluster-demo
-web=http://127.0.0.1:5080
-grpc=http://127.0.0.1:5081
+web=https://127.0.0.1:5080
+grpc=https://127.0.0.1:5081
 dashboard=http://127.0.0.1:5090
+creds=$out/credentials
 socket=$run/controller.sock
 hosts=(n1 n2 n3)
 
@@ -48,20 +50,36 @@ for app in Controller Dashboard Agent; do
     || { cat "$out/build-${app,,}.log" >&2; exit 1; }
 done
 
+controller() { Storage__DataDir="$out/data" dotnet "$out/controller/hacluster-controller.dll" "$@"; }
+# curl as the demo's admin: the controller's CA verifies the server, the admin certificate is who we are.
+api() { curl -fsS --cacert "$creds/ca.crt" --cert "$creds/demo-admin.crt" --key "$creds/demo-admin.key" "$@"; }
 wait_for() { # url what
-  for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  for _ in $(seq 1 300); do curl -fs --cacert "$creds/ca.crt" "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "$2 did not come up; see $out/*.log" >&2; exit 1
 }
 
+# The demo's own credentials, made before the controller starts (its first command also makes its CA, key 0600):
+# an admin certificate for curl, one for the dashboard, and a one-time join token per node (valid 15 minutes).
+echo "making the demo's credentials (controller CA, admin and dashboard certificates, join tokens)..."
+controller cert create --name demo-admin --role admin --out "$creds" >>"$out/credentials.log" 2>&1 \
+  || { cat "$out/credentials.log" >&2; exit 1; }
+controller cert create --name dashboard --role admin --out "$creds" >>"$out/credentials.log" 2>&1 \
+  || { cat "$out/credentials.log" >&2; exit 1; }
+declare -A token
+for h in "${hosts[@]}"; do token[$h]=$(controller token create --node "$h" --ttl 15m 2>>"$out/credentials.log"); done
+
+# TLS everywhere: REST and gRPC on loopback, and the agents' link on a Unix socket the namespaces reach.
 Storage__DataDir="$out/data" \
 Kestrel__Endpoints__Web__Url=$web \
 Kestrel__Endpoints__Grpc__Url=$grpc Kestrel__Endpoints__Grpc__Protocols=Http2 \
-Kestrel__Endpoints__Agents__Url="http://unix:$socket" Kestrel__Endpoints__Agents__Protocols=Http2 \
+Kestrel__Endpoints__Agents__Url="https://unix:$socket" Kestrel__Endpoints__Agents__Protocols=Http2 \
   dotnet "$out/controller/hacluster-controller.dll" >"$out/controller.log" 2>&1 &
 pids+=($!)
 wait_for "$web/readyz" "the controller"
 
-Controller__Address=$grpc Kestrel__Endpoints__Web__Url=$dashboard \
+Controller__Address=$grpc Controller__CaPath="$creds/ca.crt" \
+Controller__CertificatePath="$creds/dashboard.crt" Controller__KeyPath="$creds/dashboard.key" \
+Kestrel__Endpoints__Web__Url=$dashboard \
   dotnet "$out/dashboard/hacluster-dashboard.dll" >"$out/dashboard.log" 2>&1 &
 pids+=($!)
 wait_for "$dashboard/healthz" "the dashboard"
@@ -87,16 +105,21 @@ for h in "${hosts[@]}"; do
   ip netns exec "demo-$h" socat "TCP4-LISTEN:8080,fork,reuseaddr" "SYSTEM:echo $h" >/dev/null 2>&1 &
   pids+=($!)
   printf 'global_defs {\n    router_id %s\n}\n' "$h" >"$out/$h.conf"
+  # Enrollment: the agent makes its key in its state directory, checks the controller against the CA hash in the
+  # token, and stores the certificate it gets for node $h. The key never leaves the host.
+  ip netns exec "demo-$h" dotnet "$out/agent/hacluster-agent.dll" enroll --controller "unix:$socket" \
+    --token "${token[$h]}" --node "$h" --state-dir "$out/state-$h" >"$out/$h-enroll.log" 2>&1 \
+    || { cat "$out/$h-enroll.log" >&2; exit 1; }
   ip netns exec "demo-$h" dotnet "$out/agent/hacluster-agent.dll" --config "$out/$h.conf" \
     --controller "unix:$socket" --node "$h" --state-dir "$out/state-$h" >"$out/$h.log" 2>&1 &
   echo $! >"$out/$h.pid"
 done
 
 for _ in $(seq 1 150); do
-  [ "$(curl -fs "$web/api/v1/nodes" | grep -o '"connected":true' | wc -l)" -eq 3 ] && break; sleep 0.2
+  [ "$(api "$web/api/v1/nodes" 2>/dev/null | grep -o '"connected":true' | wc -l)" -eq 3 ] && break; sleep 0.2
 done
 
-curl -fs -X POST "$web/api/v1/groups" -H 'content-type: application/json' -d '{
+api -X POST "$web/api/v1/groups" -H 'content-type: application/json' -d '{
   "name": "web", "vrid": 27, "interface": "eth0", "version": 2, "advertInterval": 1, "authPass": "demo", "preempt": true,
   "virtualIps": [{"address": "192.0.2.100/32", "device": "eth0", "label": "eth0:0"}],
   "members": [{"node": "n1", "address": "192.0.2.10", "priority": 100},
@@ -108,7 +131,9 @@ cat <<TEXT
 HaCluster demo running: group "web", VIP 192.0.2.100 on three managed agents (n1 100, n2 90, n3 80).
 
   dashboard:            $dashboard        (from another machine: ssh -L 5090:127.0.0.1:5090 this-host)
-  REST API:             $web/api/v1/groups/web/status      (OpenAPI: $web/openapi/v1.json)
+  REST API (mTLS):      curl --cacert $creds/ca.crt --cert $creds/demo-admin.crt --key $creds/demo-admin.key \\
+                          $web/api/v1/groups/web/status      (OpenAPI: $web/openapi/v1.json)
+  credentials:          $creds (the demo's CA certificate, admin and dashboard certificates; keys 0600)
 
   who answers the VIP:  ip netns exec demo-client sh -c 'while sleep 0.5; do socat -T1 - TCP:192.0.2.100:8080,connect-timeout=0.3 || echo "(nobody)"; done'
   kill the master:      kill -9 \$(cat $out/n1.pid)      (n2 takes over after Master_Down_Interval, ~3.6 s)
@@ -116,6 +141,8 @@ HaCluster demo running: group "web", VIP 192.0.2.100 on three managed agents (n1
   cut n1 off the LAN:   ip -n demo-br link set p-n1 down   (and: ip -n demo-br link set p-n1 up)
   start n1 again:       ip netns exec demo-n1 dotnet $out/agent/hacluster-agent.dll --config $out/n1.conf \\
                           --controller unix:$socket --node n1 --state-dir $out/state-n1 > $out/n1.log 2>&1 & echo \$! > $out/n1.pid
+  revoke n2:            Storage__DataDir=$out/data dotnet $out/controller/hacluster-controller.dll node revoke n2
+                          (its link is cut at once; a new token and 'hacluster-agent enroll' bring it back)
   logs:                 $out/{controller,dashboard,n1,n2,n3}.log
 
 Ctrl-C stops everything and removes the namespaces.

@@ -73,7 +73,8 @@ public sealed record AgentCommandLine(AgentVerb Verb, string ConfigPath, bool Ch
             return new AgentCommandLine(AgentVerb.Run, DefaultConfigPath, false, first.Message);
         }
 
-        if (result.Action is not null && result.CommandResult.Command == Syntax.Root && result.Action != Syntax.Root.Action)
+        // Help or version, of the root or of a subcommand (whose required options are then not asked for).
+        if (result.Action is not null && result.Action != result.CommandResult.Command.Action)
         {
             return new AgentCommandLine(AgentVerb.Info, DefaultConfigPath, false, null);
         }

@@ -1,4 +1,5 @@
 using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace HaCluster.Controller.Data;
@@ -6,24 +7,36 @@ namespace HaCluster.Controller.Data;
 /// <summary>Join tokens (hashed) and the certificates the CA issued, with their revocations.</summary>
 public sealed class CredentialRepository(IDbContextFactory<HaClusterContext> contexts)
 {
-    public async Task AddTokenAsync(JoinTokenEntity token, CancellationToken ct)
+    public async Task AddTokenAsync(StoredJoinToken token, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        db.JoinTokens.Add(token);
+        db.JoinTokens.Add(new JoinTokenEntity
+        {
+            Id = token.Id,
+            SecretHash = token.SecretHash,
+            Node = token.Node,
+            CreatedAt = token.CreatedAt,
+            ExpiresAt = token.ExpiresAt,
+            CreatedBy = token.CreatedBy,
+            UsedAt = token.UsedAt,
+            UsedBy = token.UsedBy,
+        });
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<JoinTokenEntity?> FindTokenAsync(string id, CancellationToken ct)
+    public async Task<StoredJoinToken?> FindTokenAsync(string id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.JoinTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
+        return await db.JoinTokens.AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new StoredJoinToken(t.Id, t.SecretHash, t.Node, t.CreatedAt, t.ExpiresAt, t.CreatedBy, t.UsedAt, t.UsedBy))
+            .SingleOrDefaultAsync(ct);
     }
 
     /// <summary>
     /// Marks the token used and records the certificate issued for it, in one transaction; false when another enrollment
     /// used the token first (single use holds even for two at once).
     /// </summary>
-    public async Task<bool> RedeemAsync(string tokenId, DateTimeOffset now, string usedBy, IssuedCertificateEntity issued, CancellationToken ct)
+    public async Task<bool> RedeemAsync(string tokenId, DateTimeOffset now, string usedBy, IssuedCertificate issued, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -34,16 +47,16 @@ public sealed class CredentialRepository(IDbContextFactory<HaClusterContext> con
             return false;
         }
 
-        db.IssuedCertificates.Add(issued);
+        db.IssuedCertificates.Add(Row(issued));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
     }
 
-    public async Task AddCertificateAsync(IssuedCertificateEntity issued, CancellationToken ct)
+    public async Task AddCertificateAsync(IssuedCertificate issued, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        db.IssuedCertificates.Add(issued);
+        db.IssuedCertificates.Add(Row(issued));
         await db.SaveChangesAsync(ct);
     }
 
@@ -68,4 +81,14 @@ public sealed class CredentialRepository(IDbContextFactory<HaClusterContext> con
         var rows = await query.Select(c => new { c.Serial, c.Name, RevokedAt = c.RevokedAt!.Value }).ToListAsync(ct);
         return [.. rows.OrderBy(r => r.RevokedAt).Select(r => (r.Serial, r.Name, r.RevokedAt))];
     }
+
+    private static IssuedCertificateEntity Row(IssuedCertificate issued) => new()
+    {
+        Serial = issued.Serial,
+        Name = issued.Name,
+        Role = issued.Role,
+        IssuedAt = issued.IssuedAt,
+        ExpiresAt = issued.ExpiresAt,
+        IssuedFor = issued.IssuedFor,
+    };
 }

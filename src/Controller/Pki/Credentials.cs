@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using HaCluster.Controller.Data;
-using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Domain;
 using HaCluster.Shared.Tls;
 using HaCluster.Shared.Vocabulary;
 using Microsoft.Extensions.Options;
@@ -38,7 +38,7 @@ public sealed class Credentials(
         var token = JoinToken.New(authority.Pin);
         var now = clock.GetUtcNow();
         await repository.AddTokenAsync(
-            new JoinTokenEntity { Id = token.Id, SecretHash = JoinToken.HashSecret(token.Secret), Node = node, CreatedAt = now, ExpiresAt = now + ttl, CreatedBy = who }, ct);
+            new StoredJoinToken(token.Id, JoinToken.HashSecret(token.Secret), node, now, now + ttl, who), ct);
         PkiLog.TokenCreated(logger, token.Id, who, node, now + ttl);
         return (token, now + ttl);
     }
@@ -146,15 +146,9 @@ public sealed class Credentials(
         return count;
     }
 
-    private static IssuedCertificateEntity Record(X509Certificate2 certificate, string name, Role role, string issuedFor) => new()
-    {
-        Serial = certificate.SerialNumber,
-        Name = name,
-        Role = role.Name(),
-        IssuedAt = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
-        ExpiresAt = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
-        IssuedFor = issuedFor,
-    };
+    private static IssuedCertificate Record(X509Certificate2 certificate, string name, Role role, string issuedFor) =>
+        new(certificate.SerialNumber, name, role.Name(), new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
+            new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), issuedFor);
 
     /// <summary>The public key of a signed PKCS#10 request (its signature checked): ECDSA P-256/P-384 or RSA of 2048 bits or more.</summary>
     private static PublicKey ReadRequest(string pem)

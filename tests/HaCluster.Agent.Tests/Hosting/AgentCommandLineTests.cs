@@ -121,6 +121,13 @@ public class AgentCommandLineTests
     [InlineData("-v")]
     public void Parse_HelpOrVersion_IsInformation(string option) => Assert.Equal(AgentVerb.Info, AgentCommandLine.Parse([option]).Verb);
 
+    [Theory]
+    [InlineData("enroll", "--help")]
+    [InlineData("enroll", "-h")]
+    [InlineData("status", "--help")]
+    public void Parse_SubcommandHelp_IsInformation_ItsRequiredOptionsNotAskedFor(string verb, string option) =>
+        Assert.Equal((AgentVerb.Info, null), (AgentCommandLine.Parse([verb, option]).Verb, AgentCommandLine.Parse([verb, option]).Error));
+
     [Fact]
     public void Parse_Status_WithItsOwnOptions()
     {
