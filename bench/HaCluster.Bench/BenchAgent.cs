@@ -15,6 +15,7 @@ internal sealed class BenchAgent : IAsyncDisposable
     private readonly SemaphoreSlim _changed = new(0);
     private readonly Task _reader;
     private long _acked;
+    private GrpcChannel? _channel;
 
     private BenchAgent(SimulatedAgent agent, int index)
     {
@@ -28,8 +29,9 @@ internal sealed class BenchAgent : IAsyncDisposable
 
     public static string NodeName(int index) => $"node{index:0000}";
 
+    /// <summary>Connects node <paramref name="index"/> over its own enrolled channel (disposed with the agent).</summary>
     public static async Task<BenchAgent> ConnectAsync(GrpcChannel channel, int index) =>
-        new(await SimulatedAgent.ConnectAsync(channel, NodeName(index), [index % 2 == 0 ? "192.0.2.10/24" : "192.0.2.11/24"], ["eth0", "lo"]), index);
+        new(await SimulatedAgent.ConnectAsync(channel, NodeName(index), [index % 2 == 0 ? "192.0.2.10/24" : "192.0.2.11/24"], ["eth0", "lo"]), index) { _channel = channel };
 
     /// <summary>When the config carrying this revision of the node's group arrived (Stopwatch timestamp).</summary>
     public long ConfigReceivedAt(int revision) => _configAt[revision];
@@ -64,6 +66,7 @@ internal sealed class BenchAgent : IAsyncDisposable
     {
         await _agent.DisposeAsync();
         await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _channel?.Dispose();
     }
 
     private async Task ReadAsync()

@@ -1,17 +1,27 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
 using HaCluster.TestSupport;
 
 namespace HaCluster.Bench;
 
-/// <summary>The controller process under load: REST and gRPC (h2c) on loopback, PostgreSQL behind it.</summary>
+/// <summary>
+/// The controller process under load: REST and gRPC on loopback over TLS from its own CA, PostgreSQL behind it. The
+/// bench is its admin (a certificate from <c>hacluster-controller cert create</c>) and enrolls every simulated agent
+/// with a join token, so each stream is its own mTLS connection with its own node certificate, as in production.
+/// </summary>
 internal sealed class BenchController : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process _process;
+    private readonly string _dataDir;
+    private readonly X509Certificate2 _ca;
 
-    private BenchController(System.Diagnostics.Process process, Uri web, Uri grpc)
+    private BenchController(System.Diagnostics.Process process, string dataDir, Uri web, Uri grpc, X509Certificate2 ca, X509Certificate2 admin)
     {
-        (_process, Grpc) = (process, grpc);
-        Http = new HttpClient { BaseAddress = web, Timeout = TimeSpan.FromMinutes(2) };
+        (_process, _dataDir, Grpc, _ca) = (process, dataDir, grpc, ca);
+        Http = TlsClients.Http(web, ca, admin);
+        Http.Timeout = TimeSpan.FromMinutes(2);
     }
 
     public HttpClient Http { get; }
@@ -20,9 +30,18 @@ internal sealed class BenchController : IAsyncDisposable
 
     public static async Task<BenchController> StartAsync(string connectionString)
     {
-        var web = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var grpc = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var info = Cmd.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll")]);
+        var web = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var grpc = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var dataDir = Directory.CreateTempSubdirectory("hacluster-bench-controller-").FullName;
+        var dll = Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll");
+        var credentials = Path.Combine(dataDir, "admin");
+        var create = await Cmd.RunAsync("dotnet", [dll, "cert", "create", "--name", "bench", "--role", "admin", "--out", credentials],
+            TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["Storage__DataDir"] = dataDir, ["ConnectionStrings__HaCluster"] = connectionString });
+        create.EnsureSuccess();
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(credentials, "ca.crt")));
+        var admin = X509Certificate2.CreateFromPemFile(Path.Combine(credentials, "bench.crt"), Path.Combine(credentials, "bench.key"));
+        var info = Cmd.StartInfo("dotnet", [dll]);
+        info.Environment["Storage__DataDir"] = dataDir;
         info.Environment["ConnectionStrings__HaCluster"] = connectionString;
         info.Environment["Kestrel__Endpoints__Web__Url"] = web.ToString().TrimEnd('/');
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString().TrimEnd('/');
@@ -33,7 +52,7 @@ internal sealed class BenchController : IAsyncDisposable
         process.StandardInput.Close();
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var controller = new BenchController(process, web, grpc);
+        var controller = new BenchController(process, dataDir, web, grpc, ca, admin);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -50,6 +69,16 @@ internal sealed class BenchController : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>A simulated agent's channel: enrolled the real way (a join token from the API, a key made here, a CSR), its own TLS connection.</summary>
+    public async Task<GrpcChannel> EnrollAsync(string node)
+    {
+        var response = await Http.PostAsJsonAsync("/api/v1/tokens", new { node, ttl = "1h" });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenReply>())!.Token;
+        using var anonymous = TlsClients.Grpc(Grpc, _ca, null);
+        return TlsClients.Grpc(Grpc, _ca, await TlsClients.EnrollAsync(anonymous, token, node));
     }
 
     /// <summary>VmRSS of the controller process, KiB.</summary>
@@ -73,5 +102,8 @@ internal sealed class BenchController : IAsyncDisposable
         Cmd.KillTree(_process);
         await _process.WaitForExitAsync();
         _process.Dispose();
+        Directory.Delete(_dataDir, recursive: true);
     }
+
+    private sealed record TokenReply(string Token);
 }
