@@ -31,5 +31,9 @@ return await ControllerCommandLine.InvokeAsync(args, async (hostArgs, task) =>
     }
 
     app.MapApplicationEndpoints();
-    return await ListenerStart.RunAsync("hacluster-controller", () => app.StartAsync(), () => app.WaitForShutdownAsync());
+    return await ListenerStart.RunAsync("hacluster-controller", async () =>
+    {
+        await app.StartAsync();
+        await app.BootstrapAdminAsync();
+    }, () => app.WaitForShutdownAsync());
 });

@@ -39,7 +39,7 @@ public sealed class RefusalTests(RefusalTests.Controller shared) : IClassFixture
         var status = await EndOfHelloAsync(channel, "n1");
 
         Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
-        Assert.StartsWith("no client certificate: this controller takes a certificate from its CA", status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("no credential: this controller takes a client certificate from its CA", status.Detail, StringComparison.Ordinal);
     }
 
     [SkippableFact]

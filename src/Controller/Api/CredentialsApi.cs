@@ -59,7 +59,7 @@ public static class CredentialsApi
         }
     }
 
-    private static IResult Problem(PkiRefusedException e) => e.Kind == Refusal.Invalid
+    internal static IResult Problem(PkiRefusedException e) => e.Kind == Refusal.Invalid
         ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [""] = [e.Message] }, detail: e.Message)
         : TypedResults.Problem(e.Message, statusCode: e.Kind == Refusal.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden);
 }

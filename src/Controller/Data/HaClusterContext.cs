@@ -20,6 +20,10 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<IssuedCertificateEntity> IssuedCertificates => Set<IssuedCertificateEntity>();
 
+    public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
+
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(HaClusterContext).Assembly);
 }

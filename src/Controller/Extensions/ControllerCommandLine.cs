@@ -26,6 +26,9 @@ public abstract record ControllerTask
 
     /// <summary>Write a key and certificate for a person or a tool.</summary>
     public sealed record CreateCertificate(string Name, Role Role, TimeSpan? Ttl, string OutDir) : ControllerTask;
+
+    /// <summary><c>apikey create --name NAME --role ROLE</c>.</summary>
+    public sealed record CreateApiKey(string Name, Role Role) : ControllerTask;
 }
 
 /// <summary>
@@ -80,6 +83,21 @@ public static class ControllerCommandLine
         {
             Leaf("create", "make a key and a certificate from this controller's CA for a person or a tool", [person, role, certTtl, output],
                 r => new ControllerTask.CreateCertificate(r.GetValue(person)!, Names.TryParse(r.GetValue(role), out Role parsed) ? parsed : Role.Unspecified, Duration(r, certTtl), r.GetValue(output)!), run),
+        });
+        var keyName = new Option<string>("--name") { Description = "what the key is for (shown in the audit)", HelpName = "NAME", Required = true };
+        keyName.Validators.Add(r => Name(r, "--name"));
+        var keyRole = new Option<string>("--role") { Description = "viewer, operator or admin", HelpName = "ROLE", Required = true };
+        keyRole.Validators.Add(r =>
+        {
+            if (!Names.TryParse(r.GetValueOrDefault<string>(), out Role parsed) || parsed is Role.Unspecified or Role.Agent)
+            {
+                r.AddError($"--role: '{r.GetValueOrDefault<string>()}' is not viewer, operator or admin");
+            }
+        });
+        root.Subcommands.Add(new Command("apikey", "API keys for automation")
+        {
+            Leaf("create", "make an API key (printed once; sent as 'Authorization: Bearer KEY')", [keyName, keyRole],
+                r => new ControllerTask.CreateApiKey(r.GetValue(keyName)!, Names.TryParse(r.GetValue(keyRole), out Role parsed) ? parsed : Role.Unspecified), run),
         });
         return root.Parse(args).InvokeAsync();
     }

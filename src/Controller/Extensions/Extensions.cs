@@ -45,7 +45,8 @@ public static class Extensions
         services.AddSingleton<Credentials>();
         services.AddSingleton<Revocations>();
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
-        services.AddCertificateSignIn();
+        services.AddControllerAuthentication(builder.Configuration);
+        services.AddControllerRateLimits();
         services.AddControllerAuthorization();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, Refusals>();
         services.AddHealthChecks().AddDbContextCheck<HaClusterContext>("database", tags: ["ready"]);
@@ -79,6 +80,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         // Liveness: the process answers. Readiness: and its database does. Open to anyone (load balancers, systemd).
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -86,6 +88,7 @@ public static class Extensions
         app.MapGroupsApi();
         app.MapFleetApi();
         app.MapCredentialsApi();
+        app.MapAccessApi();
         app.MapGrpcService<AgentLinkService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<EnrollmentService>();
@@ -107,6 +110,7 @@ public static class Extensions
         try
         {
             _ = app.Services.GetRequiredService<ControllerPki>();
+            _ = app.Services.GetRequiredService<SessionTokens>();
             return null;
         }
         catch (InvalidOperationException e)
@@ -123,6 +127,7 @@ public static class Extensions
         {
             ControllerTask.CreateToken t => await CredentialCommands.CreateTokenAsync(credentials, t.Node, t.Ttl, Console.Out, Console.Error),
             ControllerTask.RevokeNode r => await CredentialCommands.RevokeNodeAsync(credentials, r.Node, Console.Out, Console.Error),
+            ControllerTask.CreateApiKey k => await AccessCommands.CreateApiKeyAsync(app.Services.GetRequiredService<ApiKeys>(), k.Name, k.Role, Console.Out, Console.Error),
             ControllerTask.CreateCertificate c => await CredentialCommands.CreateCertificateAsync(
                 credentials, app.Services.GetRequiredService<ControllerPki>(), c.Name, c.Role, c.Ttl, c.OutDir, Console.Out, Console.Error),
             _ => 0,
@@ -144,4 +149,8 @@ public static class Extensions
 
         await app.Services.GetRequiredService<FleetLoader>().LoadAsync(CancellationToken.None);
     }
+
+    /// <summary>Once serving: the first admin, on a first start. Stderr, not the log: the password file is for whoever started the controller.</summary>
+    public static Task BootstrapAdminAsync(this WebApplication app) =>
+        AccessCommands.BootstrapAdminAsync(app.Services.GetRequiredService<Users>(), app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir, Console.Error);
 }

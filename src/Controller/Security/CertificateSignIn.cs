@@ -22,9 +22,9 @@ public static class CertificateSignIn
     /// <summary>Why the certificate was refused, for the refusal's message (<see cref="Refusals"/>).</summary>
     internal const string RefusalItem = "hacluster:refusal";
 
-    public static IServiceCollection AddCertificateSignIn(this IServiceCollection services)
+    public static IServiceCollection AddCertificateSignIn(this IServiceCollection services, Microsoft.AspNetCore.Authentication.AuthenticationBuilder authentication)
     {
-        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme).AddCertificate(o =>
+        authentication.AddCertificate(o =>
         {
             o.AllowedCertificateTypes = CertificateTypes.Chained;
             o.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;

@@ -50,8 +50,9 @@ internal sealed partial class Refusals(IProblemDetailsService problems, Controll
 
         if (context.Connection.ClientCertificate is not { } certificate)
         {
-            return "no client certificate: this controller takes a certificate from its CA (agents: hacluster-agent enroll; "
-                + "people and tools: hacluster-controller cert create)";
+            return "no credential: this controller takes a client certificate from its CA (agents: hacluster-agent enroll; "
+                + "tools: hacluster-controller cert create), an API key or a session token (Authorization: Bearer ...; "
+                + "POST /api/v1/session with a user name and password)";
         }
 
         using var chain = new X509Chain();
