@@ -186,7 +186,10 @@ public abstract class AgentLinkTests(IStorageBackend backend)
         var c2 = await n2.NextConfigAsync();
         Assert.Contains("unicast_src_ip 192.0.2.10", c1.Text, StringComparison.Ordinal);
         Assert.Contains("unicast_src_ip 192.0.2.11", c2.Text, StringComparison.Ordinal);
-        Assert.Equal(await app.CreateClient().GetStringAsync("/api/v1/groups/web/config/n2"), c2.Text);
+        // The member's own agent, and only it, gets the real password; people and tools see it redacted.
+        Assert.Equal(GroupRenderer.RenderFor(Samples.Web, "n2"), c2.Text);
+        Assert.Contains("auth_pass 1111", c2.Text, StringComparison.Ordinal);
+        Assert.Equal(Secrets.RedactConfig(c2.Text), await app.CreateClient().GetStringAsync("/api/v1/groups/web/config/n2"));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => n3.NextConfigAsync(TimeSpan.FromMilliseconds(500)));
     }
 

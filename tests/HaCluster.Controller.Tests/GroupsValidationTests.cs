@@ -77,7 +77,7 @@ public abstract class GroupsValidationTests(IStorageBackend backend)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["virtualIps[0].address"], await Samples.ReadErrorPathsAsync(response));
         Assert.Equal((2, 4, 2), await app.CountRowsAsync());
-        Assert.Equal(Samples.Db, await Samples.ReadGroupAsync(await client.GetAsync($"{Groups}/db")));
+        Assert.Equal(Samples.Public(Samples.Db), await Samples.ReadGroupAsync(await client.GetAsync($"{Groups}/db")));
     }
 
     [SkippableFact]

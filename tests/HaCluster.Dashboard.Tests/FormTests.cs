@@ -9,9 +9,9 @@ namespace HaCluster.Dashboard.Tests;
 public class FormTests
 {
     [Fact]
-    public void GroupForm_FromThenToGroup_RoundTrips_TrimmingAndDroppingEmptyVips()
+    public void GroupForm_FromThenToGroup_RoundTrips_TrimmingAndDroppingEmptyVips_ThePasswordLeftOutKeepsTheStoredOne()
     {
-        var group = new Group { Name = "web", Vrid = 27, Interface = "eth0", Version = 2, AdvertInterval = 1, AuthPass = "1111", Preempt = true };
+        var group = new Group { Name = "web", Vrid = 27, Interface = "eth0", Version = 2, AdvertInterval = 1, AuthPassSet = true, Preempt = true };
         group.VirtualIps.Add(new GroupVip { Address = "192.0.2.100/32", Device = "eth0", Label = "eth0:0" });
         group.Members.Add(new GroupMember { Node = "n1", Address = "192.0.2.10", Priority = 100 });
 
@@ -19,7 +19,27 @@ public class FormTests
         form.VirtualIps.Add(new GroupForm.VipRow { Address = "  " });
         form.Members[0].Address = " 192.0.2.10 ";
 
-        Assert.Equal(group, form.ToGroup());
+        var sent = group.Clone();
+        sent.AuthPassSet = false; // what the controller says, never what the form sends
+        Assert.True(form.AuthPassSet);
+        Assert.Equal(sent, form.ToGroup());
+    }
+
+    [Fact]
+    public void GroupForm_StoredPassword_ReplacedByTyping_OrRemovedByTheBox_NeverShown()
+    {
+        var group = new Group { Name = "web", Vrid = 27, Interface = "eth0", Version = 2, AuthPassSet = true };
+
+        var form = GroupForm.From(group);
+        var shown = form.AuthPass;
+        form.AuthPass = " s3cret ";
+        var replaced = form.ToGroup();
+        form.ClearAuthPass = true;
+        var removed = form.ToGroup();
+
+        Assert.Equal("", shown);
+        Assert.Equal(("s3cret", false), (replaced.AuthPass, replaced.ClearAuthPass));
+        Assert.Equal(("", true), (removed.AuthPass, removed.ClearAuthPass));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal static class AdminMapping
             Interface = g.Interface ?? "",
             Version = g.Version,
             AdvertInterval = g.AdvertInterval,
-            AuthPass = g.AuthPass ?? "",
+            AuthPassSet = !string.IsNullOrEmpty(g.AuthPass),
             Preempt = g.Preempt,
             PreemptDelay = g.PreemptDelay,
         };
@@ -32,7 +32,7 @@ internal static class AdminMapping
         g.Name, g.Vrid, g.Interface,
         g.HasVersion ? g.Version : 2,
         g.HasAdvertInterval ? g.AdvertInterval : 1,
-        g.AuthPass.Length > 0 ? g.AuthPass : null,
+        g.ClearAuthPass ? "" : g.AuthPass.Length > 0 ? g.AuthPass : null,
         !g.HasPreempt || g.Preempt,
         g.PreemptDelay,
         [.. g.VirtualIps.Select(v => new Vip(v.Address, Empty(v.Device), Empty(v.Label)))],
@@ -123,7 +123,7 @@ internal static class AdminMapping
     }
 
     public static RenderedConfig ToProto(MemberConfig c) =>
-        new() { Group = c.Group, Node = c.Node, Revision = c.Revision, Text = c.Text, Hash = c.Hash };
+        new() { Group = c.Group, Node = c.Node, Revision = c.Revision, Text = Secrets.RedactConfig(c.Text), Hash = c.Hash };
 
     public static DateTimeOffset? FromProto(Timestamp? t) =>
         t is { Seconds: >= -62135596800 and <= 253402300799, Nanos: >= 0 and < 1_000_000_000 } ? t.ToDateTimeOffset() : null;

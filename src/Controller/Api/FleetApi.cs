@@ -64,5 +64,5 @@ public sealed record GroupStatusJson(
     DateTimeOffset? LastFailoverAt)
 {
     public static GroupStatusJson Of(GroupStatusView s) =>
-        new(GroupDocument.Of(s.Group), s.Revision, s.Health, s.Problems, s.HealthSince, s.Members, s.MasterNode, s.LastFailoverAt);
+        new(GroupDocument.Public(s.Group), s.Revision, s.Health, s.Problems, s.HealthSince, s.Members, s.MasterNode, s.LastFailoverAt);
 }

@@ -25,10 +25,10 @@ public static class GroupsApi
     }
 
     public static async Task<IResult> ListGroups(GroupService store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListAsync(ct)).Select(g => GroupDocument.Of(g.Group)).ToList());
+        TypedResults.Ok((await store.ListAsync(ct)).Select(g => GroupDocument.Public(g.Group)).ToList());
 
     public static async Task<IResult> GetGroup(string name, GroupService store, CancellationToken ct) =>
-        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(GroupDocument.Of(stored.Group)) : GroupNotFound(name);
+        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(GroupDocument.Public(stored.Group)) : GroupNotFound(name);
 
     public static async Task<IResult> CreateGroup(HttpContext context, GroupService store, CancellationToken ct)
     {
@@ -40,7 +40,7 @@ public static class GroupsApi
 
         var result = await store.CreateAsync(group, Who(context), ct);
         return result is SaveResult.Saved saved
-            ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", GroupDocument.Of(saved.Group))
+            ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", GroupDocument.Public(saved.Group))
             : ToProblem(result, group.Name);
     }
 
@@ -58,7 +58,7 @@ public static class GroupsApi
         }
 
         var result = await store.UpdateAsync(group, Who(context), ct);
-        return result is SaveResult.Saved saved ? TypedResults.Ok(GroupDocument.Of(saved.Group)) : ToProblem(result, name);
+        return result is SaveResult.Saved saved ? TypedResults.Ok(GroupDocument.Public(saved.Group)) : ToProblem(result, name);
     }
 
     public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupService store, CancellationToken ct) =>
@@ -68,7 +68,7 @@ public static class GroupsApi
     {
         if (await store.GetConfigAsync(name, node, ct) is { } config)
         {
-            return TypedResults.Text(config.Text, "text/plain; charset=utf-8");
+            return TypedResults.Text(Secrets.RedactConfig(config.Text), "text/plain; charset=utf-8");
         }
 
         return await store.GetAsync(name, ct) is null

@@ -137,7 +137,7 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
         Who = audit.Who,
         Action = audit.Action,
         GroupName = audit.Group,
-        Before = audit.Before is { } before ? GroupRepository.Serialize(before) : null,
-        After = audit.After is { } after ? GroupRepository.Serialize(after) : null,
+        Before = audit.Before is { } before ? JsonSerializer.Serialize(GroupDocument.Audited(before, null), GroupJsonContext.Default.GroupDocument) : null,
+        After = audit.After is { } after ? JsonSerializer.Serialize(GroupDocument.Audited(after, audit.Before), GroupJsonContext.Default.GroupDocument) : null,
     });
 }

@@ -17,11 +17,23 @@ public sealed record GroupDocument(
     bool Preempt = true,
     double PreemptDelay = 0,
     IReadOnlyList<Vip?>? VirtualIps = null,
-    IReadOnlyList<Member?>? Members = null)
+    IReadOnlyList<Member?>? Members = null,
+    bool? AuthPassSet = null)
 {
+    /// <summary>The whole group, its password included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(
         group.Name, group.Vrid, group.Interface, group.Version, group.AdvertInterval, group.AuthPass, group.Preempt, group.PreemptDelay,
         [.. group.VirtualIps], [.. group.Members]);
+
+    /// <summary>The group as every read path shows it: the password write-only, <c>authPassSet</c> in its place.</summary>
+    public static GroupDocument Public(VipGroup group) => Of(group) with { AuthPass = null, AuthPassSet = !string.IsNullOrEmpty(group.AuthPass) };
+
+    /// <summary>For the audit: the password as "(set)" or "(changed)" — never the value.</summary>
+    public static GroupDocument Audited(VipGroup group, VipGroup? other) => Of(group) with
+    {
+        AuthPass = string.IsNullOrEmpty(group.AuthPass) ? null
+            : other is not null && !string.IsNullOrEmpty(other.AuthPass) && other.AuthPass != group.AuthPass ? "(redacted, changed)" : "(redacted)",
+    };
 
     /// <summary>The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.</summary>
     public VipGroup ToGroup() => new(

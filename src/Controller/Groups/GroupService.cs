@@ -47,7 +47,14 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
     /// after it, without saving anything: the diff shown before an edit is saved.
     /// </summary>
     public Task<SaveResult> PreviewAsync(VipGroup group, bool isNew, CancellationToken ct) =>
-        groups.WriteAsync(async w => await CheckAsync(w, await w.GetAsync(group.Name), group, isNew, ct), _ => false, ct);
+        groups.WriteAsync(
+            async w =>
+            {
+                var current = await w.GetAsync(group.Name);
+                return await CheckAsync(w, current, Secrets.WithStoredPassword(group, isNew ? null : current?.Group), isNew, ct);
+            },
+            _ => false,
+            ct);
 
     private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, string who, CancellationToken ct)
     {
@@ -63,6 +70,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
     private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, string who, CancellationToken ct)
     {
         var before = await write.GetAsync(group.Name);
+        group = Secrets.WithStoredPassword(group, isNew ? null : before?.Group);
         var result = await CheckAsync(write, before, group, isNew, ct);
         if (result is not SaveResult.Saved saved)
         {

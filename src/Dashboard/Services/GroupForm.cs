@@ -11,7 +11,14 @@ public sealed class GroupForm
     public string Interface { get; set; } = "eth0";
     public int Version { get; set; } = 2;
     public double AdvertInterval { get; set; } = 1;
+    /// <summary>A new password (write-only: the controller never sends the stored one back); empty keeps the stored one.</summary>
     public string AuthPass { get; set; } = "";
+
+    /// <summary>Whether the stored group has a password (the form shows that, never the value).</summary>
+    public bool AuthPassSet { get; set; }
+
+    /// <summary>Remove the stored password.</summary>
+    public bool ClearAuthPass { get; set; }
     public bool Preempt { get; set; } = true;
     public double PreemptDelay { get; set; }
     public List<VipRow> VirtualIps { get; } = [new()];
@@ -40,7 +47,7 @@ public sealed class GroupForm
             Interface = group.Interface,
             Version = group.Version,
             AdvertInterval = group.AdvertInterval,
-            AuthPass = group.AuthPass,
+            AuthPassSet = group.AuthPassSet,
             Preempt = group.Preempt,
             PreemptDelay = group.PreemptDelay,
         };
@@ -59,7 +66,8 @@ public sealed class GroupForm
             Interface = Interface.Trim(),
             Version = Version,
             AdvertInterval = AdvertInterval,
-            AuthPass = Version == 2 ? AuthPass.Trim() : "",
+            AuthPass = Version == 2 && !ClearAuthPass ? AuthPass.Trim() : "",
+            ClearAuthPass = ClearAuthPass || (Version == 3 && AuthPassSet),
             Preempt = Preempt,
             PreemptDelay = PreemptDelay,
         };

@@ -88,7 +88,7 @@ internal static class InstanceBlocks
             kept.Append(rune.ToString());
         }
 
-        d.Warning(s.Location, $"auth_pass is longer than {MaxAuthPassBytes} bytes; truncated to '{kept}'");
+        d.Warning(s.Location, $"auth_pass is longer than {MaxAuthPassBytes} bytes; truncated to its first {MaxAuthPassBytes} (the value is not shown)");
         return kept.ToString();
     }
 

@@ -26,6 +26,9 @@ internal static class Samples
 
     public static JsonContent Json(VipGroup group) => JsonContent.Create(GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
 
+    /// <summary>The group as read paths show it: the password write-only.</summary>
+    public static VipGroup Public(VipGroup group) => group with { AuthPass = null };
+
     public static async Task<VipGroup?> ReadGroupAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync(GroupJsonContext.Default.GroupDocument))?.ToGroup();
 

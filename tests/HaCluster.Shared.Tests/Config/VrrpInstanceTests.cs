@@ -149,12 +149,13 @@ public class VrrpInstanceTests
     }
 
     [Fact]
-    public void Parse_AuthPassLongerThanEight_WarnsAndTruncates()
+    public void Parse_AuthPassLongerThanEight_WarnsAndTruncates_WithoutShowingThePassword()
     {
         var result = ParseBody("authentication {\n auth_type PASS\n auth_pass 0123456789\n}");
 
         Conf.NoErrors(result);
-        Conf.HasWarning(result, 6, "truncated to '01234567'");
+        Conf.HasWarning(result, 6, "auth_pass is longer than 8 bytes; truncated to its first 8 (the value is not shown)");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("0123", StringComparison.Ordinal));
         Assert.Equal("01234567", Assert.Single(result.Config.Instances).AuthPass);
     }
 
