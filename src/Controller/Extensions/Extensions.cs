@@ -47,6 +47,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
         services.AddControllerAuthentication(builder.Configuration);
         services.AddControllerRateLimits();
+        services.AddWebHardening(builder.Configuration);
         services.AddControllerAuthorization();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, Refusals>();
         services.AddHealthChecks().AddDbContextCheck<HaClusterContext>("database", tags: ["ready"]);
@@ -76,6 +77,7 @@ public static class Extensions
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
+        app.UseWebHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

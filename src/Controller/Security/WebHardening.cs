@@ -1,0 +1,45 @@
+using System.Net;
+using HaCluster.Controller.Pki;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.Options;
+
+namespace HaCluster.Controller.Security;
+
+/// <summary>
+/// What every answer carries and every request must have: HSTS (TLS is always on), no framing, no MIME sniffing, no
+/// referrer; and a Host header naming this controller — by default the names of its server certificate
+/// (<c>Tls:ServerNames</c>), or <c>AllowedHosts</c> when set (the host's own filtering middleware enforces it).
+/// </summary>
+public static class WebHardening
+{
+    public static IServiceCollection AddWebHardening(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.ExcludedHosts.Clear(); // loopback too: there is no plain-http endpoint to fall back to
+        });
+        if (string.IsNullOrEmpty(configuration["AllowedHosts"]))
+        {
+            services.AddOptions<HostFilteringOptions>().Configure<IOptions<TlsOptions>>((o, tls) =>
+                o.AllowedHosts = [.. tls.Value.ResolveServerNames().Select(n => IPAddress.TryParse(n, out var a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{n}]" : n), "localhost"]);
+        }
+
+        return services;
+    }
+
+    public static WebApplication UseWebHardening(this WebApplication app)
+    {
+        app.UseHsts();
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
+        return app;
+    }
+}
