@@ -75,6 +75,16 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.DoesNotContain("BackgroundService", result.Stdout);
     }
 
+    [Fact]
+    public async Task RetentionOutOfRange_NotStarted_NamingTheSetting()
+    {
+        var result = await Cmd.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll"), "migrate"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string> { ["Storage__DataDir"] = dataDir, ["Storage__RetentionDays"] = "0" });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("hacluster-controller: not started: Storage:RetentionDays: 0 is not between 1 and 36500", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(dataDir, recursive: true);
 
     private static async Task<string> PollAsync(Func<Task<string>> read)

@@ -16,7 +16,7 @@ namespace HaCluster.Controller.Api;
 /// take <see cref="Policies.Read"/>, changes <see cref="Policies.Admin"/>, as on REST.
 /// </summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class AdminService(GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, IHostApplicationLifetime lifetime)
+public sealed class AdminService(GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, IHostApplicationLifetime lifetime, StreamQuota quota)
     : Admin.AdminBase
 {
     private const int SnapshotEvents = 200;
@@ -95,6 +95,9 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
     /// <summary>Subscribes first, then sends the snapshot: a change made meanwhile arrives twice at worst, never not at all.</summary>
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchResponse> responseStream, ServerCallContext context)
     {
+        var caller = context.GetHttpContext().User;
+        using var slot = quota.TryEnter(caller.Describe()) ?? throw new RpcException(new Status(
+            StatusCode.ResourceExhausted, $"{caller.Describe()} has {StreamQuota.PerCaller} live Watch streams already: close one first"));
         using var subscription = bus.Subscribe();
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var snapshot = new FleetSnapshot();

@@ -22,6 +22,11 @@ internal static class GroupBody
         {
             return (null, Invalid(ToErrorPath(e.Path), e.Message));
         }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body itself: too large (413), malformed chunking (400), too slow or cut short.
+            return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
+        }
     }
 
     public static IResult Invalid(string path, string message) =>

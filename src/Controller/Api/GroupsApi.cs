@@ -1,21 +1,27 @@
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
 using HaCluster.Controller.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HaCluster.Controller.Api;
 
 public static class GroupsApi
 {
+    public const long GroupBodyLimit = 256 * 1024;
+
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
+        // A group of 64 members and 64 VIPs is about 10 KiB of JSON: 256 KiB is room to spare, and the cap on every other body is 64 KiB.
         var api = app.MapGroup("/api/v1/groups").WithTags("Groups");
         api.MapGet("/", ListGroups).Produces<List<GroupDocument>>().RequireAuthorization(Policies.Read);
         api.MapPost("/", CreateGroup).Accepts<GroupDocument>("application/json")
             .Produces<GroupDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithMetadata(new RequestSizeLimitAttribute(GroupBodyLimit))
             .RequireAuthorization(Policies.Admin);
         api.MapGet("/{name}", GetGroup).Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Read);
         api.MapPut("/{name}", UpdateGroup).Accepts<GroupDocument>("application/json")
             .Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithMetadata(new RequestSizeLimitAttribute(GroupBodyLimit))
             .RequireAuthorization(Policies.Admin);
         api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Admin);

@@ -7,6 +7,13 @@ namespace HaCluster.Controller.Data;
 /// <summary>The history, as the domain sees it: stored in batches, read by filter ("events of group X between T1 and T2" rides the (group, at) index).</summary>
 public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts)
 {
+    /// <summary>Deletes the events that happened before <paramref name="cutoff"/>; how many.</summary>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Events.Where(e => e.At < cutoff).ExecuteDeleteAsync(ct);
+    }
+
     /// <summary>Stores the batch; ids are assigned and returned in the events. On PostgreSQL one binary COPY, elsewhere EF inserts.</summary>
     public async Task<IReadOnlyList<FleetEvent>> InsertAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
     {

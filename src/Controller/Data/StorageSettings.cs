@@ -16,6 +16,9 @@ public sealed class StorageOptions
 
     public string DataDir { get; set; } = "./data";
 
+    /// <summary>Events older than this many days are deleted in the background (the audit is kept).</summary>
+    public int RetentionDays { get; set; } = 90;
+
     public bool UsesPostgres => !string.IsNullOrEmpty(PostgresConnectionString);
 
     public string SqliteFile => Path.GetFullPath(Path.Combine(DataDir, "hacluster.db"));
@@ -35,6 +38,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (!options.UsesPostgres && File.Exists(options.SqliteFile) && PrivateFiles.TooOpen(options.SqliteFile, "the database") is { } open)
         {
             errors.Add($"Storage:DataDir: {open}");
+        }
+
+        if (options.RetentionDays is < 1 or > 36_500)
+        {
+            errors.Add($"Storage:RetentionDays: {options.RetentionDays} is not between 1 and 36500");
         }
 
         if (options.UsesPostgres)
@@ -67,6 +75,7 @@ public static class StorageExtensions
             {
                 o.PostgresConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
                 o.DataDir = configuration["Storage:DataDir"] is { Length: > 0 } dir ? dir : o.DataDir;
+                o.RetentionDays = configuration.GetValue("Storage:RetentionDays", o.RetentionDays);
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();

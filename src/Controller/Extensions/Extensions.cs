@@ -47,6 +47,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
         services.AddControllerAuthentication(builder.Configuration);
         services.AddControllerRateLimits();
+        services.AddSingleton<StreamQuota>();
         services.AddWebHardening(builder.Configuration);
         services.AddControllerAuthorization();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, Refusals>();
@@ -69,6 +70,8 @@ public static class Extensions
         services.AddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventIngest>());
         services.AddHostedService(sp => sp.GetRequiredService<EventIngest>());
         services.AddHostedService<ConfigPusher>();
+        services.AddSingleton<EventRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         services.AddHostedService<FleetMonitor>();
         services.AddSingleton<AlertMetrics>();
         services.AddHostedService<AlertMailer>();

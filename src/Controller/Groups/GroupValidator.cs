@@ -15,6 +15,11 @@ public static class GroupValidator
     private const int MaxAuthPassBytes = 8;
     private const double MaxPreemptDelaySeconds = 1000;
 
+    /// <summary>Members and VIPs a group may have: every check below stays small, whatever is sent.</summary>
+    public const int MaxMembers = 64;
+
+    public const int MaxVirtualIps = 64;
+
     /// <param name="group">The group to check.</param>
     /// <param name="others">The other saved groups; one with the same name is the group being replaced and is ignored.</param>
     /// <param name="nodes">What the agents reported, by node name; null skips the checks against real nodes.</param>
@@ -24,6 +29,22 @@ public static class GroupValidator
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(others);
         var errors = new GroupErrorList();
+        if (group.Members.Length > MaxMembers || group.VirtualIps.Length > MaxVirtualIps)
+        {
+            // Refused before any other check looks at the lists (nothing here grows with what was sent).
+            if (group.Members.Length > MaxMembers)
+            {
+                errors.Add("members", $"at most {MaxMembers} members, found {group.Members.Length}");
+            }
+
+            if (group.VirtualIps.Length > MaxVirtualIps)
+            {
+                errors.Add("virtualIps", $"at most {MaxVirtualIps} virtual IPs, found {group.VirtualIps.Length}");
+            }
+
+            return errors.ToList();
+        }
+
         CheckIdentity(group, errors);
         CheckTiming(group, errors);
         CheckAuthentication(group, errors);

@@ -12,8 +12,12 @@ namespace HaCluster.Controller.Security;
 /// </summary>
 public static class WebHardening
 {
+    /// <summary>Every request body not given its own cap (groups: 256 KiB; gRPC: per message) is refused above this, with 413.</summary>
+    public const long DefaultBodyLimit = 64 * 1024;
+
     public static IServiceCollection AddWebHardening(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultBodyLimit);
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);

@@ -1,0 +1,39 @@
+using HaCluster.Controller.Data.Entities;
+using HaCluster.Controller.Events;
+using HaCluster.Controller.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HaCluster.Controller.Tests;
+
+/// <summary>The history does not grow for ever: events older than Storage:RetentionDays go, newer ones and the audit stay.</summary>
+public abstract class RetentionTests(IStorageBackend backend)
+{
+    [SkippableFact]
+    public async Task OlderThanTheRetention_Deleted_NewerKept_AuditKept()
+    {
+        var settings = new Dictionary<string, string>(backend.NewSettings()) { ["Storage:RetentionDays"] = "30" };
+        await using var app = await ControllerApp.StartAsync(settings);
+        await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web));
+        var now = DateTimeOffset.UtcNow;
+        await app.QueryAsync(async db =>
+        {
+            db.Events.AddRange(
+                new EventEntity { Kind = "node", At = now.AddDays(-31), ReceivedAt = now.AddDays(-31), Node = "old" },
+                new EventEntity { Kind = "node", At = now.AddDays(-29), ReceivedAt = now.AddDays(-29), Node = "recent" });
+            return await db.SaveChangesAsync();
+        });
+
+        var deleted = await app.Services.GetRequiredService<EventRetention>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        var nodes = await app.QueryAsync(db => db.Events.Where(e => e.Node == "old" || e.Node == "recent").Select(e => e.Node).ToListAsync());
+        Assert.Equal(["recent"], nodes);
+        Assert.Equal(1, (await app.CountRowsAsync()).Audit);
+    }
+}
+
+public sealed class SqliteRetentionTests(SqliteBackendFixture sqlite) : RetentionTests(sqlite.Backend), IClassFixture<SqliteBackendFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresRetentionTests(HaCluster.TestSupport.PostgresServer server) : RetentionTests(new PostgresBackend(server));
