@@ -19,12 +19,13 @@ namespace HaCluster.Controller.Tests;
 public sealed class AccessTests(SqliteBackendFixture sqlite) : IClassFixture<SqliteBackendFixture>
 {
     private const string Password = "correct horse battery";
+    private static readonly HaCluster.Controller.Domain.Actor Test = new("test", "admin");
 
     [Fact]
     public async Task LocalUser_SignsIn_SessionTokenWorksOnRestAndGrpc_AsItsRole()
     {
         await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());
-        await Users(app).CreateAsync("alice", Role.Viewer, Password, "test", CancellationToken.None);
+        await Users(app).CreateAsync("alice", Role.Viewer, Password, Test, CancellationToken.None);
 
         var session = await SignInAsync(app, "alice", Password);
         using var client = Bearer(app, session.GetProperty("token").GetString()!);
@@ -47,7 +48,7 @@ public sealed class AccessTests(SqliteBackendFixture sqlite) : IClassFixture<Sql
     public async Task WrongPassword_AndUnknownUser_SameAnswer_ThenLockedOutAfterFiveInARow_EvenWithTheRightPassword()
     {
         await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());
-        await Users(app).CreateAsync("bob", Role.Operator, Password, "test", CancellationToken.None);
+        await Users(app).CreateAsync("bob", Role.Operator, Password, Test, CancellationToken.None);
         using var anonymous = app.Client(null);
 
         var unknown = await anonymous.PostAsJsonAsync("/api/v1/session", new { user = "nobody", password = Password });
@@ -95,18 +96,18 @@ public sealed class AccessTests(SqliteBackendFixture sqlite) : IClassFixture<Sql
     {
         await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());
         var users = Users(app);
-        await users.CreateAsync("carol", Role.Admin, Password, "test", CancellationToken.None);
-        await users.CreateAsync("dave", Role.Viewer, Password, "test", CancellationToken.None);
+        await users.CreateAsync("carol", Role.Admin, Password, Test, CancellationToken.None);
+        await users.CreateAsync("dave", Role.Viewer, Password, Test, CancellationToken.None);
         using var carol = Bearer(app, (await SignInAsync(app, "carol", Password)).GetProperty("token").GetString()!);
         using var dave = Bearer(app, (await SignInAsync(app, "dave", Password)).GetProperty("token").GetString()!);
 
         Assert.Equal(HttpStatusCode.NoContent, (await carol.PutAsJsonAsync("/api/v1/users/dave", new { role = "operator" })).StatusCode);
         var ended = await dave.GetAsync("/api/v1/groups");
-        await users.UpdateAsync("carol", null, "another long password", "test", CancellationToken.None);
+        await users.UpdateAsync("carol", null, "another long password", Test, CancellationToken.None);
         var carolEnded = await carol.GetAsync("/api/v1/groups");
         using var daveAgain = Bearer(app, (await SignInAsync(app, "dave", Password)).GetProperty("token").GetString()!);
         var asOperator = await daveAgain.GetFromJsonAsync<JsonElement>("/api/v1/me");
-        await users.DeleteAsync("dave", "test", CancellationToken.None);
+        await users.DeleteAsync("dave", Test, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.Unauthorized, ended.StatusCode);
         Assert.Equal("the password or role of dave changed since this session began: sign in again", await DetailAsync(ended));

@@ -30,6 +30,8 @@ public sealed class EndpointRoleTests(SqliteBackendFixture sqlite) : IClassFixtu
         Nobody,
     }
 
+    private static readonly HaCluster.Controller.Domain.Actor Test = new("test", "admin");
+
     private static readonly Dictionary<string, Access> Table = new(StringComparer.Ordinal)
     {
         ["GET /healthz"] = Access.Anonymous,
@@ -68,6 +70,7 @@ public sealed class EndpointRoleTests(SqliteBackendFixture sqlite) : IClassFixtu
         ["GET /api/v1/apikeys"] = Access.Admin,
         ["POST /api/v1/apikeys"] = Access.Admin,
         ["DELETE /api/v1/apikeys/{id}"] = Access.Admin,
+        ["GET /api/v1/audit"] = Access.Admin,
         ["gRPC hacluster.v1.Admin/CreateGroup"] = Access.Admin,
         ["gRPC hacluster.v1.Admin/UpdateGroup"] = Access.Admin,
         ["gRPC hacluster.v1.Admin/DeleteGroup"] = Access.Admin,
@@ -78,7 +81,7 @@ public sealed class EndpointRoleTests(SqliteBackendFixture sqlite) : IClassFixtu
     {
         await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());
         var keys = app.Services.GetRequiredService<HaCluster.Controller.Security.ApiKeys>();
-        async Task<Credential> KeyAsync(Role role) => new(null, (await keys.CreateAsync("key-" + role.ToString().ToLowerInvariant(), role, "test", CancellationToken.None)).Key);
+        async Task<Credential> KeyAsync(Role role) => new(null, (await keys.CreateAsync("key-" + role.ToString().ToLowerInvariant(), role, Test, CancellationToken.None)).Key);
         // Each role by certificate and by API key (sessions of local users go the same way: AccessTests).
         var callers = new List<(Access Access, string How, Credential Credential)>
         {

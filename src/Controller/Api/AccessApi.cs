@@ -1,3 +1,4 @@
+using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Pki;
 using HaCluster.Controller.Security;
@@ -28,6 +29,7 @@ public static class AccessApi
         admin.MapGet("/apikeys", ListKeysAsync).Produces<List<ApiKeyJson>>();
         admin.MapPost("/apikeys", CreateKeyAsync).Produces<ApiKeyCreated>(StatusCodes.Status201Created).ProducesValidationProblem();
         admin.MapDelete("/apikeys/{id}", RevokeKeyAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/audit", ListAuditAsync).WithTags("Audit").Produces<List<AuditJson>>().ProducesValidationProblem();
         return app;
     }
 
@@ -52,17 +54,64 @@ public static class AccessApi
 
     public sealed record ApiKeyRequest(string? Name, string? Role);
 
+    /// <summary>One audit line: who (name, role, address, request id), what, on what, when, and the diff with secrets redacted.</summary>
+    public sealed record AuditJson(long Id, DateTimeOffset At, string Action, string Target, string Who, string Role, string? Address, string? RequestId,
+        string? Detail, string? Before, string? After);
+
+    /// <summary><c>GET /audit?from=&amp;to=&amp;who=&amp;action=&amp;target=&amp;limit=</c> (ISO 8601 times), newest first.</summary>
+    public static async Task<IResult> ListAuditAsync(HttpRequest request, AuditRepository audit, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        DateTimeOffset? Time(string key)
+        {
+            if (request.Query[key].ToString() is not { Length: > 0 } text)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return time;
+            }
+
+            errors[key] = [$"'{text}' is not an ISO 8601 time"];
+            return null;
+        }
+
+        var from = Time("from");
+        var to = Time("to");
+        var limit = AuditFilter.DefaultLimit;
+        if (request.Query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, out limit) || limit is < 1 or > AuditFilter.MaxLimit))
+        {
+            errors["limit"] = [$"'{l}' is not a number from 1 to {AuditFilter.MaxLimit}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        static string? Text(HttpRequest r, string key) => r.Query[key].ToString() is { Length: > 0 and <= 256 } v ? v : null;
+        var entries = await audit.ListAsync(new AuditFilter(from, to, Text(request, "who"), Text(request, "action"), Text(request, "target"), limit), ct);
+        return TypedResults.Ok(entries.Select(e => new AuditJson(e.Id, e.Entry.At, e.Entry.Action, e.Entry.Target, e.Entry.Actor.Name, e.Entry.Actor.Role,
+            e.Entry.Actor.Address, e.Entry.Actor.RequestId, e.Entry.Detail, e.Entry.Before, e.Entry.After)).ToList());
+    }
+
     /// <summary>The key, shown this once.</summary>
     public sealed record ApiKeyCreated(string Key, ApiKeyJson Info);
 
-    public static async Task<IResult> SignInAsync(SignInRequest? request, Users users, SessionTokens sessions, CancellationToken ct)
+    public static async Task<IResult> SignInAsync(SignInRequest? request, HttpContext context, Users users, SessionTokens sessions, AuditRepository audit, TimeProvider clock, CancellationToken ct)
     {
-        var result = await users.SignInAsync(request?.User ?? "", request?.Password ?? "", ct);
+        var name = request?.User ?? "";
+        var result = await users.SignInAsync(name, request?.Password ?? "", ct);
+        var actor = context.Actor() with { Name = name.Length <= 64 ? name : name[..64] + "…", Role = result.User?.Role.Name() ?? "anonymous" };
         if (result.User is not { } user)
         {
+            await audit.AddAsync(new AuditEvent(AuditActions.SignInFailed, actor.Name, actor, clock.GetUtcNow(), Detail: result.Refusal), ct);
             return TypedResults.Problem(result.Refusal, statusCode: StatusCodes.Status401Unauthorized, title: result.LockedOut ? "Locked out" : "Unauthorized");
         }
 
+        await audit.AddAsync(new AuditEvent(AuditActions.SignIn, user.Name, actor, clock.GetUtcNow(), Detail: "session"), ct);
         var (token, expiresAt) = sessions.Create(user, result.Stamp!);
         return TypedResults.Ok(new SessionCreated(token, expiresAt, user.Name, user.Role.Name()));
     }
@@ -76,21 +125,21 @@ public static class AccessApi
     public static Task<IResult> CreateUserAsync(UserRequest? request, HttpContext context, Users users, CancellationToken ct) =>
         Refused(async () =>
         {
-            var user = await users.CreateAsync(request?.Name ?? "", ParseRole(request?.Role), request?.Password ?? "", context.User.Describe(), ct);
+            var user = await users.CreateAsync(request?.Name ?? "", ParseRole(request?.Role), request?.Password ?? "", context.Actor(), ct);
             return TypedResults.Created($"/api/v1/users/{user.Name}", UserJson.Of(user));
         });
 
     public static Task<IResult> UpdateUserAsync(string name, UserRequest? request, HttpContext context, Users users, CancellationToken ct) =>
         Refused(async () =>
         {
-            await users.UpdateAsync(name, request?.Role is null ? null : ParseRole(request.Role), request?.Password, context.User.Describe(), ct);
+            await users.UpdateAsync(name, request?.Role is null ? null : ParseRole(request.Role), request?.Password, context.Actor(), ct);
             return TypedResults.NoContent();
         });
 
     public static Task<IResult> DeleteUserAsync(string name, HttpContext context, Users users, CancellationToken ct) =>
         Refused(async () =>
         {
-            await users.DeleteAsync(name, context.User.Describe(), ct);
+            await users.DeleteAsync(name, context.Actor(), ct);
             return TypedResults.NoContent();
         });
 
@@ -100,14 +149,14 @@ public static class AccessApi
     public static Task<IResult> CreateKeyAsync(ApiKeyRequest? request, HttpContext context, ApiKeys keys, CancellationToken ct) =>
         Refused(async () =>
         {
-            var (key, info) = await keys.CreateAsync(request?.Name ?? "", ParseRole(request?.Role), context.User.Describe(), ct);
+            var (key, info) = await keys.CreateAsync(request?.Name ?? "", ParseRole(request?.Role), context.Actor(), ct);
             return TypedResults.Created($"/api/v1/apikeys/{info.Id}", new ApiKeyCreated(key, ApiKeyJson.Of(info)));
         });
 
     public static Task<IResult> RevokeKeyAsync(string id, HttpContext context, ApiKeys keys, CancellationToken ct) =>
         Refused(async () =>
         {
-            await keys.RevokeAsync(id, context.User.Describe(), ct);
+            await keys.RevokeAsync(id, context.Actor(), ct);
             return TypedResults.NoContent();
         });
 

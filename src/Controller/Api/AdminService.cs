@@ -164,7 +164,7 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
 
     private static RpcException NotFound(string name) => new(new Status(StatusCode.NotFound, $"no group named '{name}'"));
 
-    private static string Who(ServerCallContext context) => context.GetHttpContext().User.Who();
+    private static Domain.Actor Who(ServerCallContext context) => context.GetHttpContext().Actor();
 
     private static string? Empty(string text) => text.Length == 0 ? null : text;
 }

@@ -38,7 +38,7 @@ public static class CredentialsApi
 
         try
         {
-            var (token, expiresAt) = await credentials.CreateTokenAsync(request?.Node ?? "", ttl, context.User.Describe(), ct);
+            var (token, expiresAt) = await credentials.CreateTokenAsync(request?.Node ?? "", ttl, context.Actor(), ct);
             return TypedResults.Created((string?)null, new TokenCreated(token.ToString(), request!.Node!, expiresAt));
         }
         catch (PkiRefusedException e)
@@ -51,7 +51,7 @@ public static class CredentialsApi
     {
         try
         {
-            return TypedResults.Ok(new NodeRevoked(name, await credentials.RevokeNodeAsync(name, context.User.Describe(), ct)));
+            return TypedResults.Ok(new NodeRevoked(name, await credentials.RevokeNodeAsync(name, context.Actor(), ct)));
         }
         catch (PkiRefusedException e)
         {

@@ -92,5 +92,5 @@ public static class GroupsApi
     private static IResult GroupNotFound(string name) =>
         TypedResults.Problem($"no group named '{name}'", statusCode: StatusCodes.Status404NotFound);
 
-    private static string Who(HttpContext context) => context.User.Who();
+    private static Actor Who(HttpContext context) => context.Actor();
 }

@@ -6,14 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace HaCluster.Controller.Data;
 
 /// <summary>A change to the audit trail: who did what to which group, with the group before and after.</summary>
-public sealed record AuditRecord(string Action, string Group, string Who, DateTimeOffset At, VipGroup? Before, VipGroup? After);
-
-public static class AuditActions
-{
-    public const string Create = "create";
-    public const string Update = "update";
-    public const string Delete = "delete";
-}
+public sealed record AuditRecord(string Action, string Group, Actor Actor, DateTimeOffset At, VipGroup? Before, VipGroup? After);
 
 /// <summary>The stored groups, their per-member configs by revision, and the audit trail.</summary>
 public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts, GroupWriteGate gate)
@@ -100,7 +93,7 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
             Node = c.Node,
             Text = c.Text,
             Hash = c.Hash,
-            ChangedBy = audit.Who,
+            ChangedBy = audit.Actor.Name,
             ChangedAt = audit.At,
         }));
         Audit(audit);
@@ -131,13 +124,8 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
         return true;
     }
 
-    private void Audit(AuditRecord audit) => db.AuditEntries.Add(new AuditEntry
-    {
-        At = audit.At,
-        Who = audit.Who,
-        Action = audit.Action,
-        GroupName = audit.Group,
-        Before = audit.Before is { } before ? JsonSerializer.Serialize(GroupDocument.Audited(before, null), GroupJsonContext.Default.GroupDocument) : null,
-        After = audit.After is { } after ? JsonSerializer.Serialize(GroupDocument.Audited(after, audit.Before), GroupJsonContext.Default.GroupDocument) : null,
-    });
+    private void Audit(AuditRecord audit) => db.AuditEntries.Add(AuditRepository.Row(new AuditEvent(
+        audit.Action, audit.Group, audit.Actor, audit.At,
+        audit.Before is { } before ? JsonSerializer.Serialize(GroupDocument.Audited(before, null), GroupJsonContext.Default.GroupDocument) : null,
+        audit.After is { } after ? JsonSerializer.Serialize(GroupDocument.Audited(after, audit.Before), GroupJsonContext.Default.GroupDocument) : null)));
 }

@@ -42,6 +42,7 @@ public static class Extensions
         services.AddSingleton<ControllerPki>();
         services.AddSingleton<ServerCertificate>();
         services.AddSingleton<CredentialRepository>();
+        services.AddSingleton<AuditRepository>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<Revocations>();
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());

@@ -26,11 +26,11 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         return await groups.GetMemberConfigAsync(name, node, ct) is { } text ? new MemberConfig(name, 0, node, "", text, GroupRenderer.Hash(text)) : null;
     }
 
-    public Task<SaveResult> CreateAsync(VipGroup group, string who, CancellationToken ct) => SaveAsync(group, isNew: true, who, ct);
+    public Task<SaveResult> CreateAsync(VipGroup group, Actor who, CancellationToken ct) => SaveAsync(group, isNew: true, who, ct);
 
-    public Task<SaveResult> UpdateAsync(VipGroup group, string who, CancellationToken ct) => SaveAsync(group, isNew: false, who, ct);
+    public Task<SaveResult> UpdateAsync(VipGroup group, Actor who, CancellationToken ct) => SaveAsync(group, isNew: false, who, ct);
 
-    public async Task<bool> DeleteAsync(string name, string who, CancellationToken ct)
+    public async Task<bool> DeleteAsync(string name, Actor who, CancellationToken ct)
     {
         var deleted = await groups.WriteAsync(
             w => w.DeleteAsync(name, before => new AuditRecord(AuditActions.Delete, name, who, clock.GetUtcNow(), before, null)), d => d, ct);
@@ -56,7 +56,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             _ => false,
             ct);
 
-    private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, string who, CancellationToken ct)
+    private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, Actor who, CancellationToken ct)
     {
         var result = await groups.WriteAsync(w => SaveLockedAsync(w, group, isNew, who, ct), r => r is SaveResult.Saved, ct);
         if (result is SaveResult.Saved saved)
@@ -67,7 +67,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         return result;
     }
 
-    private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, string who, CancellationToken ct)
+    private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, Actor who, CancellationToken ct)
     {
         var before = await write.GetAsync(group.Name);
         group = Secrets.WithStoredPassword(group, isNew ? null : before?.Group);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using HaCluster.Controller.Domain;
 using HaCluster.Shared.Tls;
 using HaCluster.Shared.Vocabulary;
 
@@ -10,7 +11,7 @@ namespace HaCluster.Controller.Pki;
 /// </summary>
 public static class CredentialCommands
 {
-    private const string Who = "the command line";
+    private static readonly Actor Who = Actor.CommandLine;
 
     /// <summary>The token alone on stdout (for scripts: <c>TOKEN=$(hacluster-controller token create --node n1)</c>); how to use it on stderr.</summary>
     public static Task<int> CreateTokenAsync(Credentials credentials, string node, TimeSpan? ttl, TextWriter output, TextWriter errors) =>

@@ -14,14 +14,14 @@ namespace HaCluster.Controller.Pki;
 /// the reason the caller is told.
 /// </summary>
 public sealed class Credentials(
-    ControllerPki pki, CredentialRepository repository, Revocations revocations, IOptions<TlsOptions> options, TimeProvider clock, ILogger<Credentials> logger)
+    ControllerPki pki, CredentialRepository repository, AuditRepository audit, Revocations revocations, IOptions<TlsOptions> options, TimeProvider clock, ILogger<Credentials> logger)
 {
     public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(1);
     public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromDays(7);
     private const int MaxRequestLength = 16 * 1024;
 
     /// <summary>A new single-use token for <paramref name="node"/>; the only time its secret exists outside the agent.</summary>
-    public async Task<(JoinToken Token, DateTimeOffset ExpiresAt)> CreateTokenAsync(string node, TimeSpan? lifetime, string who, CancellationToken ct)
+    public async Task<(JoinToken Token, DateTimeOffset ExpiresAt)> CreateTokenAsync(string node, TimeSpan? lifetime, Actor who, CancellationToken ct)
     {
         var authority = pki.RequireAuthority();
         if (!NodeName.IsValid(node))
@@ -38,8 +38,9 @@ public sealed class Credentials(
         var token = JoinToken.New(authority.Pin);
         var now = clock.GetUtcNow();
         await repository.AddTokenAsync(
-            new StoredJoinToken(token.Id, JoinToken.HashSecret(token.Secret), node, now, now + ttl, who), ct);
-        PkiLog.TokenCreated(logger, token.Id, who, node, now + ttl);
+            new StoredJoinToken(token.Id, JoinToken.HashSecret(token.Secret), node, now, now + ttl, who.Describe()), ct);
+        await audit.AddAsync(new AuditEvent(AuditActions.TokenCreate, node, who, now, Detail: $"token {token.Id}, valid until {now + ttl:u}"), ct);
+        PkiLog.TokenCreated(logger, token.Id, who.Describe(), node, now + ttl);
         return (token, now + ttl);
     }
 
@@ -110,7 +111,7 @@ public sealed class Credentials(
     }
 
     /// <summary>A key and certificate for a person or a tool (<c>hacluster-controller cert create</c>), made here.</summary>
-    public async Task<X509Certificate2> IssueAsync(string name, Role role, TimeSpan? lifetime, string who, CancellationToken ct)
+    public async Task<X509Certificate2> IssueAsync(string name, Role role, TimeSpan? lifetime, Actor who, CancellationToken ct)
     {
         var authority = pki.RequireAuthority();
         if (!NodeName.IsValid(name))
@@ -127,12 +128,13 @@ public sealed class Credentials(
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var certificate = authority.IssueClient(new PublicKey(key), name, role, clock.GetUtcNow(), ttl);
         await repository.AddCertificateAsync(Record(certificate, name, role, $"issued by {who}"), ct);
-        PkiLog.Issued(logger, certificate.SerialNumber, who, role.Name(), name, certificate.NotAfter);
+        await audit.AddAsync(new AuditEvent(AuditActions.CertificateIssue, name, who, clock.GetUtcNow(), Detail: $"{role.Name()} certificate {certificate.SerialNumber}"), ct);
+        PkiLog.Issued(logger, certificate.SerialNumber, who.Describe(), role.Name(), name, certificate.NotAfter);
         return certificate.CopyWithPrivateKey(key);
     }
 
     /// <summary>Revokes every certificate of node <paramref name="node"/>: its stream is cut, and it must enroll again with a new token.</summary>
-    public async Task<int> RevokeNodeAsync(string node, string who, CancellationToken ct)
+    public async Task<int> RevokeNodeAsync(string node, Actor who, CancellationToken ct)
     {
         pki.RequireAuthority();
         var count = await repository.RevokeAsync(node, Role.Agent.Name(), clock.GetUtcNow(), ct);
@@ -141,7 +143,8 @@ public sealed class Credentials(
             throw new PkiRefusedException($"node {node} has no certificate to revoke", Refusal.NotFound);
         }
 
-        PkiLog.NodeRevoked(logger, node, who, count);
+        await audit.AddAsync(new AuditEvent(AuditActions.NodeRevoke, node, who, clock.GetUtcNow(), Detail: $"{count} certificate(s)"), ct);
+        PkiLog.NodeRevoked(logger, node, who.Describe(), count);
         await revocations.RefreshAsync(ct);
         return count;
     }

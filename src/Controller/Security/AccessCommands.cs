@@ -11,7 +11,7 @@ public static class AccessCommands
     {
         try
         {
-            var (key, info) = await keys.CreateAsync(name, role, "the command line", CancellationToken.None);
+            var (key, info) = await keys.CreateAsync(name, role, Domain.Actor.CommandLine, CancellationToken.None);
             await output.WriteLineAsync(key);
             await errors.WriteLineAsync($"API key {info.Id} ({role.Name()} {name}): shown this once. Send it as 'Authorization: Bearer KEY', e.g.\n"
                 + "  curl --cacert ca.crt -H \"Authorization: Bearer $KEY\" https://CONTROLLER:PORT/api/v1/groups");

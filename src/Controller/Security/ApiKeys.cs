@@ -11,11 +11,11 @@ namespace HaCluster.Controller.Security;
 /// API keys for automation: <c>hck_ID_SECRET</c>, shown once, stored as the SHA-256 of the secret, sent as
 /// <c>Authorization: Bearer KEY</c> on REST and gRPC. Listable (never the secret) and revocable.
 /// </summary>
-public sealed partial class ApiKeys(AccessRepository repository, TimeProvider clock, ILogger<ApiKeys> logger)
+public sealed partial class ApiKeys(AccessRepository repository, AuditRepository audit, TimeProvider clock, ILogger<ApiKeys> logger)
 {
     public const string Prefix = "hck_";
 
-    public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string name, Role role, string who, CancellationToken ct)
+    public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string name, Role role, Actor who, CancellationToken ct)
     {
         if (!NodeName.IsValid(name))
         {
@@ -29,22 +29,24 @@ public sealed partial class ApiKeys(AccessRepository repository, TimeProvider cl
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var info = new ApiKeyInfo(id, name, role, clock.GetUtcNow(), who, null);
+        var info = new ApiKeyInfo(id, name, role, clock.GetUtcNow(), who.Describe(), null);
         await repository.AddKeyAsync(info, JoinToken.HashSecret(secret), ct);
-        LogCreated(logger, id, name, role.Name(), who);
+        await audit.AddAsync(new AuditEvent(AuditActions.KeyCreate, id, who, info.CreatedAt, Detail: $"{name} ({role.Name()})"), ct);
+        LogCreated(logger, id, name, role.Name(), who.Describe());
         return ($"{Prefix}{id}_{secret}", info);
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken ct) => repository.ListKeysAsync(ct);
 
-    public async Task RevokeAsync(string id, string who, CancellationToken ct)
+    public async Task RevokeAsync(string id, Actor who, CancellationToken ct)
     {
         if (!await repository.RevokeKeyAsync(id, clock.GetUtcNow(), ct))
         {
             throw new PkiRefusedException($"there is no API key {id} to revoke", Refusal.NotFound);
         }
 
-        LogRevoked(logger, id, who);
+        await audit.AddAsync(new AuditEvent(AuditActions.KeyRevoke, id, who, clock.GetUtcNow()), ct);
+        LogRevoked(logger, id, who.Describe());
     }
 
     /// <summary>The key's identity, or why it is refused (unknown, wrong secret, revoked: the same words for the first two).</summary>

@@ -93,6 +93,13 @@ public static class Caller
     /// <summary>Role and name, for log lines and refusals ("admin alice", "agent n1").</summary>
     public static string Describe(this ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? $"{user.Role().Name()} {name}" : "anonymous";
 
+    /// <summary>The caller of this request for the audit: name and role from authentication, source address, request id.</summary>
+    public static Domain.Actor Actor(this HttpContext context) => new(
+        context.User.Who(),
+        context.User.Identity?.IsAuthenticated == true ? context.User.Role().Name() : "anonymous",
+        context.Connection.RemoteIpAddress?.ToString() ?? "local",
+        context.TraceIdentifier);
+
     public static Role Role(this ClaimsPrincipal user) =>
         Names.TryParse(user.FindFirstValue(ClaimTypes.Role), out Role role) ? role : Shared.Vocabulary.Role.Unspecified;
 }

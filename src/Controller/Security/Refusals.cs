@@ -10,7 +10,7 @@ namespace HaCluster.Controller.Security;
 /// the reason — as RFC 7807 problem details on REST, and as a gRPC status (UNAUTHENTICATED / PERMISSION_DENIED) with the
 /// reason as its message on gRPC. Every refusal is logged with the caller.
 /// </summary>
-internal sealed partial class Refusals(IProblemDetailsService problems, ControllerPki pki, TimeProvider clock, ILogger<Refusals> logger) : IAuthorizationMiddlewareResultHandler
+internal sealed partial class Refusals(IProblemDetailsService problems, ControllerPki pki, Data.AuditRepository audit, TimeProvider clock, ILogger<Refusals> logger) : IAuthorizationMiddlewareResultHandler
 {
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
@@ -23,6 +23,7 @@ internal sealed partial class Refusals(IProblemDetailsService problems, Controll
         var challenged = authorizeResult.Challenged;
         var detail = challenged ? WhyUnauthenticated(context) : WhyForbidden(context, policy);
         LogRefused(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "local", context.User.Describe(), detail);
+        await audit.AddAsync(new Domain.AuditEvent(Domain.AuditActions.Refused, $"{context.Request.Method} {context.Request.Path}", context.Actor(), clock.GetUtcNow(), Detail: detail), context.RequestAborted);
         if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
         {
             // A trailers-only gRPC answer: the client sees the status and the reason, not "HTTP status code 401".

@@ -15,7 +15,7 @@ namespace HaCluster.Controller.Security;
 /// On first start <c>admin</c> is created with <c>HACLUSTER_ADMIN_PASSWORD</c> or a random password written once to a
 /// 0600 file (named on the console, never in the log).
 /// </summary>
-public sealed partial class Users(AccessRepository repository, IOptions<AccessOptions> options, TimeProvider clock, ILogger<Users> logger)
+public sealed partial class Users(AccessRepository repository, AuditRepository audit, IOptions<AccessOptions> options, TimeProvider clock, ILogger<Users> logger)
 {
     public const string FirstAdmin = "admin";
     public const string PasswordVariable = "HACLUSTER_ADMIN_PASSWORD";
@@ -38,7 +38,7 @@ public sealed partial class Users(AccessRepository repository, IOptions<AccessOp
         string? file = null;
         var generated = string.IsNullOrEmpty(password);
         password = generated ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y') : password!;
-        await CreateAsync(FirstAdmin, Role.Admin, password, "first start", ct);
+        await CreateAsync(FirstAdmin, Role.Admin, password, Actor.Controller, ct);
         if (generated)
         {
             // Written once the user exists (atomically, 0600): whoever reads it can sign in at once.
@@ -50,7 +50,7 @@ public sealed partial class Users(AccessRepository repository, IOptions<AccessOp
         return (true, file);
     }
 
-    public async Task<LocalUser> CreateAsync(string name, Role role, string password, string who, CancellationToken ct)
+    public async Task<LocalUser> CreateAsync(string name, Role role, string password, Actor who, CancellationToken ct)
     {
         if (!NodeName.IsValid(name))
         {
@@ -59,20 +59,21 @@ public sealed partial class Users(AccessRepository repository, IOptions<AccessOp
 
         CheckRole(role);
         CheckPassword(password);
-        var user = new LocalUser(name, role, clock.GetUtcNow(), who, null);
+        var user = new LocalUser(name, role, clock.GetUtcNow(), who.Describe(), null);
         if (!await repository.AddUserAsync(user, Hasher.HashPassword(user, password), NewStamp(), ct))
         {
             throw new PkiRefusedException($"there is already a user {name}", Refusal.Invalid);
         }
 
-        LogCreated(logger, name, role.Name(), who);
+        await audit.AddAsync(new AuditEvent(AuditActions.UserCreate, name, who, user.CreatedAt, After: $"{{\"role\":\"{role.Name()}\",\"password\":\"(redacted)\"}}"), ct);
+        LogCreated(logger, name, role.Name(), who.Describe());
         return user;
     }
 
     public Task<IReadOnlyList<LocalUser>> ListAsync(CancellationToken ct) => repository.ListUsersAsync(ct);
 
     /// <summary>Sets the role and/or password; the user's sessions end (a new stamp).</summary>
-    public async Task UpdateAsync(string name, Role? role, string? password, string who, CancellationToken ct)
+    public async Task UpdateAsync(string name, Role? role, string? password, Actor who, CancellationToken ct)
     {
         if (role is { } r)
         {
@@ -95,10 +96,12 @@ public sealed partial class Users(AccessRepository repository, IOptions<AccessOp
             throw new PkiRefusedException($"there is no user {name}", Refusal.NotFound);
         }
 
-        LogUpdated(logger, name, role?.Name() ?? "unchanged", password is null ? "unchanged" : "changed", who);
+        await audit.AddAsync(new AuditEvent(AuditActions.UserUpdate, name, who, clock.GetUtcNow(),
+            Detail: $"role {role?.Name() ?? "unchanged"}, password {(password is null ? "unchanged" : "changed (redacted)")}"), ct);
+        LogUpdated(logger, name, role?.Name() ?? "unchanged", password is null ? "unchanged" : "changed", who.Describe());
     }
 
-    public async Task DeleteAsync(string name, string who, CancellationToken ct)
+    public async Task DeleteAsync(string name, Actor who, CancellationToken ct)
     {
         if (await IsLastAdminAsync(name, ct))
         {
@@ -110,7 +113,8 @@ public sealed partial class Users(AccessRepository repository, IOptions<AccessOp
             throw new PkiRefusedException($"there is no user {name}", Refusal.NotFound);
         }
 
-        LogDeleted(logger, name, who);
+        await audit.AddAsync(new AuditEvent(AuditActions.UserDelete, name, who, clock.GetUtcNow()), ct);
+        LogDeleted(logger, name, who.Describe());
     }
 
     public async Task<SignInResult> SignInAsync(string name, string password, CancellationToken ct)

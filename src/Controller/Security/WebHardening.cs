@@ -1,6 +1,7 @@
 using System.Net;
 using HaCluster.Controller.Pki;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Security;
@@ -18,6 +19,20 @@ public static class WebHardening
     public static IServiceCollection AddWebHardening(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultBodyLimit);
+        // X-Forwarded-For and -Proto only from the proxies named in Proxies:Known (none by default, loopback included).
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in configuration.GetSection("Proxies:Known").Get<string[]>() ?? [])
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    o.KnownProxies.Add(address);
+                }
+            }
+        });
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
@@ -34,6 +49,12 @@ public static class WebHardening
 
     public static WebApplication UseWebHardening(this WebApplication app)
     {
+        // With no proxy configured the middleware is left out: with empty lists it would believe anyone's X-Forwarded-For.
+        if (app.Configuration.GetSection("Proxies:Known").Get<string[]>() is { Length: > 0 })
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseHsts();
         app.Use(static (context, next) =>
         {
