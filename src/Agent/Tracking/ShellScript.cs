@@ -101,12 +101,14 @@ public sealed class ShellScript : IScriptRunner
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // Its own session and process group (setsid from util-linux execs, not forks, in a child that leads no group),
         // so a timeout kills the script with everything it started.
-        var command = new List<string> { "setsid" };
+        // setpriv (util-linux) clears the inheritable and ambient capabilities, so a script never holds the agent's
+        // CAP_NET_ADMIN/CAP_NET_RAW (granted to a non-root agent as ambient capabilities by its systemd unit).
+        var command = new List<string> { "setsid", "setpriv", "--inh-caps=-all", "--ambient-caps=-all" };
         if (runAs is not null)
         {
-            // setpriv (util-linux) drops to the configured user, its group and that user's supplementary groups for
-            // this one child; numeric ids, resolved once, so setpriv has nothing left to look up or get wrong.
-            command.AddRange(["setpriv", "--reuid", Id(runAs.Uid), "--regid", Id(runAs.Gid), "--init-groups"]);
+            // And drops to the configured user, its group and that user's supplementary groups for this one child;
+            // numeric ids, resolved once, so setpriv has nothing left to look up or get wrong.
+            command.AddRange(["--reuid", Id(runAs.Uid), "--regid", Id(runAs.Gid), "--init-groups"]);
         }
 
         command.AddRange(["/bin/sh", "-c", extraArgs.Count == 0 ? script : script + " \"$@\"", "sh", .. extraArgs]);

@@ -17,6 +17,7 @@ public class ServiceTests
     [SkippableTheory]
     [InlineData("hacluster-agent.service", "/usr/local/bin/hacluster-agent")]
     [InlineData("hacluster-controller.service", "/usr/bin/dotnet")]
+    [InlineData("hacluster-dashboard.service", "/usr/bin/dotnet")]
     public async Task Unit_IsValidForSystemd(string unit, string program)
     {
         Privileges.RequireToolsOrSkip("checking the systemd units", "systemd-analyze");
@@ -57,10 +58,25 @@ public class ServiceTests
         Assert.Equal(["/bin/kill -HUP $MAINPID"], lines["ExecReload"]);
     }
 
+    /// <summary>systemd's own rating of each unit (lower is better; "OK" is below 3.9): the web processes at most 2.5.</summary>
+    [SkippableTheory]
+    [InlineData("hacluster-controller.service", 2.5)]
+    [InlineData("hacluster-dashboard.service", 2.5)]
+    [InlineData("hacluster-agent.service", 2.5)]
+    public async Task Unit_ExposureAsSystemdRatesIt_AtMostItsLimit(string unit, double limit)
+    {
+        Privileges.RequireToolsOrSkip("rating the systemd units", "systemd-analyze");
+        var rating = await Cmd.RunAsync("systemd-analyze", "security", "--offline=true", Path.Combine(Repository.Root, "deploy", "systemd", unit));
+
+        var line = rating.Stdout.Split('\n').Single(l => l.Contains("Overall exposure level", StringComparison.Ordinal));
+        var exposure = double.Parse(System.Text.RegularExpressions.Regex.Match(line, @": (\d+\.\d)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(exposure <= limit, line);
+    }
+
     [Fact]
     public void Units_KeepTheirStateOwnerOnly()
     {
-        foreach (var unit in new[] { "hacluster-agent.service", "hacluster-controller.service" })
+        foreach (var unit in new[] { "hacluster-agent.service", "hacluster-controller.service", "hacluster-dashboard.service" })
         {
             var lines = File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "systemd", unit));
             Assert.Contains("StateDirectoryMode=0700", lines);
@@ -72,7 +88,8 @@ public class ServiceTests
     [Fact]
     public void Deploy_TlsOnly_AndComposePublishesOnLoopbackOnly()
     {
-        string[] shipped = ["docker-compose.yml", "deploy/Dockerfile", "deploy/demo-lab.sh", "deploy/systemd/hacluster-agent.service", "deploy/systemd/hacluster-controller.service"];
+        string[] shipped = ["docker-compose.yml", "deploy/Dockerfile", "deploy/demo-lab.sh", "deploy/systemd/hacluster-agent.service", "deploy/systemd/hacluster-controller.service",
+            "deploy/systemd/hacluster-dashboard.service"];
         foreach (var file in shipped)
         {
             var text = File.ReadAllText(Path.Combine(Repository.Root, file));

@@ -179,6 +179,54 @@ public class TrackingTests
         Assert.DoesNotMatch("to=FAULT", n1.Process.Output);
     }
 
+    /// <summary>
+    /// A non-root agent holding CAP_NET_RAW and CAP_NET_ADMIN as ambient capabilities (as its systemd unit grants them):
+    /// the scripts it starts hold none of them.
+    /// </summary>
+    [SkippableFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task NonRootAgentWithAmbientCapabilities_ItsScriptsGetNone()
+    {
+        Privileges.RequireOrSkip("an agent as nobody with ambient capabilities", "setpriv");
+        await using var pair = await CreateAsync();
+        var shared = Directory.CreateTempSubdirectory("hc-caps-").FullName;
+        File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111);
+        try
+        {
+            var dump = Path.Combine(shared, "script-caps");
+            var check = Path.Combine(shared, "check.sh");
+            await File.WriteAllTextAsync(check, $"#!/bin/sh\ngrep ^Cap /proc/self/status > {dump}.tmp && mv {dump}.tmp {dump}\n");
+            File.SetUnixFileMode(check, (UnixFileMode)0b111_101_101);
+            var instance = pair.Instance(pair.N1, 100) with { ExtraLines = ["track_script {\n        caps\n    }"] };
+            var config = Path.Combine(shared, "n1.conf");
+            await File.WriteAllTextAsync(config, $"vrrp_script caps {{\n    script \"{check}\"\n    interval 1\n}}\n" + Keepalived.Config("n1", instance));
+            File.SetUnixFileMode(config, (UnixFileMode)0b110_100_100);
+
+            var agent = pair.Lab.Start(pair.N1, "setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin",
+                 "dotnet", AgentProcess.AgentDll, "--config", config, "--metrics", "off"], "agent-nobody");
+            var deadline = DateTime.UtcNow + Patience;
+            while (!File.Exists(dump) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100); // waits for the agent process to start and run its script once
+            }
+
+            var agentCaps = File.ReadAllLines($"/proc/{agent.Pid}/status").Single(l => l.StartsWith("CapAmb:", StringComparison.Ordinal));
+            var scriptCaps = File.Exists(dump) ? File.ReadAllLines(dump) : [];
+
+            Assert.True(scriptCaps.Length > 0, agent.Output);
+            Assert.Equal("CapAmb:\t0000000000003000", agentCaps); // the agent: NET_ADMIN (12) and NET_RAW (13)
+            Assert.Contains("CapInh:\t0000000000000000", scriptCaps);
+            Assert.Contains("CapPrm:\t0000000000000000", scriptCaps);
+            Assert.Contains("CapEff:\t0000000000000000", scriptCaps);
+            Assert.Contains("CapAmb:\t0000000000000000", scriptCaps);
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
     /// <summary>GET /metrics from the agent's loopback endpoint inside the host's namespace.</summary>
     internal static async Task<string> Metrics(AgentPair pair, LabHost host)
     {
