@@ -6,6 +6,7 @@ using HaCluster.Controller.Domain;
 using HaCluster.Controller.Tests.Infrastructure;
 using HaCluster.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HaCluster.Controller.Tests;
 
@@ -69,17 +70,45 @@ public sealed class SecretsTests(SqliteBackendFixture sqlite) : IClassFixture<Sq
 
         var kept = await client.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with { AuthPass = null, Preempt = false }));
         var keptConfig = await StoredConfigAsync(app);
+        var keptPass = (await app.Services.GetRequiredService<HaCluster.Controller.Groups.GroupService>().GetAsync("web", CancellationToken.None))!.Group.AuthPass;
         await client.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with { AuthPass = "other123" }));
         var removed = await client.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with { AuthPass = "" }));
         var removedConfig = await StoredConfigAsync(app);
         var audit = await app.QueryAsync(db => db.AuditEntries.Where(a => a.GroupName == "web").OrderBy(a => a.Id).ToListAsync());
 
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
-        Assert.Contains($"auth_pass {Pass}", keptConfig, StringComparison.Ordinal);
+        Assert.Contains("auth_pass (redacted)", keptConfig, StringComparison.Ordinal); // history is redacted; the group keeps the password
+        Assert.Equal(Pass, keptPass);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
         Assert.DoesNotContain("auth_pass", removedConfig, StringComparison.Ordinal);
         Assert.Contains("\"authPass\":\"(redacted, changed)\"", audit[2].After, StringComparison.Ordinal);
         Assert.Contains("\"authPass\":null", audit[3].After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AtRest_ThePasswordEncryptedWithDataProtection_KeyRingInTheDatabase_HistoryRedacted_ASecondControllerReadsIt()
+    {
+        var settings = sqlite.Backend.NewSettings();
+        await using (var app = await ControllerApp.StartAsync(settings))
+        {
+            await app.CreateClient().PostAsync("/api/v1/groups", Samples.Json(Samples.Web with { AuthPass = Pass }));
+            var row = await app.QueryAsync(db => db.Groups.SingleAsync());
+            var revisions = await app.QueryAsync(db => db.ConfigRevisions.Select(r => r.Text).ToListAsync());
+            var keys = await app.QueryAsync(db => db.DataProtectionKeys.CountAsync());
+
+            Assert.DoesNotContain(Pass, row.Json, StringComparison.Ordinal);
+            Assert.Contains("\"authPass\":\"dp1:", row.Json, StringComparison.Ordinal);
+            Assert.All(revisions, t => Assert.DoesNotContain(Pass, t, StringComparison.Ordinal));
+            Assert.All(revisions, t => Assert.Contains("auth_pass (redacted)", t, StringComparison.Ordinal));
+            Assert.True(keys >= 1);
+        }
+
+        // Another controller process on the same database (a restart, or a second controller): the key ring is there.
+        await using var again = await ControllerApp.StartAsync(settings);
+        using var agents = again.Agents();
+        await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"], ["eth0"]);
+        var config = await n1.NextConfigAsync();
+        Assert.Contains($"auth_pass {Pass}", config.Text, StringComparison.Ordinal);
     }
 
     private static async Task<string> StoredConfigAsync(ControllerApp app) =>

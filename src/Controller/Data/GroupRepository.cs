@@ -9,7 +9,7 @@ namespace HaCluster.Controller.Data;
 public sealed record AuditRecord(string Action, string Group, Actor Actor, DateTimeOffset At, VipGroup? Before, VipGroup? After);
 
 /// <summary>The stored groups, their per-member configs by revision, and the audit trail.</summary>
-public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts, GroupWriteGate gate)
+public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts, GroupWriteGate gate, SecretProtector secrets)
 {
     public async Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken ct)
     {
@@ -43,23 +43,29 @@ public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts
     public async Task<T> WriteAsync<T>(Func<GroupWrite, Task<T>> write, Func<T, bool> commit, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await gate.RunAsync(db, () => write(new GroupWrite(db, ct)), commit, ct);
+        return await gate.RunAsync(db, () => write(new GroupWrite(db, secrets, ct)), commit, ct);
     }
 
-    internal static StoredGroup ToStored(GroupEntity row) => new(Deserialize(row.Json), row.Revision);
+    internal StoredGroup ToStored(GroupEntity row) => new(Deserialize(secrets, row.Json), row.Revision);
 
-    internal static string Serialize(VipGroup group) => JsonSerializer.Serialize(GroupDocument.Of(group), GroupJsonContext.Default.GroupDocument);
+    /// <summary>The group as its row keeps it: the VRRP password encrypted (<see cref="SecretProtector"/>).</summary>
+    internal static string Serialize(SecretProtector secrets, VipGroup group) => JsonSerializer.Serialize(
+        GroupDocument.Of(group) with { AuthPass = group.AuthPass is { Length: > 0 } pass ? secrets.Protect(pass) : group.AuthPass },
+        GroupJsonContext.Default.GroupDocument);
 
-    internal static VipGroup Deserialize(string json) =>
-        (JsonSerializer.Deserialize(json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored group is null")).ToGroup();
+    internal static VipGroup Deserialize(SecretProtector secrets, string json)
+    {
+        var group = (JsonSerializer.Deserialize(json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored group is null")).ToGroup();
+        return group.AuthPass is { Length: > 0 } pass ? group with { AuthPass = secrets.Unprotect(pass) } : group;
+    }
 }
 
 /// <summary>The operations of one group write, inside its transaction.</summary>
-public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
+public sealed class GroupWrite(HaClusterContext db, SecretProtector secrets, CancellationToken ct)
 {
     /// <summary>The group as stored now (tracked: a save of it fails if another write changed it meanwhile).</summary>
     public async Task<StoredGroup?> GetAsync(string name) =>
-        await db.Groups.SingleOrDefaultAsync(g => g.Name == name, ct) is { } row ? GroupRepository.ToStored(row) : null;
+        await db.Groups.SingleOrDefaultAsync(g => g.Name == name, ct) is { } row ? new StoredGroup(GroupRepository.Deserialize(secrets, row.Json), row.Revision) : null;
 
     /// <summary>Every stored group's revision, by name.</summary>
     public async Task<IReadOnlyDictionary<string, int>> RevisionsAsync() =>
@@ -68,7 +74,7 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
     public async Task<IReadOnlyList<VipGroup>> GroupsAsync(IReadOnlyCollection<string> names)
     {
         var rows = await db.Groups.AsNoTracking().Where(g => names.Contains(g.Name)).Select(g => g.Json).ToListAsync(ct);
-        return [.. rows.Select(GroupRepository.Deserialize)];
+        return [.. rows.Select(json => GroupRepository.Deserialize(secrets, json))];
     }
 
     /// <summary>The newest revision the group ever had, deleted ones included (0: none), so a re-created group continues its numbering.</summary>
@@ -85,13 +91,13 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
             db.Groups.Add(row = new GroupEntity { Name = name, Json = "", CreatedAt = audit.At });
         }
 
-        (row.Json, row.Revision, row.UpdatedAt) = (GroupRepository.Serialize(group.Group), group.Revision, audit.At);
+        (row.Json, row.Revision, row.UpdatedAt) = (GroupRepository.Serialize(secrets, group.Group), group.Revision, audit.At);
         db.ConfigRevisions.AddRange(configs.Select(c => new ConfigRevisionEntity
         {
             GroupName = c.Group,
             Revision = c.Revision,
             Node = c.Node,
-            Text = c.Text,
+            Text = Secrets.RedactConfig(c.Text), // history for people; the agents get theirs rendered from the group
             Hash = c.Hash,
             ChangedBy = audit.Actor.Name,
             ChangedAt = audit.At,
@@ -119,7 +125,7 @@ public sealed class GroupWrite(HaClusterContext db, CancellationToken ct)
         }
 
         db.Groups.Remove(row);
-        Audit(audit(GroupRepository.Deserialize(row.Json)));
+        Audit(audit(GroupRepository.Deserialize(secrets, row.Json)));
         await db.SaveChangesAsync(ct);
         return true;
     }

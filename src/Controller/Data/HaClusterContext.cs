@@ -1,11 +1,15 @@
 using HaCluster.Controller.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace HaCluster.Controller.Data;
 
 /// <summary>The controller's store; each provider is a subclass so each has its own migrations.</summary>
-public abstract class HaClusterContext(DbContextOptions options) : DbContext(options)
+public abstract class HaClusterContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core Data Protection's key ring (the keys that encrypt secrets at rest), shared by every controller on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<GroupEntity> Groups => Set<GroupEntity>();
 
     public DbSet<ConfigRevisionEntity> ConfigRevisions => Set<ConfigRevisionEntity>();

@@ -1,4 +1,5 @@
 using HaCluster.Shared.Tls;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -94,6 +95,8 @@ public static class StorageExtensions
                 ? new ProviderFactory<PostgresHaClusterContext>(sp.GetRequiredService<IDbContextFactory<PostgresHaClusterContext>>())
                 : new ProviderFactory<SqliteHaClusterContext>(sp.GetRequiredService<IDbContextFactory<SqliteHaClusterContext>>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HaClusterContext>>().CreateDbContext());
+        services.AddDataProtection().SetApplicationName("hacluster-controller").PersistKeysToDbContext<HaClusterContext>();
+        services.AddSingleton<SecretProtector>();
         services.AddSingleton<GroupWriteGate>();
         services.AddSingleton<GroupRepository>();
         services.AddSingleton<NodeRepository>();
