@@ -45,6 +45,8 @@ public sealed class AgentConfigSources(string? localPath, ManagedConfigStore? st
         }
 
         var loaded = KeepalivedConfigLoader.Load(sources);
+        // enable_script_security looks at this host's files, so it is checked here, not by the parser.
+        loaded = loaded with { Diagnostics = loaded.Diagnostics.AddRange(Tracking.ScriptSecurity.Check(loaded.Config)) };
         return refused.IsEmpty ? loaded : loaded with { Diagnostics = refused.AddRange(loaded.Diagnostics) };
     }
 

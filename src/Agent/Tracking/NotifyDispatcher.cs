@@ -65,16 +65,32 @@ public sealed partial class NotifyDispatcher
         }
     }
 
-    private async Task RunAsync(string script, IReadOnlyList<string> args, VrrpState state)
+    private async Task RunAsync(NotifyScript script, IReadOnlyList<string> args, VrrpState state)
     {
-        var outcome = await _scripts.RunAsync(script, args, _timeout, CancellationToken.None);
-        if (outcome.Problem is { } problem)
+        ScriptIdentity? runAs = null;
+        if (script.User is { } user && !_scripts.CanSwitchUser)
         {
-            TrackingLog.NotifyFailed(_logger, _kind, _name, state.Name(), script, problem);
+            TrackingLog.NotifyUserIgnored(_logger, _kind, _name, script.Command, user, Environment.UserName);
+        }
+        else if (script.User is { } name)
+        {
+            runAs = ScriptIdentity.Resolve(name, script.Group, out var problem);
+            if (runAs is null)
+            {
+                // As keepalived: a script whose user or group does not exist is not run.
+                TrackingLog.NotifyFailed(_logger, _kind, _name, state.Name(), script.Command, problem ?? $"user {name} cannot be resolved");
+                return;
+            }
+        }
+
+        var outcome = await _scripts.RunAsync(script.Command, args, _timeout, CancellationToken.None, runAs);
+        if (outcome.Problem is { } failed)
+        {
+            TrackingLog.NotifyFailed(_logger, _kind, _name, state.Name(), script.Command, failed);
         }
     }
 
-    private string? SpecificScript(VrrpState state) => state switch
+    private NotifyScript? SpecificScript(VrrpState state) => state switch
     {
         VrrpState.Master => _config.Master,
         VrrpState.Backup => _config.Backup,

@@ -19,4 +19,7 @@ internal static partial class TrackingLog
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "notify for {Kind} {Name} -> {State} ({Script}) failed: {Problem}")]
     public static partial void NotifyFailed(ILogger logger, string kind, string name, string state, string script, string problem);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "notify for {Kind} {Name} ({Script}): user {User} cannot take effect: the agent is not root, so the script runs as {Agent}")]
+    public static partial void NotifyUserIgnored(ILogger logger, string kind, string name, string script, string user, string agent);
 }

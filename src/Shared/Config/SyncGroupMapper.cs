@@ -3,7 +3,7 @@ namespace HaCluster.Shared.Config;
 /// <summary>Maps one <c>vrrp_sync_group NAME { group { ... } notify... }</c> block.</summary>
 internal static class SyncGroupMapper
 {
-    public static SyncGroupConfig? Map(ConfigStatement block, DiagnosticBag d)
+    public static SyncGroupConfig? Map(ConfigStatement block, GlobalDefs global, DiagnosticBag d)
     {
         if (!block.TryName(d, out var name))
         {
@@ -32,7 +32,7 @@ internal static class SyncGroupMapper
         {
             Location = block.Location,
             InstanceLocations = [.. members.Select(m => m.Location)],
-            Notify = notify,
+            Notify = notify.WithDefaultUser(global.ScriptUser, global.ScriptGroup),
         };
     }
 

@@ -29,7 +29,7 @@ internal sealed class TrackingBlocks(GlobalDefs global)
                 _trackFiles.Add(s, s.RequireBlock(d) ? TrackFileMapper.Map(s, d) : null, d);
                 return true;
             case "vrrp_sync_group":
-                _syncGroups.Add(s, s.RequireBlock(d) ? SyncGroupMapper.Map(s, d) : null, d);
+                _syncGroups.Add(s, s.RequireBlock(d) ? SyncGroupMapper.Map(s, global, d) : null, d);
                 return true;
             default:
                 return false;

@@ -52,12 +52,22 @@ public sealed record NotifyConfig
 {
     public static readonly NotifyConfig None = new();
 
-    public string? Master { get; init; }
-    public string? Backup { get; init; }
-    public string? Fault { get; init; }
-    public string? Stop { get; init; }
+    public NotifyScript? Master { get; init; }
+    public NotifyScript? Backup { get; init; }
+    public NotifyScript? Fault { get; init; }
+    public NotifyScript? Stop { get; init; }
     /// <summary><c>notify</c>: called on every change with INSTANCE|GROUP, name, state, priority appended.</summary>
-    public string? Any { get; init; }
+    public NotifyScript? Any { get; init; }
+
+    /// <summary>Every script with no user of its own runs as global_defs <c>script_user</c> (when set).</summary>
+    public NotifyConfig WithDefaultUser(string? user, string? group) => user is null ? this : this with
+    {
+        Master = Master?.WithDefaultUser(user, group),
+        Backup = Backup?.WithDefaultUser(user, group),
+        Fault = Fault?.WithDefaultUser(user, group),
+        Stop = Stop?.WithDefaultUser(user, group),
+        Any = Any?.WithDefaultUser(user, group),
+    };
 
     public bool IsEmpty => this == None;
 }
@@ -69,4 +79,16 @@ public sealed record SyncGroupConfig(string Name, EquatableArray<string> Instanc
     /// <summary>Where each of <see cref="Instances"/> is named, index for index (empty when built in code).</summary>
     public EquatableArray<SourceLocation> InstanceLocations { get; init; } = [];
     public NotifyConfig Notify { get; init; } = NotifyConfig.None;
+}
+
+/// <summary>
+/// One <c>notify*</c> line: keepalived's <c>notify_master SCRIPT|"SCRIPT ARGS" [USER [GROUP]]</c> — the script is one word
+/// (quote it to give it arguments), then who runs it.
+/// </summary>
+public sealed record NotifyScript(string Command, string? User = null, string? Group = null)
+{
+    public NotifyScript WithDefaultUser(string user, string? group) => User is null ? this with { User = user, Group = group } : this;
+
+    /// <summary>A script run as the agent's (or script_user's) user.</summary>
+    public static implicit operator NotifyScript(string command) => new(command);
 }

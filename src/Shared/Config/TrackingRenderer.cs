@@ -98,7 +98,7 @@ internal static class TrackingRenderer
 
     public static void Notify(NotifyConfig notify, StringBuilder text)
     {
-        (string Keyword, string? Script)[] lines =
+        (string Keyword, NotifyScript? Script)[] lines =
         [
             ("notify_master", notify.Master), ("notify_backup", notify.Backup), ("notify_fault", notify.Fault),
             ("notify_stop", notify.Stop), ("notify", notify.Any),
@@ -107,7 +107,8 @@ internal static class TrackingRenderer
         {
             if (script is not null)
             {
-                Line(text, Indent, keyword, Word(script));
+                var who = script.User is { } user ? " " + Word(user) + (script.Group is { } group ? " " + Word(group) : "") : "";
+                Line(text, Indent, keyword, Word(script.Command) + who);
             }
         }
     }

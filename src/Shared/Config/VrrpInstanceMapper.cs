@@ -43,7 +43,9 @@ internal static class VrrpInstanceMapper
             draft.Config = Apply(draft, statement, d);
         }
 
-        return Strict(Complete(draft, d), draft, global, d);
+        var complete = Complete(draft, d);
+        complete = complete with { Notify = complete.Notify.WithDefaultUser(global.ScriptUser, global.ScriptGroup) };
+        return Strict(complete, draft, global, d);
     }
 
     /// <summary>vrrp_strict, as keepalived enforces it: no authentication, at least one VIP, adverts' addresses always checked.</summary>

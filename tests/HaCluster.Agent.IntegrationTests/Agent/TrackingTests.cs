@@ -179,6 +179,37 @@ public class TrackingTests
         Assert.DoesNotMatch("to=FAULT", n1.Process.Output);
     }
 
+    /// <summary>keepalived's notify_master SCRIPT USER: the notify script runs as that user.</summary>
+    [SkippableFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task NotifyUser_TheNotifyScriptRunsAsThatUser()
+    {
+        await using var pair = await CreateAsync();
+        var shared = Directory.CreateTempSubdirectory("hc-notify-user-").FullName;
+        File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111);
+        try
+        {
+            var whoFile = Path.Combine(shared, "who");
+            var notify = Path.Combine(shared, "notify.sh");
+            await File.WriteAllTextAsync(notify, $"#!/bin/sh\nid -un > {whoFile}\n");
+            File.SetUnixFileMode(notify, (UnixFileMode)0b111_101_101);
+            await using var n1 = StartTracked(pair, pair.N1, 100, "", $"notify_master {notify} nobody");
+
+            Assert.True(await n1.WaitForStateAsync("MASTER", Patience), n1.Process.Output);
+            var deadline = DateTime.UtcNow + Patience;
+            while (!File.Exists(whoFile) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100); // waits for the agent's notify worker to run the script
+            }
+
+            Assert.Equal("nobody", File.ReadAllText(whoFile).Trim());
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
     /// <summary>
     /// A non-root agent holding CAP_NET_RAW and CAP_NET_ADMIN as ambient capabilities (as its systemd unit grants them):
     /// the scripts it starts hold none of them.

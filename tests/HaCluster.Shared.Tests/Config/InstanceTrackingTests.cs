@@ -95,7 +95,7 @@ public class InstanceTrackingTests
     }
 
     [Fact]
-    public void Parse_NotifyLines_AreMappedQuotedOrNot()
+    public void Parse_NotifyLines_AreMappedQuotedOrNot_AWordAfterTheScriptIsItsUser_AsInKeepalived()
     {
         var vi = SingleInstance("""
             notify_master "/etc/ha/notify.sh master now"
@@ -109,12 +109,24 @@ public class InstanceTrackingTests
             new NotifyConfig
             {
                 Master = "/etc/ha/notify.sh master now",
-                Backup = "/etc/ha/notify.sh backup",
+                Backup = new NotifyScript("/etc/ha/notify.sh", "backup"), // notify_backup SCRIPT [USER [GROUP]]
                 Fault = "/etc/ha/fault.sh",
                 Stop = "/etc/ha/stop.sh",
                 Any = "/etc/ha/any.sh",
             },
             vi.Notify);
+    }
+
+    [Fact]
+    public void Parse_NotifyUserAndGroup_OrScriptUserByDefault_AndRenderedBack()
+    {
+        var result = Conf.Parse("global_defs {\n    script_user nobody\n}\n" + Conf.Instance(body: "    notify_master \"/bin/m arg\" www-data www\n    notify_fault /bin/f"));
+
+        Conf.NoErrors(result);
+        var notify = Assert.Single(result.Config.Instances).Notify;
+        Assert.Equal(new NotifyScript("/bin/m arg", "www-data", "www"), notify.Master);
+        Assert.Equal(new NotifyScript("/bin/f", "nobody"), notify.Fault);
+        Assert.Contains("notify_master \"/bin/m arg\" www-data www\n", KeepalivedConfigRenderer.RenderInstance(result.Config.Instances[0]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,7 +165,7 @@ public class InstanceTrackingTests
         Assert.Equal([2, 2, 3], group.InstanceLocations.Select(l => l.Line));
         Assert.Equal(new SourceLocation(Conf.File, 1), group.Location);
         Assert.Equal(
-            new NotifyConfig { Master = "/etc/ha/group.sh master", Backup = "/etc/ha/group.sh backup", Fault = "/bin/f", Stop = "/bin/s", Any = "/bin/any" },
+            new NotifyConfig { Master = "/etc/ha/group.sh master", Backup = new NotifyScript("/etc/ha/group.sh", "backup"), Fault = "/bin/f", Stop = "/bin/s", Any = "/bin/any" },
             group.Notify);
     }
 
