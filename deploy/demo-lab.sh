@@ -134,6 +134,10 @@ HaCluster demo running: group "web", VIP 192.0.2.100 on three managed agents (n1
   REST API (mTLS):      curl --cacert $creds/ca.crt --cert $creds/demo-admin.crt --key $creds/demo-admin.key \\
                           $web/api/v1/groups/web/status      (OpenAPI: $web/openapi/v1.json)
   credentials:          $creds (the demo's CA certificate, admin and dashboard certificates; keys 0600)
+  sign in as a person:  user admin, password in $out/data/admin-password (made on the controller's first start), e.g.
+                          curl --cacert $creds/ca.crt $web/api/v1/session -H 'content-type: application/json' \\
+                            -d "{\"user\":\"admin\",\"password\":\"\$(cat $out/data/admin-password)\"}"
+                          then: -H "Authorization: Bearer TOKEN"   (API keys: dotnet $out/controller/hacluster-controller.dll apikey create ...)
 
   who answers the VIP:  ip netns exec demo-client sh -c 'while sleep 0.5; do socat -T1 - TCP:192.0.2.100:8080,connect-timeout=0.3 || echo "(nobody)"; done'
   kill the master:      kill -9 \$(cat $out/n1.pid)      (n2 takes over after Master_Down_Interval, ~3.6 s)
