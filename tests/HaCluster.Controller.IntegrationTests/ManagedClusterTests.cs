@@ -38,9 +38,13 @@ public class ManagedClusterTests
         {
             var rendered = await cluster.Controller.Http.GetStringAsync($"/api/v1/groups/web/config/{host.Name}");
             Assert.Contains($"unicast_src_ip {host.Address}", rendered, StringComparison.Ordinal);
+            // The agent runs the config with the real password; people and tools are shown it redacted.
+            Assert.Contains("auth_pass (redacted)", rendered, StringComparison.Ordinal);
             await cluster.WaitForAsync($"{host.Name} runs its config", () => Task.FromResult(
                 File.Exists(Path.Combine(lab.WorkDir, $"state-{host.Name}", "managed.conf"))
-                && File.ReadAllText(Path.Combine(lab.WorkDir, $"state-{host.Name}", "managed.conf")) == rendered));
+                && File.ReadAllText(Path.Combine(lab.WorkDir, $"state-{host.Name}", "managed.conf")) is var running
+                && running.Contains("auth_pass 1111", StringComparison.Ordinal)
+                && HaCluster.Controller.Domain.Secrets.RedactConfig(running) == rendered));
         }
 
         await cluster.WaitForMasterAsync("web", "n1");
