@@ -92,6 +92,42 @@ public sealed class AccessTests(SqliteBackendFixture sqlite) : IClassFixture<Sql
     }
 
     [Fact]
+    public async Task Requests_RateLimitedPerCaller_AnotherCallerUnaffected_AnonymousPerAddress_HealthNever()
+    {
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Auth:RequestsPerMinute"] = "5", ["Auth:AnonymousRequestsPerMinute"] = "3" };
+        await using var app = await ControllerApp.StartBareAsync(settings);
+        using var admin = app.CreateClient();
+        using var vera = app.Client(await app.IssueAsync("vera", Role.Viewer));
+        using var anonymous = app.Client(null);
+
+        var adminCodes = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            adminCodes.Add((await admin.GetAsync("/api/v1/groups")).StatusCode);
+        }
+
+        var veraCode = (await vera.GetAsync("/api/v1/groups")).StatusCode;
+        var anonymousCodes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            anonymousCodes.Add((await anonymous.GetAsync("/api/v1/groups")).StatusCode);
+        }
+
+        var health = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            health.Add((await anonymous.GetAsync("/healthz")).StatusCode);
+        }
+
+        var limited = await admin.GetAsync("/api/v1/groups");
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], adminCodes);
+        Assert.Equal(HttpStatusCode.OK, veraCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], anonymousCodes);
+        Assert.All(health, c => Assert.Equal(HttpStatusCode.OK, c));
+        Assert.StartsWith("too many requests from admin test-admin: try again in ", await DetailAsync(limited), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PasswordOrRoleChanged_EarlierSessionsEnd_WithWhy_AndADeletedUsersToo()
     {
         await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());

@@ -85,12 +85,12 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication (limits are per caller), before authorization (refusals are limited too)
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         // Liveness: the process answers. Readiness: and its database does. Open to anyone (load balancers, systemd).
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
         app.MapGroupsApi();
         app.MapFleetApi();
         app.MapCredentialsApi();

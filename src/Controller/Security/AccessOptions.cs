@@ -17,6 +17,12 @@ public sealed class AccessOptions
     /// <summary>Sign-in attempts per source address per minute (then 429).</summary>
     public int SignInsPerMinute { get; set; } = 10;
 
+    /// <summary>Requests per minute per signed-in caller (a user, a key, a certificate's name), then 429.</summary>
+    public int RequestsPerMinute { get; set; } = 6000;
+
+    /// <summary>Requests per minute per source address from callers with no credential (refused anyway; this bounds the refusing), then 429.</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 300;
+
     /// <summary>The session signing key file (0600); default <c>{Storage:DataDir}/session.key</c>.</summary>
     public string? SessionKeyPath { get; set; }
 
@@ -64,6 +70,16 @@ internal sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
         if (options.LockoutDuration < TimeSpan.FromSeconds(1) || options.LockoutDuration > TimeSpan.FromDays(1))
         {
             errors.Add($"Auth:LockoutDuration: {options.LockoutDuration} is not between 1 second and 1 day");
+        }
+
+        if (options.RequestsPerMinute is < 1 or > 1_000_000)
+        {
+            errors.Add($"Auth:RequestsPerMinute: {options.RequestsPerMinute} is not between 1 and 1000000");
+        }
+
+        if (options.AnonymousRequestsPerMinute is < 1 or > 1_000_000)
+        {
+            errors.Add($"Auth:AnonymousRequestsPerMinute: {options.AnonymousRequestsPerMinute} is not between 1 and 1000000");
         }
 
         if (options.SignInsPerMinute is < 1 or > 10_000)
