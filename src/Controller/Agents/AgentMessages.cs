@@ -17,6 +17,9 @@ public static class AgentMessages
     private const int MaxErrors = 100;
     private const int MaxErrorLength = 1000;
 
+    /// <summary>Addresses, interfaces and running groups kept from one hello: a host with more is still served, by its first ones.</summary>
+    public const int MaxFacts = 1024;
+
     /// <summary>Null and the reason when the hello cannot be accepted.</summary>
     public static NodeHello? ToHello(Hello hello, out string? problem)
     {
@@ -28,15 +31,15 @@ public static class AgentMessages
             return null;
         }
 
-        var addresses = hello.Addresses.Where(a => Ipv4.TryParseWithPrefix(a, out _, out _)).Distinct().ToList();
-        var interfaces = hello.Interfaces.Where(InterfaceNames.IsValid).Distinct().ToList();
+        var addresses = hello.Addresses.Take(MaxFacts * 4).Where(a => Ipv4.TryParseWithPrefix(a, out _, out _)).Distinct().Take(MaxFacts).ToList();
+        var interfaces = hello.Interfaces.Take(MaxFacts * 4).Where(InterfaceNames.IsValid).Distinct().Take(MaxFacts).ToList();
         return new NodeHello(hello.Node, addresses, interfaces, Truncate(hello.AgentVersion), hello.BootId, ToApplied(hello.Running));
     }
 
     public static AppliedConfig ToApplied(ConfigRevision? revision)
     {
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var group in revision?.Groups ?? [])
+        foreach (var group in (revision?.Groups ?? []).Take(MaxFacts))
         {
             if (GroupValidator.IsValidName(group.Group) && group.Revision > 0)
             {
