@@ -103,6 +103,21 @@ public class ServiceTests
         Assert.All(ports, p => Assert.StartsWith("- \"127.0.0.1:", p, StringComparison.Ordinal));
     }
 
+    /// <summary>The container runs as a non-root user; compose has no password in it (a .env file that is not committed has it).</summary>
+    [Fact]
+    public void Container_NotRoot_ComposeHoldsNoPassword()
+    {
+        var dockerfile = File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "Dockerfile"));
+        var compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
+        var ignored = File.ReadAllLines(Path.Combine(Repository.Root, ".gitignore"));
+
+        Assert.Equal("USER $APP_UID", dockerfile.Last(l => l.StartsWith("USER ", StringComparison.Ordinal)));
+        Assert.DoesNotMatch(@"PASSWORD:\s*[A-Za-z0-9]", compose);
+        Assert.DoesNotMatch(@"Password=[A-Za-z0-9]", compose);
+        Assert.Contains("${HACLUSTER_DB_PASSWORD:?", compose, StringComparison.Ordinal);
+        Assert.Contains(".env", ignored);
+    }
+
     [SkippableFact]
     public async Task UnderSystemd_ReadyOnceRunning_StoppingOnSigterm()
     {
