@@ -46,7 +46,7 @@ public static class Extensions
         services.AddSingleton<Credentials>();
         services.AddSingleton<Revocations>();
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
-        services.AddControllerAuthentication(builder.Configuration);
+        services.AddControllerAuthentication();
         services.AddControllerRateLimits();
         services.AddSingleton<StreamQuota>();
         services.AddWebHardening(builder.Configuration);

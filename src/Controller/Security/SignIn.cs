@@ -22,7 +22,7 @@ public static class SignIn
     public const string SessionScheme = "session";
     public const string OidcScheme = "oidc";
 
-    public static IServiceCollection AddControllerAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddControllerAuthentication(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<AccessOptions>().BindConfiguration("Auth");
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
@@ -30,29 +30,31 @@ public static class SignIn
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<Users>();
         services.AddSingleton<SessionTokens>();
-        var oidc = configuration.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
-
         var authentication = services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "certificate, API key or bearer token", o => o.ForwardDefaultSelector = context => Select(context, oidc.Enabled))
+            .AddPolicyScheme(Scheme, "certificate, API key or bearer token", o => o.ForwardDefaultSelector = Select)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
             .AddJwtBearer(SessionScheme, o =>
             {
                 o.MapInboundClaims = false;
                 o.Events = new JwtBearerEvents { OnAuthenticationFailed = Failed, OnTokenValidated = SessionValidatedAsync };
-            });
+            })
+            .AddJwtBearer(OidcScheme, o => o.MapInboundClaims = false);
         services.AddOptions<JwtBearerOptions>(SessionScheme).Configure<SessionTokens>((o, tokens) => o.TokenValidationParameters = tokens.ValidationParameters());
-        if (oidc.Enabled)
+        // Single sign-on, read when first used (so that it is configuration only): never selected unless Auth:Oidc:Authority is set.
+        services.AddOptions<JwtBearerOptions>(OidcScheme).Configure<IOptions<AccessOptions>>((o, access) =>
         {
-            authentication.AddJwtBearer(OidcScheme, o =>
+            var oidc = access.Value.Oidc;
+            if (!oidc.Enabled)
             {
-                o.Authority = oidc.Authority;
-                o.Audience = oidc.Audience;
-                o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
-                o.MapInboundClaims = false;
-                o.TokenValidationParameters = new TokenValidationParameters { NameClaimType = oidc.NameClaim, RoleClaimType = oidc.RoleClaim };
-                o.Events = new JwtBearerEvents { OnAuthenticationFailed = Failed, OnTokenValidated = context => OidcValidated(context, oidc) };
-            });
-        }
+                return;
+            }
+
+            o.Authority = oidc.Authority;
+            o.Audience = oidc.Audience;
+            o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+            o.TokenValidationParameters = new TokenValidationParameters { NameClaimType = oidc.NameClaim, RoleClaimType = oidc.RoleClaim };
+            o.Events = new JwtBearerEvents { OnAuthenticationFailed = Failed, OnTokenValidated = context => OidcValidated(context, oidc) };
+        });
 
         services.AddCertificateSignIn(authentication);
         return services;
@@ -62,11 +64,12 @@ public static class SignIn
     public static string? Bearer(HttpRequest request) =>
         request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
 
-    private static string Select(HttpContext context, bool oidc) => Bearer(context.Request) switch
+    private static string Select(HttpContext context) => Bearer(context.Request) switch
     {
         null => CertificateAuthenticationDefaults.AuthenticationScheme,
         var key when key.StartsWith(ApiKeys.Prefix, StringComparison.Ordinal) => ApiKeyHandler.SchemeName,
-        var token when oidc && SessionTokens.PeekIssuer(token) is { } issuer && issuer != SessionTokens.Issuer => OidcScheme,
+        var token when context.RequestServices.GetRequiredService<IOptions<AccessOptions>>().Value.Oidc.Enabled
+            && SessionTokens.PeekIssuer(token) is { } issuer && issuer != SessionTokens.Issuer => OidcScheme,
         _ => SessionScheme,
     };
 
