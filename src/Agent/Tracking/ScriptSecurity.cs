@@ -28,7 +28,7 @@ public static partial class ScriptSecurity
         foreach (var (location, owner, notify) in config.Instances.Select(i => (i.Location, $"vrrp_instance {i.Name}", i.Notify))
                      .Concat(config.SyncGroups.Select(g => (g.Location, $"vrrp_sync_group {g.Name}", g.Notify))))
         {
-            foreach (var (keyword, script) in Scripts(notify))
+            foreach (var (keyword, script) in notify.Lines())
             {
                 if (Problem(script.Command) is { } problem)
                 {
@@ -78,12 +78,6 @@ public static partial class ScriptSecurity
 
     private static ConfigDiagnostic Refused(SourceLocation location, string what, string problem) =>
         new(location, DiagnosticSeverity.Error, $"{what}: {problem}: refused by enable_script_security (only root may be able to change a script)");
-
-    private static IEnumerable<(string Keyword, NotifyScript Script)> Scripts(NotifyConfig notify)
-    {
-        (string, NotifyScript?)[] all = [("notify_master", notify.Master), ("notify_backup", notify.Backup), ("notify_fault", notify.Fault), ("notify_stop", notify.Stop), ("notify", notify.Any)];
-        return all.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
-    }
 
     private static string? Resolve(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")

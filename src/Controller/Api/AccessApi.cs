@@ -62,30 +62,9 @@ public static class AccessApi
     public static async Task<IResult> ListAuditAsync(HttpRequest request, AuditRepository audit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        DateTimeOffset? Time(string key)
-        {
-            if (request.Query[key].ToString() is not { Length: > 0 } text)
-            {
-                return null;
-            }
-
-            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
-            {
-                return time;
-            }
-
-            errors[key] = [$"'{text}' is not an ISO 8601 time"];
-            return null;
-        }
-
-        var from = Time("from");
-        var to = Time("to");
-        var limit = AuditFilter.DefaultLimit;
-        if (request.Query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, out limit) || limit is < 1 or > AuditFilter.MaxLimit))
-        {
-            errors["limit"] = [$"'{l}' is not a number from 1 to {AuditFilter.MaxLimit}"];
-        }
-
+        var from = EventFilterQuery.Time(request.Query["from"], "from", errors);
+        var to = EventFilterQuery.Time(request.Query["to"], "to", errors);
+        var limit = EventFilterQuery.Limit(request.Query["limit"], AuditFilter.DefaultLimit, AuditFilter.MaxLimit, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

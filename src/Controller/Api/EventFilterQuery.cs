@@ -31,12 +31,7 @@ internal static class EventFilterQuery
             }
         }
 
-        var limit = EventFilter.DefaultLimit;
-        if (query["limit"].ToString() is { Length: > 0 } l
-            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > EventFilter.MaxLimit))
-        {
-            errors["limit"] = [$"'{l}' is not a whole number 1–{EventFilter.MaxLimit}"];
-        }
+        var limit = Limit(query["limit"], EventFilter.DefaultLimit, EventFilter.MaxLimit, errors);
 
         if (errors.Count > 0)
         {
@@ -48,7 +43,25 @@ internal static class EventFilterQuery
         return (new EventFilter(group, node, kind, from, to, limit), null);
     }
 
-    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
+    /// <summary><c>?limit=</c>: a whole number 1..<paramref name="max"/>, else <paramref name="fallback"/> and a problem.</summary>
+    internal static int Limit(string? text, int fallback, int max, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 && limit <= max)
+        {
+            return limit;
+        }
+
+        errors["limit"] = [$"'{text}' is not a whole number 1–{max}"];
+        return fallback;
+    }
+
+    /// <summary>An ISO 8601 time, or null (nothing given, or a problem added under <paramref name="name"/>).</summary>
+    internal static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrEmpty(text))
         {

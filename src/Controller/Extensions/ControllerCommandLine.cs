@@ -69,14 +69,7 @@ public static class ControllerCommandLine
 
         var person = new Option<string>("--name") { Description = "who the certificate is for (its CN)", HelpName = "NAME", Required = true };
         person.Validators.Add(r => Name(r, "--name"));
-        var role = new Option<string>("--role") { Description = "viewer, operator or admin (its OU)", HelpName = "ROLE", Required = true };
-        role.Validators.Add(r =>
-        {
-            if (!Names.TryParse(r.GetValueOrDefault<string>(), out Role parsed) || parsed is Role.Unspecified or Role.Agent)
-            {
-                r.AddError($"--role: '{r.GetValueOrDefault<string>()}' is not viewer, operator or admin (agents enroll with a token)");
-            }
-        });
+        var role = PersonRole("viewer, operator or admin (its OU)", " (agents enroll with a token)");
         var certTtl = DurationOption("--ttl", "how long the certificate lasts (default Tls:PersonCertificateLifetime, 365d)");
         var output = new Option<string>("--out") { Description = "directory for NAME.crt, NAME.key (0600) and ca.crt", HelpName = "DIR", DefaultValueFactory = _ => "." };
         root.Subcommands.Add(new Command("cert", "certificates for people and tools")
@@ -86,20 +79,27 @@ public static class ControllerCommandLine
         });
         var keyName = new Option<string>("--name") { Description = "what the key is for (shown in the audit)", HelpName = "NAME", Required = true };
         keyName.Validators.Add(r => Name(r, "--name"));
-        var keyRole = new Option<string>("--role") { Description = "viewer, operator or admin", HelpName = "ROLE", Required = true };
-        keyRole.Validators.Add(r =>
-        {
-            if (!Names.TryParse(r.GetValueOrDefault<string>(), out Role parsed) || parsed is Role.Unspecified or Role.Agent)
-            {
-                r.AddError($"--role: '{r.GetValueOrDefault<string>()}' is not viewer, operator or admin");
-            }
-        });
+        var keyRole = PersonRole("viewer, operator or admin", "");
         root.Subcommands.Add(new Command("apikey", "API keys for automation")
         {
             Leaf("create", "make an API key (printed once; sent as 'Authorization: Bearer KEY')", [keyName, keyRole],
                 r => new ControllerTask.CreateApiKey(r.GetValue(keyName)!, Names.TryParse(r.GetValue(keyRole), out Role parsed) ? parsed : Role.Unspecified), run),
         });
         return root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary><c>--role ROLE</c> for a person or a tool: viewer, operator or admin, never agent.</summary>
+    private static Option<string> PersonRole(string description, string hint)
+    {
+        var role = new Option<string>("--role") { Description = description, HelpName = "ROLE", Required = true };
+        role.Validators.Add(r =>
+        {
+            if (!Names.TryParse(r.GetValueOrDefault<string>(), out Role parsed) || !parsed.IsPersonRole())
+            {
+                r.AddError($"--role: '{r.GetValueOrDefault<string>()}' is not viewer, operator or admin{hint}");
+            }
+        });
+        return role;
     }
 
     private static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, ControllerTask> task, Func<string[], ControllerTask, Task<int>> run)

@@ -22,13 +22,13 @@ public sealed partial class ApiKeys(AccessRepository repository, AuditRepository
             throw new PkiRefusedException($"'{name}' is not a key name: {NodeName.Rule}", Refusal.Invalid);
         }
 
-        if (role is not (Role.Viewer or Role.Operator or Role.Admin))
+        if (!role.IsPersonRole())
         {
             throw new PkiRefusedException($"an API key's role is viewer, operator or admin, not '{role.Name()}'", Refusal.Invalid);
         }
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var info = new ApiKeyInfo(id, name, role, clock.GetUtcNow(), who.Describe(), null);
         await repository.AddKeyAsync(info, JoinToken.HashSecret(secret), ct);
         await audit.AddAsync(new AuditEvent(AuditActions.KeyCreate, id, who, info.CreatedAt, Detail: $"{name} ({role.Name()})"), ct);
@@ -67,8 +67,6 @@ public sealed partial class ApiKeys(AccessRepository repository, AuditRepository
 
         return found.Key.RevokedAt is { } revoked ? (null, $"API key {id} ({found.Key.Name}) was revoked at {revoked:u}") : (found.Key, null);
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "API key {Id} ({Name}, {Role}) created by {Who}")]
     private static partial void LogCreated(ILogger logger, string id, string name, string role, string who);

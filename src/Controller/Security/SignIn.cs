@@ -107,7 +107,7 @@ public static class SignIn
         var name = principal.FindFirstValue(oidc.NameClaim) ?? principal.FindFirstValue("sub") ?? "";
         // The strongest role the provider grants (a claim may hold several).
         var role = principal.FindAll(oidc.RoleClaim).Select(c => Names.TryParse(c.Value, out Role r) ? r : Role.Unspecified)
-            .Where(r => r is Role.Viewer or Role.Operator or Role.Admin).DefaultIfEmpty(Role.Unspecified).Max();
+            .Where(r => r.IsPersonRole()).DefaultIfEmpty(Role.Unspecified).Max();
         if (name.Length == 0 || role == Role.Unspecified)
         {
             var problem = name.Length == 0

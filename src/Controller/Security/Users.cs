@@ -169,7 +169,7 @@ public sealed partial class Users(AccessRepository repository, AuditRepository a
 
     private static void CheckRole(Role role)
     {
-        if (role is not (Role.Viewer or Role.Operator or Role.Admin))
+        if (!role.IsPersonRole())
         {
             throw new PkiRefusedException($"a user's role is viewer, operator or admin, not '{role.Name()}'", Refusal.Invalid);
         }

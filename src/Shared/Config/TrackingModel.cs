@@ -59,6 +59,13 @@ public sealed record NotifyConfig
     /// <summary><c>notify</c>: called on every change with INSTANCE|GROUP, name, state, priority appended.</summary>
     public NotifyScript? Any { get; init; }
 
+    /// <summary>The configured scripts with their keywords, in keepalived's order.</summary>
+    public IEnumerable<(string Keyword, NotifyScript Script)> Lines()
+    {
+        (string, NotifyScript?)[] all = [("notify_master", Master), ("notify_backup", Backup), ("notify_fault", Fault), ("notify_stop", Stop), ("notify", Any)];
+        return all.Where(l => l.Item2 is not null).Select(l => (l.Item1, l.Item2!));
+    }
+
     /// <summary>Every script with no user of its own runs as global_defs <c>script_user</c> (when set).</summary>
     public NotifyConfig WithDefaultUser(string? user, string? group) => user is null ? this : this with
     {

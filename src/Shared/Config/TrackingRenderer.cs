@@ -98,18 +98,10 @@ internal static class TrackingRenderer
 
     public static void Notify(NotifyConfig notify, StringBuilder text)
     {
-        (string Keyword, NotifyScript? Script)[] lines =
-        [
-            ("notify_master", notify.Master), ("notify_backup", notify.Backup), ("notify_fault", notify.Fault),
-            ("notify_stop", notify.Stop), ("notify", notify.Any),
-        ];
-        foreach (var (keyword, script) in lines)
+        foreach (var (keyword, script) in notify.Lines())
         {
-            if (script is not null)
-            {
-                var who = script.User is { } user ? " " + Word(user) + (script.Group is { } group ? " " + Word(group) : "") : "";
-                Line(text, Indent, keyword, Word(script.Command) + who);
-            }
+            var who = script.User is { } user ? " " + Word(user) + (script.Group is { } group ? " " + Word(group) : "") : "";
+            Line(text, Indent, keyword, Word(script.Command) + who);
         }
     }
 
