@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace HaCluster.Controller.Tests.Infrastructure;
 
@@ -116,6 +117,20 @@ public sealed class ControllerApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>
+    /// Stops the host, then closes its idle PostgreSQL connections: Npgsql's pools outlive a host, and one test
+    /// database after another would otherwise hold the server's connections until it refuses new clients.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_settings.TryGetValue("ConnectionStrings:HaCluster", out var connectionString))
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
         }
     }
 
