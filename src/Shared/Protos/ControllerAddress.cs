@@ -52,7 +52,26 @@ public static class ControllerAddress
         return parsed.Scheme == "https";
     }
 
-    public static GrpcChannel OpenChannel(Uri address, ControllerTls tls)
+    public static GrpcChannel OpenChannel(Uri address, ControllerTls tls) =>
+        GrpcChannel.ForAddress(BaseAddress(address), new GrpcChannelOptions { HttpHandler = Handler(address, tls) });
+
+    /// <summary>
+    /// The controller's REST API at the same address, over HTTP/2 (the gRPC endpoint speaks only that): for the routes
+    /// that have no gRPC method (sign-in, users, API keys, audit).
+    /// </summary>
+    public static HttpClient OpenHttpClient(Uri address, ControllerTls tls) =>
+        new(Handler(address, tls))
+        {
+            BaseAddress = BaseAddress(address),
+            DefaultRequestVersion = System.Net.HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    // A Unix socket is reached by TLS over the socket, to the name every controller certificate carries.
+    private static Uri BaseAddress(Uri address) => address.Scheme == "unix" ? new Uri("https://localhost") : address;
+
+    private static SocketsHttpHandler Handler(Uri address, ControllerTls tls)
     {
         ArgumentNullException.ThrowIfNull(tls);
         var handler = new SocketsHttpHandler
@@ -65,7 +84,7 @@ public static class ControllerAddress
         };
         if (address.Scheme != "unix")
         {
-            return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+            return handler;
         }
 
         var socketPath = address.AbsolutePath;
@@ -83,8 +102,7 @@ public static class ControllerAddress
                 throw;
             }
         };
-        // TLS over the socket, to the name every controller certificate carries.
-        return GrpcChannel.ForAddress("https://localhost", new GrpcChannelOptions { HttpHandler = handler });
+        return handler;
     }
 
     public static string Display(Uri address) => address.Scheme == "unix" ? "unix:" + address.AbsolutePath : address.ToString();

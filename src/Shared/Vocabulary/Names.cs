@@ -89,6 +89,9 @@ public static class Names
     /// <summary>A role a person or a tool may hold (a user, an API key, a certificate from <c>cert create</c>): not agent.</summary>
     public static bool IsPersonRole(this Role value) => value is Role.Viewer or Role.Operator or Role.Admin;
 
+    /// <summary>Whether a person holding <paramref name="held"/> may do what <paramref name="needed"/> may: admin ⊇ operator ⊇ viewer.</summary>
+    public static bool Grants(this Role held, Role needed) => held.IsPersonRole() && needed.IsPersonRole() && held >= needed;
+
     /// <summary>The names a parameter of this kind may take (for "'x' is not one of ..." messages), without the unspecified one.</summary>
     public static IReadOnlyList<string> All<T>()
         where T : struct, Enum => typeof(T) == typeof(VrrpState) ? States.Specified
