@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The live demo, in one command on a fresh Debian machine (as root): installs what is missing, builds, and starts the
-# controller (embedded SQLite, its own CA), the dashboard (with its own certificate), three agents in network namespaces,
+# controller (embedded SQLite, its own CA, its first admin), the dashboard (people sign in; it has no credential of its own),
+# three agents in network namespaces,
 # each enrolled with a one-time join token, holding one VIP, and a client.
 # Prints the dashboard URL and the commands to break things. Ctrl-C stops everything and removes the namespaces.
 #   sudo deploy/demo-lab.sh
@@ -59,11 +60,10 @@ wait_for() { # url what
 }
 
 # The demo's own credentials, made before the controller starts (its first command also makes its CA, key 0600):
-# an admin certificate for curl, one for the dashboard, and a one-time join token per node (valid 15 minutes).
-echo "making the demo's credentials (controller CA, admin and dashboard certificates, join tokens)..."
+# an admin certificate for curl and a one-time join token per node (valid 15 minutes). People sign in to the dashboard
+# as the controller's first admin, whose random password the controller writes (0600) on its first start.
+echo "making the demo's credentials (controller CA, admin certificate, join tokens)..."
 controller cert create --name demo-admin --role admin --out "$creds" >>"$out/credentials.log" 2>&1 \
-  || { cat "$out/credentials.log" >&2; exit 1; }
-controller cert create --name dashboard --role admin --out "$creds" >>"$out/credentials.log" 2>&1 \
   || { cat "$out/credentials.log" >&2; exit 1; }
 declare -A token
 for h in "${hosts[@]}"; do token[$h]=$(controller token create --node "$h" --ttl 15m 2>>"$out/credentials.log"); done
@@ -77,8 +77,8 @@ Kestrel__Endpoints__Agents__Url="https://unix:$socket" Kestrel__Endpoints__Agent
 pids+=($!)
 wait_for "$web/readyz" "the controller"
 
-Controller__Address=$grpc Controller__CaPath="$creds/ca.crt" \
-Controller__CertificatePath="$creds/dashboard.crt" Controller__KeyPath="$creds/dashboard.key" \
+# The dashboard knows only where the controller is and its CA: every call carries the signed-in person's token.
+Controller__Address=$grpc Controller__CaPath="$creds/ca.crt" Auth__KeysDir="$out/dashboard-keys" \
 Kestrel__Endpoints__Web__Url=$dashboard \
   dotnet "$out/dashboard/hacluster-dashboard.dll" >"$out/dashboard.log" 2>&1 &
 pids+=($!)
@@ -131,10 +131,12 @@ cat <<TEXT
 HaCluster demo running: group "web", VIP 192.0.2.100 on three managed agents (n1 100, n2 90, n3 80).
 
   dashboard:            $dashboard        (from another machine: ssh -L 5090:127.0.0.1:5090 this-host)
+  sign in:              user admin, password: $(cat "$out/data/admin-password" 2>/dev/null || echo "(in $out/data/admin-password)")
+                          (add people and API keys on the dashboard's "Users & keys" page; changes are on its Audit page)
   REST API (mTLS):      curl --cacert $creds/ca.crt --cert $creds/demo-admin.crt --key $creds/demo-admin.key \\
                           $web/api/v1/groups/web/status      (OpenAPI: $web/openapi/v1.json)
-  credentials:          $creds (the demo's CA certificate, admin and dashboard certificates; keys 0600)
-  sign in as a person:  user admin, password in $out/data/admin-password (made on the controller's first start), e.g.
+  credentials:          $creds (the demo's CA certificate and admin certificate; key 0600)
+  REST as a person:     the same user and password, e.g.
                           curl --cacert $creds/ca.crt $web/api/v1/session -H 'content-type: application/json' \\
                             -d "{\"user\":\"admin\",\"password\":\"\$(cat $out/data/admin-password)\"}"
                           then: -H "Authorization: Bearer TOKEN"   (API keys: dotnet $out/controller/hacluster-controller.dll apikey create ...)

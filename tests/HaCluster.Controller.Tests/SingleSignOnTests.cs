@@ -14,20 +14,16 @@ namespace HaCluster.Controller.Tests;
 /// </summary>
 public sealed class SingleSignOnTests(SqliteBackendFixture sqlite) : IClassFixture<SqliteBackendFixture>
 {
-    private const string Audience = "https://hacluster.test/api";
-
     [SkippableFact]
     public async Task ProvidersToken_ActsAsItsRoleClaim_ATokenWithoutARoleOrTamperedRefusedWithWhy()
     {
         await using var provider = await OidcProvider.StartAsync("viewer");
-        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings())
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings());
+        foreach (var (key, value) in provider.ControllerSettings())
         {
-            ["Auth:Oidc:Authority"] = provider.Issuer,
-            ["Auth:Oidc:Audience"] = Audience,
-            ["Auth:Oidc:RequireHttpsMetadata"] = "false",
-            ["Auth:Oidc:RoleClaim"] = "hacluster_role",
-            ["Auth:Oidc:NameClaim"] = "preferred_username",
-        };
+            settings[key] = value;
+        }
+
         await using var app = await ControllerApp.StartBareAsync(settings);
         var token = await provider.TokenAsync("hacluster-ci");
         var noRole = await provider.TokenAsync("no-role");
@@ -51,61 +47,5 @@ public sealed class SingleSignOnTests(SqliteBackendFixture sqlite) : IClassFixtu
         var client = app.Client(null);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    /// <summary>tests/oidc/provider.mjs under Node (its packages installed by .ci/run with npm ci).</summary>
-    private sealed class OidcProvider : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private OidcProvider(Process process, string issuer) => (_process, Issuer) = (process, issuer);
-
-        public string Issuer { get; }
-
-        public static async Task<OidcProvider> StartAsync(string role)
-        {
-            var dir = Path.Combine(Repository.Root, "tests", "oidc");
-            if (!Directory.Exists(Path.Combine(dir, "node_modules", "oidc-provider")) || Tools.Find("node") is null)
-            {
-                const string Reason = "Node and oidc-provider are needed: apt-get install nodejs npm; (cd tests/oidc && npm ci)";
-                Assert.False(Environment.GetEnvironmentVariable("HACLUSTER_REQUIRE_PRIVILEGED") == "1", Reason); // CI installs them: there it must run
-                Skip.If(true, Reason);
-            }
-            var port = FreePort.Next();
-            var info = Cmd.StartInfo("node", [Path.Combine(dir, "provider.mjs"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), role]);
-            info.WorkingDirectory = dir;
-            var process = Process.Start(info)!;
-            process.StandardInput.Close();
-            _ = process.StandardError.ReadToEndAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("listening", StringComparison.Ordinal))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "oidc-provider did not start");
-            }
-
-            Assert.True(line is not null, "oidc-provider exited at start");
-            return new OidcProvider(process, $"http://127.0.0.1:{port}");
-        }
-
-        public async Task<string> TokenAsync(string client)
-        {
-            using var http = new HttpClient();
-            using var request = new HttpRequestMessage(HttpMethod.Post, Issuer + "/token")
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "api", ["resource"] = Audience }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{client}:secret-of-{client}")));
-            var response = await http.SendAsync(request);
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }

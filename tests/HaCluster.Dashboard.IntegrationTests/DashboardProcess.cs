@@ -11,17 +11,19 @@ internal sealed class DashboardProcess
 
     public Uri Url { get; }
 
-    public static async Task<DashboardProcess> StartAsync(NetnsLab lab, ControllerProcess controller)
+    /// <param name="settings">Extra configuration (Key:Sub → value), e.g. single sign-on.</param>
+    public static async Task<DashboardProcess> StartAsync(NetnsLab lab, ControllerProcess controller, IReadOnlyDictionary<string, string>? settings = null, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        // No credential of its own: only the controller's address and CA. Every call carries the signed-in person's token.
+        url ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
         {
             ["Controller__Address"] = controller.AgentAddress,
             ["Controller__CaPath"] = controller.CaPath,
-            ["Controller__CertificatePath"] = controller.AdminCertificatePath,
-            ["Controller__KeyPath"] = controller.AdminKeyPath,
             ["Kestrel__Endpoints__Web__Url"] = url.ToString().TrimEnd('/'),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = lab.StartInRootNamespace("dotnet", [Dll], "dashboard", environment);
         using var http = new HttpClient { BaseAddress = url };
         var deadline = DateTime.UtcNow.AddSeconds(60);

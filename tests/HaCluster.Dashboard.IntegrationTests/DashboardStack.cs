@@ -4,6 +4,7 @@ using HaCluster.Contracts;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
 using HaCluster.TestSupport;
+using Microsoft.Playwright;
 
 namespace HaCluster.Dashboard.IntegrationTests;
 
@@ -25,20 +26,46 @@ internal sealed class DashboardStack : IAsyncDisposable
     public DashboardProcess Dashboard { get; }
     public Uri Url => Dashboard.Url;
 
-    public static async Task<DashboardStack> StartAsync(int hosts = 1)
+    /// <summary>The admin the tests sign in as (a local user made through the controller's API).</summary>
+    public const string Admin = "alice";
+
+    /// <summary>Every test user's password (12 characters at least, as the controller asks).</summary>
+    public const string Password = "correct horse battery";
+
+    /// <param name="controllerSettings">Extra controller configuration (single sign-on).</param>
+    /// <param name="dashboardSettings">Extra dashboard configuration; <paramref name="dashboardUrl"/> fixes its address (a provider's callback).</param>
+    public static async Task<DashboardStack> StartAsync(int hosts = 1, IReadOnlyDictionary<string, string>? controllerSettings = null,
+        IReadOnlyDictionary<string, string>? dashboardSettings = null, Uri? dashboardUrl = null)
     {
         Privileges.RequireOrSkip("the dashboard's tests (a lab for the controller and its agents)", "dotnet");
         var lab = await NetnsLab.CreateAsync(hosts, withClient: hosts > 1);
         try
         {
-            var controller = await ControllerProcess.StartAsync(lab);
-            return new DashboardStack(lab, controller, await DashboardProcess.StartAsync(lab, controller));
+            var controller = await ControllerProcess.StartAsync(lab, controllerSettings);
+            var stack = new DashboardStack(lab, controller, await DashboardProcess.StartAsync(lab, controller, dashboardSettings, dashboardUrl));
+            await stack.AddUserAsync(Admin, "admin");
+            return stack;
         }
         catch
         {
             await lab.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A local user, made by the controller's API (as the test's admin certificate).</summary>
+    public async Task AddUserAsync(string name, string role)
+    {
+        var response = await Controller.Http.PostAsJsonAsync("/api/v1/users", new { name, role, password = Password });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A fresh browser page signed in as <paramref name="user"/> through the sign-in page.</summary>
+    public async Task<IPage> SignedInPageAsync(Browser browser, string user = Admin, int width = 1366, int height = 900)
+    {
+        var page = await browser.NewPageAsync(width, height);
+        await page.SignInAsync(Url, user, Password);
+        return page;
     }
 
     /// <summary>A node whose simulated agent stays connected and answers every pushed config as applied.</summary>

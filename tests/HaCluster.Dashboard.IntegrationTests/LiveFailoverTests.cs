@@ -34,7 +34,7 @@ public class LiveFailoverTests(Browser browser)
             [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
         Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
 
-        var page = await browser.NewPageAsync();
+        var page = await stack.SignedInPageAsync(browser);
         await page.OpenAsync(stack.Url, "/groups/web");
         var members = page.GetByTestId("members");
         await Assertions.Expect(members.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");

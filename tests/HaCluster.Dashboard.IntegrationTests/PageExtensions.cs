@@ -11,6 +11,23 @@ internal static class PageExtensions
         await page.WaitForSelectorAsync("[data-interactive=true]");
     }
 
+    /// <summary>Signs in on the sign-in page (a plain form post) and waits for the overview to be interactive.</summary>
+    public static async Task SignInAsync(this IPage page, Uri root, string user, string password)
+    {
+        await page.GotoAsync(new Uri(root, "/signin").ToString());
+        await page.GetByTestId("signin-user").FillAsync(user);
+        await page.GetByTestId("signin-password").FillAsync(password);
+        await page.GetByTestId("signin-submit").ClickAsync();
+        try
+        {
+            await page.WaitForSelectorAsync("[data-interactive=true]");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"not signed in: at {page.Url}: {await page.Locator("body").InnerTextAsync()}", e);
+        }
+    }
+
     public static Task SaveScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotDir, $"{name}.png"), FullPage = true });
 

@@ -19,8 +19,6 @@ public class StartupTests
             ["Kestrel__Endpoints__Web__Url"] = url,
             ["Controller__Address"] = $"https://127.0.0.1:{FreePort.Next()}",
             ["Controller__CaPath"] = files.Ca,
-            ["Controller__CertificatePath"] = files.Certificate,
-            ["Controller__KeyPath"] = files.Key,
         };
 
         var result = await Cmd.RunAsync("dotnet", [DashboardProcess.Dll], TimeSpan.FromSeconds(60), environment);
@@ -31,17 +29,14 @@ public class StartupTests
     }
 
     [Fact]
-    public async Task PlainHttpController_NoCa_KeyReadableByOthers_RefusedAtStart_EachSaid()
+    public async Task PlainHttpController_NoCa_HalfConfiguredSingleSignOn_RefusedAtStart_EachSaid()
     {
-        var files = TestPki.WriteClientFiles(Directory.CreateTempSubdirectory("hc-dash-").FullName);
-        File.SetUnixFileMode(files.Key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var environment = new Dictionary<string, string>
         {
             ["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Controller__Address"] = "http://127.0.0.1:5081",
             ["Controller__CaPath"] = "/nonexistent/ca.crt",
-            ["Controller__CertificatePath"] = files.Certificate,
-            ["Controller__KeyPath"] = files.Key,
+            ["Auth__Oidc__Authority"] = "http://idp.example",
         };
 
         var result = await Cmd.RunAsync("dotnet", [DashboardProcess.Dll], TimeSpan.FromSeconds(60), environment);
@@ -50,7 +45,9 @@ public class StartupTests
         Assert.StartsWith("hacluster-dashboard: not started: ", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Controller:Address: 'http://127.0.0.1:5081' is plain http: the controller is reached over TLS only", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Controller:CaPath: cannot read the controller's CA from '/nonexistent/ca.crt'", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"Controller:KeyPath: permissions 0644 for '{files.Key}' are too open", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:Authority: 'http://idp.example' is plain http (set Auth:Oidc:RequireHttpsMetadata=false only for a test provider)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:ClientId: required when Auth:Oidc:Authority is set", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:Resource: required when Auth:Oidc:Authority is set", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
     }
 }

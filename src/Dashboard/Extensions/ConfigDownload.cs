@@ -3,7 +3,7 @@ using HaCluster.Contracts;
 
 namespace HaCluster.Dashboard.Extensions;
 
-/// <summary><c>GET /download/{group}/{node}</c>: a member's rendered keepalived.conf as a file, fetched from the controller.</summary>
+/// <summary><c>GET /download/{group}/{node}</c>: a member's rendered keepalived.conf (its password redacted) as a file, fetched from the controller as the signed-in person (the scoped client carries their token).</summary>
 internal static class ConfigDownload
 {
     public static void MapConfigDownload(this WebApplication app) =>
@@ -17,6 +17,10 @@ internal static class ConfigDownload
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
                 return Results.Problem(e.Status.Detail, statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                return Results.Problem(e.Status.Detail, statusCode: e.StatusCode == StatusCode.Unauthenticated ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden);
             }
             catch (RpcException e)
             {

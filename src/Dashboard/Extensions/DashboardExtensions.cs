@@ -1,7 +1,8 @@
-using Grpc.Net.Client;
 using HaCluster.Contracts;
+using HaCluster.Dashboard.Access;
 using HaCluster.Dashboard.Components;
 using HaCluster.Dashboard.Services;
+using HaCluster.Shared.Tls;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -18,25 +19,38 @@ public static class DashboardExtensions
         services.AddMudServices();
         services.AddOptionsWithValidateOnStart<DashboardOptions>().BindConfiguration("Controller");
         services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
-        // The dashboard's only way to the fleet: the controller's public gRPC admin API (never its database).
-        services.AddSingleton<DashboardTls>();
-        services.AddSingleton(sp => ControllerAddress.OpenChannel(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller, sp.GetRequiredService<DashboardTls>().Tls));
-        services.AddSingleton(sp => new Admin.AdminClient(sp.GetRequiredService<GrpcChannel>()));
+        services.AddDashboardAuthentication(builder.Configuration);
+        services.AddHttpContextAccessor();
+
+        // The dashboard's only way to the fleet: the controller's public API (never its database), over TLS to its CA,
+        // with no credential of its own: each call carries the signed-in person's token (ControllerCaller).
+        services.AddSingleton(sp => ControllerTls.Trusting(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            File.ReadAllText(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.CaPath))));
+        services.AddSingleton(sp => ControllerAddress.OpenChannel(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller, sp.GetRequiredService<ControllerTls>()));
+        services.AddSingleton(sp => new ControllerApi(ControllerAddress.OpenHttpClient(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Controller, sp.GetRequiredService<ControllerTls>())));
+        services.AddSingleton(sp => new FleetFeeds(new Admin.AdminClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddScoped<ControllerCaller>();
+        services.AddScoped(sp => ControllerCaller.AdminClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>(), sp.GetRequiredService<ControllerCaller>()));
+        services.AddScoped<FeedLease>();
+        services.AddScoped(sp => sp.GetRequiredService<FeedLease>().Feed);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<FleetFeed>();
-        services.AddHostedService(sp => sp.GetRequiredService<FleetFeed>());
-        services.AddHealthChecks().AddCheck<FeedHealthCheck>("controller", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<ControllerReadyCheck>("controller", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        // Liveness: the process answers. Readiness: and it has the controller's live stream.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // The sign-in page's styles and scripts are needed before anyone has signed in.
+        app.MapStaticAssets().AllowAnonymous();
+        // Liveness: the process answers. Readiness: and the controller answers.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapSignInEndpoints();
         app.MapConfigDownload();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -24,14 +24,16 @@ public abstract record FeedChange
 }
 
 /// <summary>
-/// The dashboard's live copy of the fleet, from the controller's <c>Watch</c> stream: the full snapshot first, then
-/// every change. One stream for all browser sessions; pages subscribe and re-render through <c>InvokeAsync</c>. Each
-/// subscriber has its own bounded queue and its own task, so a slow page (a tab that reloads its timeline) delays
-/// nobody else; one that falls that far behind is told to start again (<see cref="FeedChange.Reset"/>). A lost stream
-/// is reconnected with the shared capped backoff (<see cref="Reconnect"/>), and until then <see cref="Connected"/> is
-/// false so pages can say so.
+/// One person's live copy of the fleet, from the controller's <c>Watch</c> stream called with that person's token (the
+/// dashboard has no credential of its own): the full snapshot first, then every change. All of a person's tabs share
+/// it (<see cref="FleetFeeds"/>); pages subscribe and re-render through <c>InvokeAsync</c>. Each subscriber has its own
+/// bounded queue and its own task, so a slow page (a tab that reloads its timeline) delays nobody else; one that falls
+/// that far behind is told to start again (<see cref="FeedChange.Reset"/>). A lost stream is reconnected with the
+/// shared capped backoff (<see cref="Reconnect"/>), and until then <see cref="Connected"/> is false so pages can say so.
+/// A token the controller refuses (expired, revoked, role taken away) is not tried again: <see cref="SignedOut"/> asks
+/// the person to sign in again, and their next token resumes the stream.
 /// </summary>
-public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider clock, ILogger<FleetFeed> logger) : BackgroundService
+public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider clock, ILogger<FleetFeed> logger)
 {
     public const int RecentEventsKept = 500;
     public const int SubscriberCapacity = 256;
@@ -42,11 +44,19 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
     private ImmutableSortedDictionary<string, Node> _nodes = ImmutableSortedDictionary<string, Node>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableList<Event> _recent = [];
     private ImmutableArray<Subscriber> _subscribers = [];
+    private CancellationTokenSource? _running;
+    private Task _loop = Task.CompletedTask;
+    private string? _token;
+    private string? _refused;
+    private TaskCompletionSource _newToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool Connected { get; private set; }
 
     /// <summary>Whether a snapshot has arrived at least once (before that, pages show a placeholder, not "no groups").</summary>
     public bool Loaded { get; private set; }
+
+    /// <summary>The controller refused this person's token: the stream waits for them to sign in again.</summary>
+    public bool SignedOut { get; private set; }
 
     public string? LastError { get; private set; }
 
@@ -76,20 +86,95 @@ public sealed partial class FleetFeed(Admin.AdminClient admin, TimeProvider cloc
         return new Subscription(this, subscriber);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Reconnect.RunAsync(WatchAsync, (_, e) => Lost(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message), Policy, clock, stoppingToken);
+    /// <summary>The token the stream is opened with from now on (the person signed in again, or from another tab).</summary>
+    internal void UseToken(string? token)
+    {
+        lock (_lock)
+        {
+            if (token is null || token == _token)
+            {
+                return;
+            }
+
+            _token = token;
+            _newToken.TrySetResult();
+        }
+    }
+
+    internal void Start()
+    {
+        lock (_lock)
+        {
+            if (_running is not null)
+            {
+                return;
+            }
+
+            _running = new CancellationTokenSource();
+            var stopping = _running.Token;
+            _loop = Task.Run(() => Reconnect.RunAsync(WatchAsync, (_, e) => Failed(e), Policy, clock, stopping), CancellationToken.None);
+        }
+    }
+
+    internal async Task StopAsync()
+    {
+        CancellationTokenSource? running;
+        lock (_lock)
+        {
+            (running, _running) = (_running, null);
+        }
+
+        if (running is not null)
+        {
+            await running.CancelAsync();
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            running.Dispose();
+        }
+    }
 
     private async Task WatchAsync(int attempt, Action answered, CancellationToken ct)
     {
-        using var call = admin.Watch(new WatchRequest(), cancellationToken: ct);
-        await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+        string? token;
+        Task newToken;
+        lock (_lock)
         {
-            answered();
-            Apply(response);
+            (token, newToken) = (_token, _newToken.Task);
+            if (token is not null && token == _refused)
+            {
+                _newToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                newToken = _newToken.Task;
+            }
+        }
+
+        if (token is null || token == _refused)
+        {
+            // Refused (or none yet): nothing to try until the person signs in again.
+            await newToken.WaitAsync(ct);
+            return;
+        }
+
+        using var call = admin.Watch(new WatchRequest(), new Metadata { { "Authorization", "Bearer " + token } }, cancellationToken: ct);
+        try
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+            {
+                answered();
+                SignedOut = false;
+                Apply(response);
+            }
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            _refused = token;
+            SignedOut = true;
+            throw;
         }
 
         Lost("the controller ended the stream");
     }
+
+    private void Failed(Exception e) =>
+        Lost(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
 
     private void Apply(WatchResponse response)
     {
