@@ -191,7 +191,8 @@ public class TrackingTests
         {
             var whoFile = Path.Combine(shared, "who");
             var notify = Path.Combine(shared, "notify.sh");
-            await File.WriteAllTextAsync(notify, $"#!/bin/sh\nid -un > {whoFile}\n");
+            // Written whole, then renamed: the test never reads a file the shell has created but not yet filled.
+            await File.WriteAllTextAsync(notify, $"#!/bin/sh\nid -un > {whoFile}.tmp && mv {whoFile}.tmp {whoFile}\n");
             File.SetUnixFileMode(notify, (UnixFileMode)0b111_101_101);
             await using var n1 = StartTracked(pair, pair.N1, 100, "", $"notify_master {notify} nobody");
 
