@@ -32,6 +32,12 @@ if (startup is null)
 if (command.CheckOnly)
 {
     Console.WriteLine($"{command.ConfigPath}: configuration OK ({startup.Config.Instances.Length} instance(s))");
+    using var network = new HaCluster.Agent.Net.RtNetlink();
+    foreach (var line in CheckReport.Lines(startup.Config, network))
+    {
+        Console.WriteLine(line);
+    }
+
     return 0;
 }
 

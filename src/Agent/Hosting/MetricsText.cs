@@ -24,6 +24,12 @@ public static class MetricsText
         ([DropReason.AuthTypeMismatch, DropReason.UnknownAuthType], "hacluster_authentication_mismatch_total"),
         ([DropReason.InvalidType], "hacluster_invalid_type_received_total"),
         ([DropReason.AdvertInterval], "hacluster_advertisements_interval_errors_total"),
+        ([DropReason.HmacMissing], "hacluster_hmac_missing_total"),
+        ([DropReason.HmacMalformed], "hacluster_hmac_malformed_total"),
+        ([DropReason.HmacStale], "hacluster_hmac_stale_total"),
+        ([DropReason.HmacUnknownKey], "hacluster_hmac_unknown_key_total"),
+        ([DropReason.HmacInvalid], "hacluster_hmac_invalid_total"),
+        ([DropReason.HmacReplay], "hacluster_hmac_replay_total"),
     ];
 
     public static string Render(IEnumerable<InstanceRunner> runners, IEnumerable<ScriptTracker> scripts, IReadOnlyDictionary<string, long> receiveErrors)
@@ -38,6 +44,9 @@ public static class MetricsText
         Counter(text, "hacluster_priority_zero_received_total", all, r => r.Counters.PriorityZeroReceived);
         Counter(text, "hacluster_priority_zero_sent_total", all, r => r.Counters.PriorityZeroSent);
         Counter(text, "hacluster_advertisement_send_errors_total", all, r => r.Counters.SendErrors);
+        Counter(text, "hacluster_hmac_signed_total", all, r => r.Counters.HmacSigned);
+        Counter(text, "hacluster_hmac_verified_total", all, r => r.Counters.HmacVerified);
+        Counter(text, "hacluster_hmac_unsigned_accepted_total", all, r => r.Counters.HmacUnsignedAccepted);
         foreach (var (reasons, name) in ExporterDrops)
         {
             Counter(text, name, all, r => reasons.Sum(reason => r.Counters.Drops.GetValueOrDefault(reason)));

@@ -29,6 +29,7 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly IVrrpChannel _socket;
     private readonly TimeProvider _time;
     private readonly DropLog _dropLog;
+    private readonly HmacSigner? _signer;
     private readonly IDisposable _registration;
     private volatile Func<VrrpEvent, bool>? _post;
     private volatile bool _disposed;
@@ -36,7 +37,13 @@ public sealed partial class InstanceIo : IInstanceIo
     public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, NetworkEdges edges, InstanceCounters counters, ILogger logger)
     {
         (_config, _source, _link, _network, _garp, _time, _counters, _logger) = (config, source, link, edges.Network, edges.Garp, edges.Time, counters, logger);
-        _policy = AdvertPolicy.From(config, source);
+        _policy = AdvertPolicy.From(config, source) with
+        {
+            Hmac = config.Hmac is { } hmac ? new HmacVerifier(hmac, hmac.Window(config.AdvertInterval), edges.Time) : null,
+            GuardedPeers = TtlGuard.OnLinkPeers(config.UnicastPeers,
+                edges.Network.GetAddresses().Where(a => a.InterfaceIndex == link.Index).Select(a => (a.Address, a.PrefixLength))),
+        };
+        _signer = config.Hmac is { Signs: true } signing ? new HmacSigner(signing, signing.Window(config.AdvertInterval), edges.Time) : null;
         _dropLog = new DropLog(config.Name, edges.Time, logger);
         _advert = new VrrpAdvert(config.Version, config.VirtualRouterId, config.Priority, config.AdvertInterval, [.. config.VirtualIps.Select(v => v.Address)])
         {
@@ -63,13 +70,32 @@ public sealed partial class InstanceIo : IInstanceIo
         _post = post;
     }
 
+    /// <summary>On-link peers whose adverts must arrive with TTL 255 (for --check and the start log).</summary>
+    public IReadOnlyCollection<IPAddress> GuardedPeers => _policy.GuardedPeers;
+
     public void SendAdvert(byte priority)
     {
         var advert = priority == _advert.Priority ? _advert : _advert with { Priority = priority };
-        Span<byte> buffer = stackalloc byte[VrrpCodec.MaxPacketLength];
+        Span<byte> buffer = stackalloc byte[VrrpCodec.MaxPacketLength + HmacTrailer.Length];
+        Span<byte> trailer = stackalloc byte[HmacTrailer.Length];
+        var signed = false;
         foreach (var destination in _destinations)
         {
             var length = VrrpCodec.Encode(advert, _source, destination, _config.ChecksumMode, buffer);
+            if (_signer is not null)
+            {
+                // Signed once per advert: the HMAC covers neither the destination nor the checksum, so every copy shares it.
+                if (!signed)
+                {
+                    _signer.Sign(buffer[..length], _source, trailer);
+                    _counters.HmacSignedOne();
+                    signed = true;
+                }
+
+                trailer.CopyTo(buffer[length..]);
+                length += HmacTrailer.Length;
+            }
+
             try
             {
                 _socket.Send(buffer[..length], destination, _config.UnicastTtl);
@@ -185,9 +211,14 @@ public sealed partial class InstanceIo : IInstanceIo
 
     private void Dispatch(ReadOnlySpan<byte> packet, Func<VrrpEvent, bool> post)
     {
-        var reason = AdvertFilter.Accept(packet, _policy, out var ip, out var advert);
+        var reason = AdvertFilter.Accept(packet, _policy, out var ip, out var advert, out var unsigned);
         if (reason == DropReason.None && advert is not null)
         {
+            if (_policy.Hmac is not null)
+            {
+                _counters.HmacAccepted(unsigned);
+            }
+
             _counters.AdvertReceived(advert.Priority);
             if (!post(new VrrpEvent.AdvertReceived(ip.Source, advert.Priority, advert.AdvertInterval)))
             {

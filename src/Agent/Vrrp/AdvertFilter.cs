@@ -16,6 +16,12 @@ public sealed record AdvertPolicy(byte VirtualRouterId, int Version, TimeSpan Ad
     public ImmutableArray<UnicastPeer> Peers { get; init; } = [];
     public ChecksumMode ChecksumMode { get; init; }
 
+    /// <summary>auth_hmac: checks each advert's trailer (and keeps the replay marks); null without auth_hmac.</summary>
+    public HmacVerifier? Hmac { get; init; }
+
+    /// <summary>On-link unicast peers without min_ttl/max_ttl: their adverts must arrive with TTL 255 (RFC 5082's guard).</summary>
+    public ImmutableHashSet<IPAddress> GuardedPeers { get; init; } = [];
+
     public bool IsUnicast => !Peers.IsEmpty;
 
     public static AdvertPolicy From(VrrpInstanceConfig config, IPAddress ownAddress) =>
@@ -42,20 +48,45 @@ public sealed record AdvertPolicy(byte VirtualRouterId, int Version, TimeSpan Ad
 public static class AdvertFilter
 {
     /// <summary>Decodes a raw IPv4 packet and checks it against the instance; never throws.</summary>
-    public static DropReason Accept(ReadOnlySpan<byte> packet, AdvertPolicy policy, out IPv4Header ip, out VrrpAdvert? advert)
+    public static DropReason Accept(ReadOnlySpan<byte> packet, AdvertPolicy policy, out IPv4Header ip, out VrrpAdvert? advert) =>
+        Accept(packet, policy, out ip, out advert, out _);
+
+    /// <summary>
+    /// As above; <paramref name="unsigned"/> says an accepted advert had no auth_hmac trailer (allowed by a
+    /// permissive or receive-only instance). Authentication comes after the origin checks (own packet, VRID, peer,
+    /// TTL, version) and before any advert field is looked at.
+    /// </summary>
+    public static DropReason Accept(ReadOnlySpan<byte> packet, AdvertPolicy policy, out IPv4Header ip, out VrrpAdvert? advert, out bool unsigned)
     {
         advert = null;
+        unsigned = false;
         var reason = VrrpCodec.TryDecodeIPv4(packet, out ip, out var offset, out var length);
         if (reason != DropReason.None)
         {
             return reason;
         }
 
-        reason = VrrpCodec.TryDecode(packet.Slice(offset, length), ip.Source, ip.Destination, policy.ChecksumMode, out advert);
-        return reason != DropReason.None ? reason : Check(policy, ip, advert!);
+        var payload = packet.Slice(offset, length);
+        reason = VrrpCodec.TryDecode(payload, ip.Source, ip.Destination, policy.ChecksumMode, policy.Hmac is not null, out advert, out var messageLength);
+        if (reason != DropReason.None || (reason = CheckOrigin(policy, ip, advert!)) != DropReason.None)
+        {
+            return reason;
+        }
+
+        if (policy.Hmac is { } hmac
+            && (reason = hmac.Check(payload[..messageLength], payload[messageLength..], ip.Source, policy.IsUnicast, out unsigned)) != DropReason.None)
+        {
+            return reason;
+        }
+
+        return CheckFields(policy, advert!);
     }
 
-    public static DropReason Check(AdvertPolicy policy, IPv4Header ip, VrrpAdvert advert)
+    public static DropReason Check(AdvertPolicy policy, IPv4Header ip, VrrpAdvert advert) =>
+        CheckOrigin(policy, ip, advert) is var origin and not DropReason.None ? origin : CheckFields(policy, advert);
+
+    /// <summary>Who sent it: not ourselves, our VRID, a configured peer with an acceptable TTL, our version.</summary>
+    private static DropReason CheckOrigin(AdvertPolicy policy, IPv4Header ip, VrrpAdvert advert)
     {
         if (ip.Source.Equals(policy.OwnAddress))
         {
@@ -69,11 +100,15 @@ public static class AdvertFilter
 
         return CheckSource(policy, ip) is var source and not DropReason.None ? source
             : advert.Version != policy.Version ? DropReason.Version
-            : CheckAuth(policy, advert) is var auth and not DropReason.None ? auth
+            : DropReason.None;
+    }
+
+    /// <summary>What it says: the v2 auth type and password, the interval, the address list.</summary>
+    private static DropReason CheckFields(AdvertPolicy policy, VrrpAdvert advert) =>
+        CheckAuth(policy, advert) is var auth and not DropReason.None ? auth
             : policy.Version == 2 && advert.AdvertInterval != policy.AdvertInterval ? DropReason.AdvertInterval
             : !policy.SkipCheckAddresses && !SameAddresses(policy.VirtualIps, advert.Addresses) ? DropReason.AddressList
             : DropReason.None;
-    }
 
     private static DropReason CheckSource(AdvertPolicy policy, IPv4Header ip)
     {
@@ -90,7 +125,13 @@ public static class AdvertFilter
             return DropReason.UnknownPeer;
         }
 
-        // Unicast peers may be routed: TTL is only checked where min_ttl/max_ttl are configured, as keepalived does.
+        // A peer in a connected subnet cannot be more than one hop away: anything but TTL 255 was sent from elsewhere
+        // (RFC 5082). Routed peers are checked only where min_ttl/max_ttl are configured, as keepalived does.
+        if (policy.GuardedPeers.Contains(peer.Address))
+        {
+            return ip.Ttl == 255 ? DropReason.None : DropReason.IpTtl;
+        }
+
         return (peer.MinTtl is { } min && ip.Ttl < min) || (peer.MaxTtl is { } max && ip.Ttl > max) ? DropReason.IpTtl : DropReason.None;
     }
 
@@ -113,6 +154,31 @@ public static class AdvertFilter
 
     private static bool SameAddresses(ImmutableArray<IPAddress> ours, ImmutableArray<IPAddress> theirs) =>
         ours.Length == theirs.Length && ours.SequenceEqual(theirs.Order(IPAddressComparer.Instance));
+}
+
+/// <summary>Which unicast peers the TTL-255 guard covers: those inside a subnet connected to the instance's interface, without min_ttl/max_ttl of their own.</summary>
+public static class TtlGuard
+{
+    public static ImmutableHashSet<IPAddress> OnLinkPeers(IEnumerable<UnicastPeer> peers, IEnumerable<(IPAddress Address, int PrefixLength)> connected)
+    {
+        var subnets = connected.Where(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork).ToList();
+        return [.. peers.Where(p => p.MinTtl is null && p.MaxTtl is null && subnets.Any(s => SameSubnet(p.Address, s.Address, s.PrefixLength))).Select(p => p.Address)];
+    }
+
+    private static bool SameSubnet(IPAddress a, IPAddress b, int prefixLength)
+    {
+        if (a.AddressFamily != b.AddressFamily || prefixLength is < 0 or > 32)
+        {
+            return false;
+        }
+
+        var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
+        Span<byte> x = stackalloc byte[4];
+        Span<byte> y = stackalloc byte[4];
+        a.TryWriteBytes(x, out _);
+        b.TryWriteBytes(y, out _);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(x) & mask) == (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(y) & mask);
+    }
 }
 
 public sealed class IPAddressComparer : IComparer<IPAddress>

@@ -15,6 +15,9 @@ public sealed class InstanceCounters(TimeProvider time)
     private long _priorityZeroReceived;
     private long _sendErrors;
     private long _lastAdvertTicks;
+    private long _hmacSigned;
+    private long _hmacVerified;
+    private long _hmacUnsignedAccepted;
 
     public ConcurrentDictionary<DropReason, long> Drops { get; } = new();
 
@@ -25,6 +28,29 @@ public sealed class InstanceCounters(TimeProvider time)
     public long PriorityZeroSent => Interlocked.Read(ref _priorityZeroSent);
     public long PriorityZeroReceived => Interlocked.Read(ref _priorityZeroReceived);
     public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>auth_hmac: adverts signed (once per advert, whatever the number of peers).</summary>
+    public long HmacSigned => Interlocked.Read(ref _hmacSigned);
+
+    /// <summary>auth_hmac: adverts whose trailer verified.</summary>
+    public long HmacVerified => Interlocked.Read(ref _hmacVerified);
+
+    /// <summary>auth_hmac permissive or receive-only: adverts accepted without a trailer.</summary>
+    public long HmacUnsignedAccepted => Interlocked.Read(ref _hmacUnsignedAccepted);
+
+    public void HmacSignedOne() => Interlocked.Increment(ref _hmacSigned);
+
+    public void HmacAccepted(bool unsigned)
+    {
+        if (unsigned)
+        {
+            Interlocked.Increment(ref _hmacUnsignedAccepted);
+        }
+        else
+        {
+            Interlocked.Increment(ref _hmacVerified);
+        }
+    }
 
     /// <summary>When the last advert that passed every check arrived (wall clock, for reports); null before the first.</summary>
     public DateTimeOffset? LastAdvertAt => Interlocked.Read(ref _lastAdvertTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;

@@ -32,6 +32,18 @@ public enum DropReason
     OwnPacket,
     /// <summary>The instance's event queue is full (a flood); the packet is not processed.</summary>
     QueueFull,
+    /// <summary>auth_hmac enforce: the advert carries no trailer.</summary>
+    HmacMissing,
+    /// <summary>auth_hmac: a trailer with another ext type or non-zero reserved bytes.</summary>
+    HmacMalformed,
+    /// <summary>auth_hmac: the timestamp is outside the window (checked before the digest).</summary>
+    HmacStale,
+    /// <summary>auth_hmac: a key id this instance does not have.</summary>
+    HmacUnknownKey,
+    /// <summary>auth_hmac: the HMAC does not verify (wrong key, forged or altered advert).</summary>
+    HmacInvalid,
+    /// <summary>auth_hmac: a sequence not after the last one accepted from that sender.</summary>
+    HmacReplay,
 }
 
 public static class DropReasonNames
@@ -58,6 +70,12 @@ public static class DropReasonNames
         DropReason.AdvertInterval => "advertisements_interval",
         DropReason.OwnPacket => "own_packet",
         DropReason.QueueFull => "queue_full",
+        DropReason.HmacMissing => "hmac_missing",
+        DropReason.HmacMalformed => "hmac_malformed",
+        DropReason.HmacStale => "hmac_stale",
+        DropReason.HmacUnknownKey => "hmac_unknown_key",
+        DropReason.HmacInvalid => "hmac_invalid",
+        DropReason.HmacReplay => "hmac_replay",
         _ => "none",
     };
 }

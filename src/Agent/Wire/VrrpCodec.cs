@@ -97,9 +97,19 @@ public static class VrrpCodec
     /// Decodes one VRRP message. <paramref name="source"/> and <paramref name="destination"/> come from the IP
     /// header and are needed for the v3 checksum; <paramref name="mode"/> says which v3 checksum is also accepted.
     /// </summary>
-    public static DropReason TryDecode(ReadOnlySpan<byte> packet, IPAddress source, IPAddress destination, ChecksumMode mode, out VrrpAdvert? advert)
+    public static DropReason TryDecode(ReadOnlySpan<byte> packet, IPAddress source, IPAddress destination, ChecksumMode mode, out VrrpAdvert? advert) =>
+        TryDecode(packet, source, destination, mode, trailerExpected: false, out advert, out _);
+
+    /// <summary>
+    /// As above; with <paramref name="trailerExpected"/> (auth_hmac configured) a packet exactly
+    /// <see cref="HmacTrailer.Length"/> bytes longer than its message carries a trailer, whose offset is
+    /// <paramref name="messageLength"/> (the checksum then covers the message only, as keepalived 2.4 computes it).
+    /// </summary>
+    public static DropReason TryDecode(ReadOnlySpan<byte> packet, IPAddress source, IPAddress destination, ChecksumMode mode, bool trailerExpected,
+        out VrrpAdvert? advert, out int messageLength)
     {
         advert = null;
+        messageLength = packet.Length;
         if (packet.Length < HeaderLength)
         {
             return DropReason.PacketLength;
@@ -123,11 +133,18 @@ public static class VrrpCodec
             return count == 0 ? DropReason.PacketLength : DropReason.AddressCount;
         }
 
-        // Trailing bytes beyond the announced addresses are not ours to interpret (RFC 5798 §7.1 checks the length).
-        if (packet.Length != expected)
+        // Trailing bytes beyond the announced addresses are not ours to interpret (RFC 5798 §7.1 checks the length),
+        // except an auth_hmac trailer: there is no flag for it, only this exact length.
+        if (trailerExpected && packet.Length == expected + HmacTrailer.Length)
+        {
+            packet = packet[..expected];
+        }
+        else if (packet.Length != expected)
         {
             return DropReason.AddressCount;
         }
+
+        messageLength = expected;
 
         if (!ChecksumMatches(packet, version, source, destination, mode))
         {

@@ -108,6 +108,8 @@ public sealed record VrrpInstanceConfig(string Name, string Interface, byte Virt
     public AuthType AuthType { get; init; }
     /// <summary>At most 8 bytes; keepalived truncates longer passwords.</summary>
     public string? AuthPass { get; init; }
+    /// <summary>keepalived 2.4's HMAC-signed adverts (<c>auth_hmac</c>); exclusive with <see cref="AuthType"/> PASS.</summary>
+    public HmacAuthConfig? Hmac { get; init; }
     public IPAddress? UnicastSourceIp { get; init; }
     public EquatableArray<UnicastPeer> UnicastPeers { get; init; } = [];
     public byte UnicastTtl { get; init; } = 255;

@@ -105,7 +105,10 @@ internal sealed class ConfigSourceReader
 
         if (matches.Count == 0)
         {
-            _diagnostics.Warning(at, $"include '{pattern}' matched no files");
+            // An error, not keepalived's silence: "configuration OK (0 instance(s))" for a mistyped path hides a whole cluster.
+            _diagnostics.Error(at, pattern.AsSpan().IndexOfAny('*', '?', '[') >= 0
+                ? $"include '{pattern}' matched no files"
+                : $"include '{pattern}': no such file");
         }
 
         foreach (var path in matches)

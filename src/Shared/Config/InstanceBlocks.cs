@@ -100,6 +100,13 @@ internal static class InstanceBlocks
             return peers;
         }
 
+        if (block.Children.IsEmpty)
+        {
+            // keepalived quietly falls back to multicast here: a unicast cluster would flood 224.0.0.18 instead.
+            d.Error(block.Location, "unicast_peer { } names no peer (keepalived would fall back to multicast): list each peer's address, or remove the block");
+            return peers;
+        }
+
         foreach (var s in block.Children)
         {
             if (ConfigValues.TryAddress(s.Keyword, "unicast_peer", s.Location, d, out var address)

@@ -37,6 +37,34 @@ public static class KeepalivedConfigRenderer
         return text.ToString();
     }
 
+    /// <summary>The <c>auth_hmac</c> block, keys as <c>hex:</c> (shown configs redact these lines; only agents receive them).</summary>
+    private static void RenderHmac(HmacAuthConfig hmac, StringBuilder text)
+    {
+        text.Append("    auth_hmac {\n");
+        foreach (var key in hmac.Keys)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"        key {key.Id} {HmacAuthConfig.HexValue(key)}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"        active_key {hmac.ActiveKey}\n");
+        if (hmac.AntiReplay == AntiReplay.Monotonic)
+        {
+            text.Append("        anti_replay monotonic\n");
+        }
+
+        if (hmac.TimeWindow is { } window)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"        time_window {(int)window.TotalSeconds}\n");
+        }
+
+        if (hmac.Mode != HmacMode.Enforce)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"        mode {HmacAuthConfig.ModeName(hmac.Mode)}\n");
+        }
+
+        text.Append("    }\n");
+    }
+
     public static string RenderInstance(VrrpInstanceConfig instance)
     {
         var text = new StringBuilder();
@@ -60,6 +88,11 @@ public static class KeepalivedConfigRenderer
         if (instance.AuthType == AuthType.Pass)
         {
             text.Append(CultureInfo.InvariantCulture, $"    authentication {{\n        auth_type PASS\n        auth_pass {instance.AuthPass}\n    }}\n");
+        }
+
+        if (instance.Hmac is { } hmac)
+        {
+            RenderHmac(hmac, text);
         }
 
         RenderUnicast(instance, text);

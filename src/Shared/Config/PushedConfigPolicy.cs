@@ -20,6 +20,8 @@ public static class PushedConfigPolicy
 
     private static readonly ImmutableHashSet<string> AuthenticationSettings = ImmutableHashSet.Create(StringComparer.Ordinal, "auth_type", "auth_pass");
 
+    private static readonly ImmutableHashSet<string> HmacSettings = ImmutableHashSet.Create(StringComparer.Ordinal, "key", "active_key", "anti_replay", "time_window", "mode");
+
     /// <summary>Every keyword of <paramref name="text"/> a controller may not send, with its file:line; empty when it is all allowed.</summary>
     public static ImmutableArray<ConfigDiagnostic> Check(string text, string fileName)
     {
@@ -65,6 +67,9 @@ public static class PushedConfigPolicy
             var allowed = child.Keyword switch
             {
                 "authentication" => child.HasBlock && child.Children.All(c => AuthenticationSettings.Contains(c.Keyword) && !c.HasBlock),
+                // Keys arrive as their value (hex:), never as a file: a push does not make the agent read a path.
+                "auth_hmac" => child.HasBlock && child.Children.All(c => HmacSettings.Contains(c.Keyword) && !c.HasBlock
+                    && !(c.Keyword == "key" && c.Args.Length > 1 && c.Args[1].StartsWith("file:", StringComparison.Ordinal))),
                 "virtual_ipaddress" or "unicast_peer" => child.HasBlock && child.Children.All(IsAddressLine),
                 _ => !child.HasBlock && InstanceSettings.Contains(child.Keyword),
             };

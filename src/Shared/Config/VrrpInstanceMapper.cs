@@ -17,6 +17,8 @@ internal static class VrrpInstanceMapper
         public decimal? AdvertSeconds { get; set; }
         public SourceLocation AdvertLocation { get; set; }
         public SourceLocation? AuthLocation { get; set; }
+        public SourceLocation? HmacLocation { get; set; }
+        public SourceLocation? NopreemptLocation { get; set; }
     }
 
     /// <summary>
@@ -62,6 +64,13 @@ internal static class VrrpInstanceMapper
             c = c with { AuthType = AuthType.None, AuthPass = null };
         }
 
+        if (c.Hmac is { Mode: not HmacMode.Enforce } hmac)
+        {
+            // As keepalived: strict mode accepts only signed adverts.
+            d.Warning(hmac.Location, $"auth_hmac: mode {HmacAuthConfig.ModeName(hmac.Mode)} is raised to enforce by vrrp_strict");
+            c = c with { Hmac = hmac with { Mode = HmacMode.Enforce } };
+        }
+
         if (c.VirtualIps.IsEmpty)
         {
             d.Error(c.Location, $"vrrp_instance '{c.Name}': vrrp_strict requires at least one virtual_ipaddress");
@@ -95,10 +104,11 @@ internal static class VrrpInstanceMapper
             "priority" => s.TryInt(d, 1, 255, out var priority) ? c with { Priority = (byte)priority } : c,
             "advert_int" => AdvertInt(draft, s, d),
             "version" => s.TryInt(d, 2, 3, out var version) ? c with { Version = version } : c,
-            "nopreempt" => s.Flag(d) ? c with { Preempt = false } : c,
+            "nopreempt" => Nopreempt(draft, s, d),
             "preempt" => s.Flag(d) ? c with { Preempt = true } : c,
             "preempt_delay" => s.TryTimeSpan(d, 0, 1000, out var preemptDelay) ? c with { PreemptDelay = preemptDelay } : c,
             "authentication" => Authentication(draft, s, d),
+            "auth_hmac" => AuthHmac(draft, s, d),
             "unicast_src_ip" => s.TryAddress(d, out var source) ? c with { UnicastSourceIp = source } : c,
             "unicast_peer" => c with { UnicastPeers = [.. c.UnicastPeers, .. InstanceBlocks.UnicastPeers(s, d)] },
             "unicast_ttl" => s.TryInt(d, 1, 255, out var ttl) ? c with { UnicastTtl = (byte)ttl } : c,
@@ -175,6 +185,23 @@ internal static class VrrpInstanceMapper
         return draft.Config with { AuthType = type, AuthPass = pass };
     }
 
+    private static VrrpInstanceConfig Nopreempt(Draft draft, ConfigStatement s, DiagnosticBag d)
+    {
+        if (!s.Flag(d))
+        {
+            return draft.Config;
+        }
+
+        draft.NopreemptLocation = s.Location;
+        return draft.Config with { Preempt = false };
+    }
+
+    private static VrrpInstanceConfig AuthHmac(Draft draft, ConfigStatement s, DiagnosticBag d)
+    {
+        draft.HmacLocation = s.Location;
+        return draft.Config with { Hmac = HmacAuthBlock.Parse(s, d) };
+    }
+
     private static VrrpInstanceConfig Unknown(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
     {
         s.WarnUnknown(d);
@@ -187,6 +214,19 @@ internal static class VrrpInstanceMapper
         ReportMissing(draft, "interface", d);
         ReportMissing(draft, "virtual_router_id", d);
         c = c with { AdvertInterval = AdvertInterval(draft, c.Version, d) };
+        if (draft.HmacLocation is { } hmacAt && draft.AuthLocation is { } legacyAt)
+        {
+            // keepalived drops the legacy block; both at once is a mistake worth stopping for.
+            d.Error(legacyAt, $"authentication and auth_hmac (line {hmacAt.Line}) are exclusive: HMAC-signed adverts carry no password");
+            c = c with { AuthType = AuthType.None, AuthPass = null };
+        }
+
+        if (c.InitialState == InitialState.Master && !c.Preempt && draft.NopreemptLocation is { } nopreemptAt)
+        {
+            // keepalived clears nopreempt on a MASTER-state instance; the node would take the VIP back after all.
+            d.Warning(nopreemptAt, "nopreempt is ignored with state MASTER (keepalived clears it): use state BACKUP on every node that must not take the VIP back");
+            c = c with { Preempt = true };
+        }
         if (c.Version == 3 && draft.AuthLocation is { } authAt && c.AuthType != AuthType.None)
         {
             // RFC 5798 §9 removed authentication from VRRPv3.

@@ -80,24 +80,23 @@ public sealed class IncludeTests : IDisposable
     }
 
     [Fact]
-    public void Load_IncludeMissingFile_WarnsWithLine()
+    public void Load_IncludeMissingFile_IsAnErrorWithItsLine()
     {
         var main = Write("keepalived.conf", "global_defs {\n}\ninclude missing.conf\n");
 
         var result = KeepalivedConfigLoader.Load(main);
 
-        Conf.NoErrors(result);
-        Conf.HasWarning(result, 3, "matched no files");
+        Conf.HasError(result, 3, "include 'missing.conf': no such file");
     }
 
     [Fact]
-    public void Load_IncludeGlobWithoutMatches_Warns()
+    public void Load_IncludeGlobWithoutMatches_IsAnErrorWithItsLine()
     {
         var main = Write("keepalived.conf", "include conf.d/*.conf\n");
 
         var result = KeepalivedConfigLoader.Load(main);
 
-        Conf.HasWarning(result, 1, "matched no files");
+        Conf.HasError(result, 1, "include 'conf.d/*.conf' matched no files");
     }
 
     [Fact]

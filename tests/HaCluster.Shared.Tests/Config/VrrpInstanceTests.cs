@@ -84,9 +84,11 @@ public class VrrpInstanceTests
     [Fact]
     public void Parse_StateNoPreemptAndTimers_AreMapped()
     {
-        var vi = Conf.SingleInstance("state MASTER\nnopreempt\npreempt_delay 2.5\nunicast_ttl 10\nold_unicast_checksum");
+        // nopreempt with state BACKUP, as keepalived needs it (with state MASTER it is cleared: HmacConfigTests).
+        var vi = Conf.SingleInstance("state BACKUP\nnopreempt\npreempt_delay 2.5\nunicast_ttl 10\nold_unicast_checksum");
 
-        Assert.Equal(InitialState.Master, vi.InitialState);
+        Assert.Equal(InitialState.Backup, vi.InitialState);
+        Assert.Equal(InitialState.Master, Conf.SingleInstance("state MASTER").InitialState);
         Assert.False(vi.Preempt);
         Assert.Equal(TimeSpan.FromSeconds(2.5), vi.PreemptDelay);
         Assert.Equal(10, vi.UnicastTtl);
