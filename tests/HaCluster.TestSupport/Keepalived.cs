@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace HaCluster.TestSupport;
 
 /// <summary>Runs the real keepalived (VRRP only) inside a lab host, as a reference peer.</summary>
@@ -7,7 +9,32 @@ public static class Keepalived
     /// <c>keepalived -n -l -D -G -P -f CONF -p PID -r VRRP_PID</c> in the host's namespace.</summary>
     /// <remarks>Own pid files per instance are all two instances on one machine need; <c>-G</c> keeps it off syslog.
     /// It forks a VRRP child, which dies with the parent (PR_SET_PDEATHSIG) and removes the VIPs on SIGTERM.</remarks>
-    public static KeepalivedProcess Start(NetnsLab lab, LabHost host, string configText, string? name = null)
+    public static KeepalivedProcess Start(NetnsLab lab, LabHost host, string configText, string? name = null) =>
+        Start(lab, host, configText, name, "keepalived");
+
+    /// <summary>keepalived 2.4.3 (auth_hmac), the interop peer built for Debian 12 in ../shared/peers/keepalived-2.4.</summary>
+    public static KeepalivedProcess Start24(NetnsLab lab, LabHost host, string configText, string? name = null) =>
+        Start(lab, host, configText, name ?? $"keepalived24-{host.Name}", Keepalived24 ?? throw new InvalidOperationException("keepalived 2.4.3 is not available"));
+
+    /// <summary>The keepalived 2.4.3 binary: <c>HACLUSTER_KEEPALIVED24</c>, or ../shared/peers/keepalived-2.4/bin/keepalived next to the repository; null if neither.</summary>
+    public static string? Keepalived24 =>
+        new[] { Environment.GetEnvironmentVariable("HACLUSTER_KEEPALIVED24"), Path.Combine(Repository.Root, "..", "shared", "peers", "keepalived-2.4", "bin", "keepalived") }
+            .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p)) is { } path ? Path.GetFullPath(path) : null;
+
+    /// <summary>Skips (or, when privileged tests are required, fails) without keepalived 2.4.3.</summary>
+    public static void Require24()
+    {
+        if (Keepalived24 is not null)
+        {
+            return;
+        }
+
+        const string Reason = "keepalived 2.4.3 (auth_hmac) is needed: ../shared/peers/keepalived-2.4/bin/keepalived or HACLUSTER_KEEPALIVED24";
+        Assert.False(Environment.GetEnvironmentVariable(Privileges.RequireVariable) == "1", Reason);
+        Skip.If(true, Reason);
+    }
+
+    private static KeepalivedProcess Start(NetnsLab lab, LabHost host, string configText, string? name, string program)
     {
         name ??= $"keepalived-{host.Name}";
         var configPath = Path.Combine(lab.WorkDir, $"{name}.conf");
@@ -19,7 +46,7 @@ public static class Keepalived
         File.Delete(pidFile);
         File.Delete(vrrpPidFile);
         File.WriteAllText(configPath, configText);
-        var process = lab.Start(host, "keepalived", ["-n", "-l", "-D", "-G", "-P", "-f", configPath, "-p", pidFile, "-r", vrrpPidFile], name);
+        var process = lab.Start(host, program, ["-n", "-l", "-D", "-G", "-P", "-f", configPath, "-p", pidFile, "-r", vrrpPidFile], name);
         return new KeepalivedProcess(host, process, configPath, pidFile, vrrpPidFile);
     }
 

@@ -27,6 +27,12 @@ public sealed record KeepalivedInstance(string Name, int VirtualRouterId, int Pr
 
     public bool NoPreempt { get; init; }
 
+    /// <summary>auth_hmac key 1 (keepalived 2.4's syntax: <c>hex:...</c> or text); null for none. Exclusive with <see cref="AuthPass"/>.</summary>
+    public string? HmacKey { get; init; }
+
+    /// <summary>auth_hmac mode: enforce, permissive or receive-only.</summary>
+    public string HmacMode { get; init; } = "enforce";
+
     /// <summary>Lines added verbatim inside the block.</summary>
     public IReadOnlyList<string> ExtraLines { get; init; } = [];
 
@@ -50,6 +56,8 @@ public sealed record KeepalivedInstance(string Name, int VirtualRouterId, int Pr
             text.Append($"    version {Version}\n");
         if (AuthPass is not null)
             text.Append($"    authentication {{\n        auth_type PASS\n        auth_pass {AuthPass}\n    }}\n");
+        if (HmacKey is not null)
+            text.Append($"    auth_hmac {{\n        key 1 {HmacKey}\n        active_key 1\n        mode {HmacMode}\n    }}\n");
         if (UnicastSource is not null)
             text.Append($"    unicast_src_ip {UnicastSource}\n");
         if (UnicastPeers.Count > 0)

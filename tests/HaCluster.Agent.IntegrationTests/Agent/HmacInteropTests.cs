@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using HaCluster.Agent.Vrrp;
+using HaCluster.Agent.Wire;
+using HaCluster.TestSupport;
+using static HaCluster.Agent.IntegrationTests.Agent.AgentPair;
+
+namespace HaCluster.Agent.IntegrationTests.Agent;
+
+/// <summary>
+/// auth_hmac on the wire: our agent and keepalived 2.4.3 as the two peers of one signed unicast instance, a wrong key
+/// on either side, and an attacker on the segment (forged, replayed and TTL-1 adverts).
+/// </summary>
+public class HmacInteropTests
+{
+    public const string Key = "hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    public const string WrongKey = "hex:ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>The agent master, keepalived 2.4.3 backup; SIGTERM and a cut link move the VIP both ways, every advert verified on both sides.</summary>
+    [SkippableTheory]
+    [InlineData(2, 1.0)]
+    [InlineData(3, 0.1)]
+    public async Task AgentAndKeepalived24_SignedAdvertsVerifiedBothWays_SigtermAndLinkCutFailoverBothWays(int version, double advertSeconds)
+    {
+        Keepalived.Require24();
+        await using var pair = await CreateAsync();
+        var interval = TimeSpan.FromSeconds(advertSeconds);
+        await using var agent = pair.StartAgent(pair.N1, Signed(pair, pair.N1, 100, version, advertSeconds, Key));
+        Assert.True(await agent.WaitForStateAsync("MASTER", Patience), agent.Process.Output);
+        await using var keepalived = Keepalived.Start24(pair.Lab, pair.N2, Keepalived.Config("n2", Signed(pair, pair.N2, 80, version, advertSeconds, Key)));
+        Assert.True(await keepalived.WaitForStateAsync("BACKUP", Patience), keepalived.Process.Output);
+        // keepalived accepts our signed adverts: it stays backup well past its Master_Down_Interval.
+        await Task.Delay(VrrpTimers.MasterDownInterval(version, 80, interval) + Second); // waits past keepalived's Master_Down_Interval
+        Assert.DoesNotContain("Entering MASTER STATE", keepalived.Process.Output);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+
+        // SIGTERM of the agent: its signed priority-0 advert makes keepalived take over after Skew_Time.
+        Assert.Equal(0, await agent.Process.StopAsync());
+        await pair.AssertAnswersAsync(pair.N2, VrrpTimers.SkewTime(version, 80, interval) + Second);
+        Assert.True(await keepalived.WaitForStateAsync("MASTER", Patience));
+
+        // The agent again: it hears keepalived's signed adverts (lower priority) and preempts.
+        await using var back = pair.StartAgent(pair.N1, Signed(pair, pair.N1, 100, version, advertSeconds, Key), "agent-n1-back");
+        Assert.True(await back.WaitForStateAsync("MASTER", Patience), back.Process.Output);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+        Assert.Equal(["BACKUP", "MASTER"], back.Transitions());
+
+        // The link of the master cut: keepalived takes over; back up: the agent preempts again.
+        var mark = keepalived.Process.OutputLength;
+        await pair.Lab.SetLinkAsync(pair.N1, up: false);
+        Assert.True(await keepalived.WaitForStateAsync("MASTER", Patience, since: mark));
+        await pair.Lab.SetLinkAsync(pair.N1, up: true);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+
+        var metrics = await TrackingTests.Metrics(pair, pair.N1);
+        Assert.True(Count(metrics, "hacluster_hmac_verified_total") > 0, metrics);
+        Assert.Equal(0, Count(metrics, "hacluster_hmac_invalid_total"));
+        Assert.DoesNotContain("invalid authentication", keepalived.Process.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>keepalived 2.4.3 master, the agent backup: the agent verifies keepalived's adverts and stays backup, then takes over on SIGTERM.</summary>
+    [SkippableTheory]
+    [InlineData(2, 1.0)]
+    [InlineData(3, 0.1)]
+    public async Task Keepalived24Master_AgentBackup_StaysBackupOnSignedAdverts_TakesOverOnSigterm(int version, double advertSeconds)
+    {
+        Keepalived.Require24();
+        await using var pair = await CreateAsync();
+        var interval = TimeSpan.FromSeconds(advertSeconds);
+        await using var keepalived = Keepalived.Start24(pair.Lab, pair.N1, Keepalived.Config("n1", Signed(pair, pair.N1, 100, version, advertSeconds, Key)));
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+        await using var agent = pair.StartAgent(pair.N2, Signed(pair, pair.N2, 80, version, advertSeconds, Key));
+        Assert.True(await agent.WaitForStateAsync("BACKUP", Patience));
+        await Task.Delay(VrrpTimers.MasterDownInterval(version, 80, interval) + Second); // waits past the agent's Master_Down_Interval
+        Assert.Equal(["BACKUP"], agent.Transitions());
+
+        await keepalived.StopAsync();
+        await pair.AssertAnswersAsync(pair.N2, VrrpTimers.SkewTime(version, 80, interval) + Second);
+        Assert.Matches("to=MASTER reason=priority_zero_received", agent.Process.Output);
+    }
+
+    /// <summary>A wrong key on either side: each refuses the other's adverts and counts them (no takeover by them: both end up master).</summary>
+    [SkippableFact]
+    public async Task WrongKey_EachSideRefusesAndCountsTheOthersAdverts()
+    {
+        Keepalived.Require24();
+        await using var pair = await CreateAsync();
+        await using var agent = pair.StartAgent(pair.N1, Signed(pair, pair.N1, 100, 2, 1, Key));
+        Assert.True(await agent.WaitForStateAsync("MASTER", Patience));
+        await using var keepalived = Keepalived.Start24(pair.Lab, pair.N2, Keepalived.Config("n2", Signed(pair, pair.N2, 80, 2, 1, WrongKey)));
+
+        // keepalived never hears a valid advert from the agent: it becomes master too (as two keepalived with different keys do).
+        Assert.True(await keepalived.WaitForStateAsync("MASTER", Patience), keepalived.Process.Output);
+        Assert.True(await WaitForCountAsync(pair, pair.N1, "hacluster_hmac_invalid_total", 2), "the agent did not count keepalived's adverts as invalid");
+        Assert.Contains("invalid authentication HMAC", keepalived.Process.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["BACKUP", "MASTER"], agent.Transitions());
+        Assert.Contains("hmac_invalid", agent.Process.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An attacker spoofing the backup's address floods the master with priority-255 adverts (1,000 a second for 8 s):
+    /// signed groups refuse them as invalid HMAC and the master keeps the VIP and its advert schedule; a real advert
+    /// replayed a second later is refused as a replay; and a PASS group refuses the same flood sent with TTL 1.
+    /// </summary>
+    [SkippableFact]
+    public async Task ForgedFlood_HmacMasterKeepsVipAndSchedule_ReplayRefused_Ttl1FloodOnAPassGroupRefusedByTheGuard()
+    {
+        await using var pair = await CreateAsync();
+        var n1 = pair.StartAgent(pair.N1, Signed(pair, pair.N1, 100, 2, 1, Key));
+        Assert.True(await n1.WaitForStateAsync("MASTER", Patience));
+        var n2 = pair.StartAgent(pair.N2, Signed(pair, pair.N2, 80, 2, 1, Key));
+        Assert.True(await n2.WaitForStateAsync("BACKUP", Patience));
+        await using var capture = await pair.Lab.StartCaptureAsync(pair.N2, "ip proto 112", "capture-flood");
+
+        // Forged: n2's address, priority 255, a trailer with a fresh timestamp (inside the window) and a made-up HMAC.
+        var forged = VrrpCodec.Encode(new VrrpAdvert(2, 27, 255, Second, [Vip]), pair.N2.Address, pair.N1.Address);
+        var trailer = new byte[HmacTrailer.Length];
+        HmacTrailer.Sign(forged, pair.N2.Address, 1, new byte[32], HmacTrailer.SequenceAt(DateTimeOffset.UtcNow.AddSeconds(4)), trailer);
+        var sent = await Forger.FloodAsync(pair.Lab, pair.Lab.Client, pair.N1.Address.ToString(),
+            Forger.Ipv4(pair.N2.Address.ToString(), pair.N1.Address.ToString(), 255, [.. forged, .. trailer]), 1000, 8 * Second);
+
+        Assert.Equal(["BACKUP", "MASTER"], n1.Transitions());
+        var metrics = await TrackingTests.Metrics(pair, pair.N1);
+        Assert.True(Count(metrics, "hacluster_hmac_invalid_total") >= sent * 9 / 10, $"{sent} sent\n{metrics}");
+
+        // A real advert of n1, captured by n2, sent to n2 again a second later: a replay.
+        await Task.Delay(2 * Second); // waits for two more of n1's adverts in the capture
+        await capture.StopAsync();
+        var adverts = PcapFile.Ipv4Packets(capture.Path).Where(p => p.Packet[9] == 112 && new IPAddress(p.Packet.AsSpan(12, 4)).Equals(pair.N1.Address)).ToList();
+        var gaps = adverts.Zip(adverts.Skip(1), (a, b) => b.At - a.At).ToList();
+        Assert.True(gaps.Max() <= 1.5 * Second, $"the master's adverts had a gap of {gaps.Max().TotalMilliseconds:0} ms during the flood");
+        await Forger.FloodAsync(pair.Lab, pair.Lab.Client, pair.N2.Address.ToString(), adverts[^1].Packet, 1, Second);
+        Assert.True(Count(await TrackingTests.Metrics(pair, pair.N2), "hacluster_hmac_replay_total") >= 1);
+        await n1.DisposeAsync();
+        await n2.DisposeAsync();
+
+        // The same attacker against a PASS group, with TTL 1 (sent from another subnet, as it were): the TTL-255 guard.
+        await using var passMaster = pair.StartAgent(pair.N1, pair.Instance(pair.N1, 100), "agent-n1-pass");
+        await using var passBackup = pair.StartAgent(pair.N2, pair.Instance(pair.N2, 80), "agent-n2-pass");
+        Assert.True(await passMaster.WaitForStateAsync("MASTER", Patience));
+        var pass = VrrpCodec.Encode(new VrrpAdvert(2, 27, 255, Second, [Vip]) { AuthType = HaCluster.Shared.Config.AuthType.Pass, AuthData = AdvertPolicy.AuthBytes("1111") },
+            pair.N2.Address, pair.N1.Address);
+        var ttl1 = await Forger.FloodAsync(pair.Lab, pair.Lab.Client, pair.N1.Address.ToString(), Forger.Ipv4(pair.N2.Address.ToString(), pair.N1.Address.ToString(), 1, pass), 1000, 8 * Second);
+        Assert.Equal(["BACKUP", "MASTER"], passMaster.Transitions());
+        Assert.True(Count(await TrackingTests.Metrics(pair, pair.N1), "hacluster_ip_ttl_errors_total") >= ttl1 * 9 / 10);
+    }
+
+    /// <summary>Polls the agent's /metrics until the counter reaches <paramref name="atLeast"/> (or the patience runs out).</summary>
+    internal static async Task<bool> WaitForCountAsync(AgentPair pair, LabHost host, string name, long atLeast)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (Count(await TrackingTests.Metrics(pair, host), name) < atLeast)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200); // waits for the next adverts to arrive and be counted
+        }
+
+        return true;
+    }
+
+    internal static KeepalivedInstance Signed(AgentPair pair, LabHost self, int priority, int version, double advertSeconds, string key) =>
+        pair.Instance(self, priority, version, advertSeconds) with { AuthPass = null, HmacKey = key };
+
+    internal static long Count(string metrics, string name) =>
+        metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+}
