@@ -61,6 +61,7 @@ public sealed class EndpointRoleTests(SqliteBackendFixture sqlite) : IClassFixtu
         ["POST /api/v1/groups/"] = Access.Admin,
         ["PUT /api/v1/groups/{name}"] = Access.Admin,
         ["DELETE /api/v1/groups/{name}"] = Access.Admin,
+        ["POST /api/v1/groups/{name}/rotate-key"] = Access.Admin,
         ["POST /api/v1/tokens"] = Access.Admin,
         ["POST /api/v1/nodes/{name}/revoke"] = Access.Admin,
         ["GET /api/v1/users"] = Access.Admin,

@@ -12,10 +12,11 @@ public sealed class RunningInstance
 {
     private readonly InstanceTracking _tracking;
     private readonly NotifyDispatcher _notify;
+    private readonly InstanceIo _io;
 
-    private RunningInstance(InstanceDefinition definition, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify)
+    private RunningInstance(InstanceDefinition definition, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify, InstanceIo io)
     {
-        (Definition, Runner, _tracking, _notify) = (definition, runner, tracking, notify);
+        (Definition, Runner, _tracking, _notify, _io) = (definition, runner, tracking, notify, io);
     }
 
     /// <summary>What the instance runs: its block and what it depends on (tracked definitions, sync group).</summary>
@@ -45,20 +46,34 @@ public sealed class RunningInstance
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
 
-        return new RunningInstance(InstanceDefinition.Of(whole, config), runner, tracking, notify);
+        return new RunningInstance(InstanceDefinition.Of(whole, config), runner, tracking, notify, io);
     }
 
     /// <summary>
-    /// Whether <paramref name="changed"/> differs from the running definition only in its priority and initial state
-    /// (which only matters at start); then it is applied in place — no restart, no release, and a transition only if
-    /// the election says so. A controller moving <c>state MASTER</c> to the new highest priority lands here too.
+    /// Whether <paramref name="changed"/> differs from the running definition only in its priority, its initial state
+    /// (which only matters at start) and its authentication (password, HMAC keys and mode); then it is applied in place —
+    /// no restart, no release, and a transition only if the election says so. A controller moving <c>state MASTER</c>
+    /// to the new highest priority, rotating a group's HMAC key or moving it from PASS to HMAC lands here too.
     /// </summary>
     public bool TryReconfigureInPlace(InstanceDefinition changed)
     {
         var running = Definition.Instance;
-        if (changed.WithInstance(changed.Instance with { Priority = running.Priority, InitialState = running.InitialState }) != Definition)
+        var same = changed.Instance with
+        {
+            Priority = running.Priority,
+            InitialState = running.InitialState,
+            AuthType = running.AuthType,
+            AuthPass = running.AuthPass,
+            Hmac = running.Hmac,
+        };
+        if (changed.WithInstance(same) != Definition)
         {
             return false;
+        }
+
+        if (changed.Instance.AuthType != running.AuthType || changed.Instance.AuthPass != running.AuthPass || changed.Instance.Hmac != running.Hmac)
+        {
+            _io.SetAuthentication(changed.Instance);
         }
 
         Runner.SetBasePriority(changed.Instance.Priority);

@@ -20,16 +20,16 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly LinkInfo _link;
     private readonly INetworkControl _network;
     private readonly IGarpSender _garp;
-    private readonly AdvertPolicy _policy;
+    private volatile AdvertPolicy _policy;
     private readonly InstanceCounters _counters;
     private readonly ILogger _logger;
     private readonly ImmutableArray<IPAddress> _destinations;
-    // Built once; only the priority varies between adverts.
-    private readonly VrrpAdvert _advert;
+    // Built once per authentication; only the priority varies between adverts.
+    private volatile VrrpAdvert _advert;
     private readonly IVrrpChannel _socket;
     private readonly TimeProvider _time;
     private readonly DropLog _dropLog;
-    private readonly HmacSigner? _signer;
+    private volatile HmacSigner? _signer;
     private readonly IDisposable _registration;
     private volatile Func<VrrpEvent, bool>? _post;
     private volatile bool _disposed;
@@ -70,24 +70,44 @@ public sealed partial class InstanceIo : IInstanceIo
         _post = post;
     }
 
+    /// <summary>
+    /// A new authentication (password, HMAC keys or mode) for a running instance, in place: the next advert is sent
+    /// with it and the next one received checked with it, with no restart — a key rotation or a PASS → HMAC step moves
+    /// no VIP. Called on a reload; the receive thread and the engine each pick the new one up at their next packet.
+    /// </summary>
+    public void SetAuthentication(VrrpInstanceConfig config)
+    {
+        var policy = AdvertPolicy.From(config, _source);
+        _advert = _advert with { AuthType = policy.AuthType, AuthData = policy.AuthData };
+        _signer = config.Hmac is { Signs: true } signing ? new HmacSigner(signing, signing.Window(config.AdvertInterval), _time) : null;
+        _policy = _policy with
+        {
+            AuthType = policy.AuthType,
+            AuthData = policy.AuthData,
+            Hmac = config.Hmac is { } hmac ? new HmacVerifier(hmac, hmac.Window(config.AdvertInterval), _time) : null,
+        };
+    }
+
     /// <summary>On-link peers whose adverts must arrive with TTL 255 (for --check and the start log).</summary>
     public IReadOnlyCollection<IPAddress> GuardedPeers => _policy.GuardedPeers;
 
     public void SendAdvert(byte priority)
     {
-        var advert = priority == _advert.Priority ? _advert : _advert with { Priority = priority };
+        var current = _advert;
+        var signer = _signer;
+        var advert = priority == current.Priority ? current : current with { Priority = priority };
         Span<byte> buffer = stackalloc byte[VrrpCodec.MaxPacketLength + HmacTrailer.Length];
         Span<byte> trailer = stackalloc byte[HmacTrailer.Length];
         var signed = false;
         foreach (var destination in _destinations)
         {
             var length = VrrpCodec.Encode(advert, _source, destination, _config.ChecksumMode, buffer);
-            if (_signer is not null)
+            if (signer is not null)
             {
                 // Signed once per advert: the HMAC covers neither the destination nor the checksum, so every copy shares it.
                 if (!signed)
                 {
-                    _signer.Sign(buffer[..length], _source, trailer);
+                    signer.Sign(buffer[..length], _source, trailer);
                     _counters.HmacSignedOne();
                     signed = true;
                 }
@@ -211,10 +231,11 @@ public sealed partial class InstanceIo : IInstanceIo
 
     private void Dispatch(ReadOnlySpan<byte> packet, Func<VrrpEvent, bool> post)
     {
-        var reason = AdvertFilter.Accept(packet, _policy, out var ip, out var advert, out var unsigned);
+        var policy = _policy;
+        var reason = AdvertFilter.Accept(packet, policy, out var ip, out var advert, out var unsigned);
         if (reason == DropReason.None && advert is not null)
         {
-            if (_policy.Hmac is not null)
+            if (policy.Hmac is not null)
             {
                 _counters.HmacAccepted(unsigned);
             }

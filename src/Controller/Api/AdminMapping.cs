@@ -21,7 +21,20 @@ internal static class AdminMapping
             AuthPassSet = !string.IsNullOrEmpty(g.AuthPass),
             Preempt = g.Preempt,
             PreemptDelay = g.PreemptDelay,
+            Auth = g.Auth ?? "",
         };
+        if (Domain.HmacStatus.Of(g.Keyring) is { } hmac)
+        {
+            proto.Hmac = new Contracts.HmacStatus
+            {
+                ActiveKey = hmac.ActiveKey,
+                KeyCreatedAt = Timestamp.FromDateTimeOffset(hmac.KeyCreatedAt),
+                Mode = hmac.Mode,
+                Rolling = hmac.Rolling,
+                Step = hmac.Step,
+            };
+        }
+
         proto.VirtualIps.AddRange(g.VirtualIps.Select(v => new GroupVip { Address = v.Address ?? "", Device = v.Device ?? "", Label = v.Label ?? "" }));
         proto.Members.AddRange(g.Members.Select(m => new GroupMember { Node = m.Node ?? "", Address = m.Address ?? "", Priority = m.Priority }));
         return proto;
@@ -36,7 +49,8 @@ internal static class AdminMapping
         !g.HasPreempt || g.Preempt,
         g.PreemptDelay,
         [.. g.VirtualIps.Select(v => new Vip(v.Address, Empty(v.Device), Empty(v.Label)))],
-        [.. g.Members.Select(m => new Member(m.Node, m.Address, m.Priority))]);
+        [.. g.Members.Select(m => new Member(m.Node, m.Address, m.Priority))],
+        Empty(g.Auth));
 
     public static GroupStatus ToProto(GroupStatusView s)
     {

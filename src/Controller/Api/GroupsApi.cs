@@ -25,6 +25,8 @@ public static class GroupsApi
             .RequireAuthorization(Policies.Admin);
         api.MapDelete("/{name}", DeleteGroup).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Admin);
+        api.MapPost("/{name}/rotate-key", RotateKey).Produces<HmacStatus>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         return app;
@@ -35,6 +37,28 @@ public static class GroupsApi
 
     public static async Task<IResult> GetGroup(string name, GroupService store, CancellationToken ct) =>
         await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(GroupDocument.Public(stored.Group)) : GroupNotFound(name);
+
+    /// <summary>
+    /// Starts a make-before-break rotation of an HMAC group's key: 202 with the new key's id (accepted everywhere
+    /// first, then signing, then the old one retired, each step once every connected member runs the one before).
+    /// </summary>
+    public static async Task<IResult> RotateKey(string name, HttpContext context, GroupService store, Fleet.KeyRollout rollout, CancellationToken ct)
+    {
+        if (await store.GetAsync(name, ct) is not { } stored)
+        {
+            return GroupNotFound(name);
+        }
+
+        if (!stored.Group.UsesHmac)
+        {
+            return TypedResults.Problem($"group '{name}' does not use \"auth\": \"hmac\": there is no key to rotate", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return await rollout.RotateAsync(name, Who(context), ct) is { } keyring
+            ? TypedResults.Accepted($"/api/v1/groups/{Uri.EscapeDataString(name)}", HmacStatus.Of(keyring))
+            : TypedResults.Problem($"group '{name}': a key change is still under way ({stored.Group.Keyring?.Describe()}); retry when it is done",
+                statusCode: StatusCodes.Status409Conflict);
+    }
 
     public static async Task<IResult> CreateGroup(HttpContext context, GroupService store, CancellationToken ct)
     {

@@ -48,15 +48,24 @@ public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts
 
     internal StoredGroup ToStored(GroupEntity row) => new(Deserialize(secrets, row.Json), row.Revision);
 
-    /// <summary>The group as its row keeps it: the VRRP password encrypted (<see cref="SecretProtector"/>).</summary>
+    /// <summary>The group as its row keeps it: the VRRP password and the HMAC keys encrypted (<see cref="SecretProtector"/>).</summary>
     internal static string Serialize(SecretProtector secrets, VipGroup group) => JsonSerializer.Serialize(
-        GroupDocument.Of(group) with { AuthPass = group.AuthPass is { Length: > 0 } pass ? secrets.Protect(pass) : group.AuthPass },
+        GroupDocument.Of(group) with
+        {
+            AuthPass = group.AuthPass is { Length: > 0 } pass ? secrets.Protect(pass) : group.AuthPass,
+            Keyring = group.Keyring is { } keyring
+                ? GroupDocument.KeyringDocument.Of(keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = secrets.Protect(k.Secret) })] })
+                : null,
+        },
         GroupJsonContext.Default.GroupDocument);
 
     internal static VipGroup Deserialize(SecretProtector secrets, string json)
     {
         var group = (JsonSerializer.Deserialize(json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored group is null")).ToGroup();
-        return group.AuthPass is { Length: > 0 } pass ? group with { AuthPass = secrets.Unprotect(pass) } : group;
+        group = group.AuthPass is { Length: > 0 } pass ? group with { AuthPass = secrets.Unprotect(pass) } : group;
+        return group.Keyring is { } keyring
+            ? group with { Keyring = keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = secrets.Unprotect(k.Secret) })] } }
+            : group;
     }
 }
 

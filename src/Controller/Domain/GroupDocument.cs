@@ -18,27 +18,41 @@ public sealed record GroupDocument(
     double PreemptDelay = 0,
     IReadOnlyList<Vip?>? VirtualIps = null,
     IReadOnlyList<Member?>? Members = null,
-    bool? AuthPassSet = null)
+    bool? AuthPassSet = null,
+    string? Auth = null,
+    GroupDocument.KeyringDocument? Keyring = null,
+    HmacStatus? Hmac = null)
 {
-    /// <summary>The whole group, its password included: for storage only (and the agents' link renders from the domain).</summary>
+    /// <summary>The whole group, its password and keys included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(
         group.Name, group.Vrid, group.Interface, group.Version, group.AdvertInterval, group.AuthPass, group.Preempt, group.PreemptDelay,
-        [.. group.VirtualIps], [.. group.Members]);
+        [.. group.VirtualIps], [.. group.Members], Auth: group.Auth, Keyring: KeyringDocument.Of(group.Keyring));
 
-    /// <summary>The group as every read path shows it: the password write-only, <c>authPassSet</c> in its place.</summary>
-    public static GroupDocument Public(VipGroup group) => Of(group) with { AuthPass = null, AuthPassSet = !string.IsNullOrEmpty(group.AuthPass) };
+    /// <summary>The group as every read path shows it: the password write-only (<c>authPassSet</c>), no key (<c>hmac</c>: which signs, since when).</summary>
+    public static GroupDocument Public(VipGroup group) =>
+        Of(group) with { AuthPass = null, AuthPassSet = !string.IsNullOrEmpty(group.AuthPass), Keyring = null, Hmac = HmacStatus.Of(group.Keyring) };
 
-    /// <summary>For the audit: the password as "(set)" or "(changed)" — never the value.</summary>
+    /// <summary>For the audit: the password as "(set)" or "(changed)", the keys as their ids and ages — never a value.</summary>
     public static GroupDocument Audited(VipGroup group, VipGroup? other) => Of(group) with
     {
         AuthPass = string.IsNullOrEmpty(group.AuthPass) ? null
             : other is not null && !string.IsNullOrEmpty(other.AuthPass) && other.AuthPass != group.AuthPass ? "(redacted, changed)" : "(redacted)",
+        Keyring = group.Keyring is { } keyring ? KeyringDocument.Of(keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = Secrets.Redacted })] }) : null,
     };
 
     /// <summary>The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.</summary>
     public VipGroup ToGroup() => new(
         Name ?? "", Vrid, Interface ?? "", Version, AdvertInterval, AuthPass, Preempt, PreemptDelay,
-        [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)]);
+        [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)], Auth, Keyring?.ToKeyring());
+
+    /// <summary>A keyring as JSON carries it (plain lists).</summary>
+    public sealed record KeyringDocument(IReadOnlyList<GroupKey>? Keys, int ActiveKey, string? Mode, int? Activating = null, int? Retiring = null)
+    {
+        public static KeyringDocument? Of(GroupKeyring? keyring) =>
+            keyring is null ? null : new([.. keyring.Keys], keyring.ActiveKey, keyring.Mode, keyring.Activating, keyring.Retiring);
+
+        public GroupKeyring ToKeyring() => new([.. Keys ?? []], ActiveKey, Mode ?? GroupKeyring.Enforce, Activating, Retiring);
+    }
 }
 
 /// <summary>Source-generated JSON binding for group documents, camelCase as the REST API speaks it.</summary>

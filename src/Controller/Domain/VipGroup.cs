@@ -6,7 +6,8 @@ namespace HaCluster.Controller.Domain;
 /// The desired state of one VIP group: checked by the validator, turned into each member's keepalived.conf by the
 /// renderer. Settings left out take keepalived's defaults (version 2, 1 s adverts, preempt on). Until validated it is
 /// the group as sent (a missing name is empty, a null list element stays null, so that every problem can be named);
-/// its lists compare by value, so an unchanged group compares equal.
+/// its lists compare by value, so an unchanged group compares equal. <see cref="Auth"/> is <c>null</c>/<c>"none"</c>/<c>"pass"</c>
+/// (with <see cref="AuthPass"/>) or <c>"hmac"</c>; <see cref="Keyring"/> is the controller's, never taken from a request.
 /// </summary>
 public sealed record VipGroup(
     string Name,
@@ -18,7 +19,15 @@ public sealed record VipGroup(
     bool Preempt = true,
     double PreemptDelay = 0,
     EquatableArray<Vip> VirtualIps = default,
-    EquatableArray<Member> Members = default);
+    EquatableArray<Member> Members = default,
+    string? Auth = null,
+    GroupKeyring? Keyring = null)
+{
+    /// <summary><c>"auth": "hmac"</c>: adverts signed with keys the controller makes and rotates (keepalived 2.4's auth_hmac).</summary>
+    public const string Hmac = "hmac";
+
+    public bool UsesHmac => Auth == Hmac;
+}
 
 /// <summary>A virtual address, <c>192.0.2.100</c> or <c>192.0.2.100/24</c>; no device means the group's interface.</summary>
 public sealed record Vip(string Address, string? Device = null, string? Label = null);

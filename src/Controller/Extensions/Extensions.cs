@@ -74,6 +74,9 @@ public static class Extensions
         services.AddSingleton<EventRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         services.AddHostedService<FleetMonitor>();
+        services.AddOptions<KeyOptions>().BindConfiguration("Keys");
+        services.AddSingleton<KeyRollout>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRollout>());
         services.AddSingleton<AlertMetrics>();
         services.AddHostedService<AlertMailer>();
         return builder;

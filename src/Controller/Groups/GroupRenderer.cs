@@ -94,13 +94,27 @@ public static class GroupRenderer
             Version = group.Version,
             Preempt = group.Preempt,
             PreemptDelay = TimeSpan.FromTicks((long)Math.Round((decimal)group.PreemptDelay * TimeSpan.TicksPerSecond)),
-            AuthType = withPass ? AuthType.Pass : AuthType.None,
-            AuthPass = withPass ? group.AuthPass : null,
+            AuthType = withPass && !group.UsesHmac ? AuthType.Pass : AuthType.None,
+            AuthPass = withPass && !group.UsesHmac ? group.AuthPass : null,
+            Hmac = group.UsesHmac && group.Keyring is { } keyring ? Hmac(keyring) : null,
             UnicastSourceIp = Ipv4.Parse(member.Address, $"members[{index}].address"),
             UnicastPeers = [.. members.Where((_, i) => i != index).Select(m => new UnicastPeer(Ipv4.Parse(m.Address, m.Node)))],
             VirtualIps = [.. group.VirtualIps.Select(ToVirtualIp)],
         };
     }
+
+    /// <summary>The group's keys as auth_hmac: every key it holds (a new one is accepted before it signs), the active one, the mode.</summary>
+    private static HmacAuthConfig Hmac(GroupKeyring keyring) => new()
+    {
+        Keys = [.. keyring.Keys.Select(k => new HmacKey(checked((byte)k.Id), [.. Convert.FromHexString(k.Secret)]))],
+        ActiveKey = checked((byte)keyring.ActiveKey),
+        Mode = keyring.Mode switch
+        {
+            GroupKeyring.ReceiveOnly => HmacMode.ReceiveOnly,
+            GroupKeyring.Permissive => HmacMode.Permissive,
+            _ => HmacMode.Enforce,
+        },
+    };
 
     private static int IndexOf(EquatableArray<Member> members, string node)
     {

@@ -51,7 +51,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             async w =>
             {
                 var current = await w.GetAsync(group.Name);
-                return await CheckAsync(w, current, Secrets.WithStoredPassword(group, isNew ? null : current?.Group), isNew, ct);
+                return await CheckAsync(w, current, WithStoredSecrets(group, isNew ? null : current?.Group), isNew, ct);
             },
             _ => false,
             ct);
@@ -70,7 +70,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
     private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, Actor who, CancellationToken ct)
     {
         var before = await write.GetAsync(group.Name);
-        group = Secrets.WithStoredPassword(group, isNew ? null : before?.Group);
+        group = WithStoredSecrets(group, isNew ? null : before?.Group);
         var result = await CheckAsync(write, before, group, isNew, ct);
         if (result is not SaveResult.Saved saved)
         {
@@ -81,6 +81,46 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         return await write.SaveAsync(new StoredGroup(group, saved.Revision), saved.Configs, audit)
             ? saved
             : new SaveResult.Conflict($"group '{group.Name}' was changed by another request; retry");
+    }
+
+    private VipGroup WithStoredSecrets(VipGroup sent, VipGroup? stored) =>
+        Secrets.WithStoredKeys(Secrets.WithStoredPassword(sent, stored), stored, clock.GetUtcNow());
+
+    /// <summary>
+    /// One step of the group's keyring (<see cref="GroupKeyring.Rotate"/> or <see cref="GroupKeyring.Next"/>) as a
+    /// revision of its own, nothing else changed, audited as <paramref name="action"/>: pushed like any save. Null when
+    /// the group is gone, no longer uses HMAC, moved past <paramref name="revision"/>, or <paramref name="step"/> has nothing to do.
+    /// </summary>
+    public async Task<SaveResult.Saved?> StepKeyringAsync(string name, int revision, Func<GroupKeyring, GroupKeyring?> step, string action, Actor who, CancellationToken ct)
+    {
+        var result = await groups.WriteAsync<SaveResult?>(
+            async w =>
+            {
+                var before = await w.GetAsync(name);
+                if (before is not { Group: { UsesHmac: true, Keyring: { } keyring } } || before.Revision != revision || step(keyring) is not { } next)
+                {
+                    return null;
+                }
+
+                var group = before.Group with { Keyring = next };
+                var check = await CheckAsync(w, before, group, isNew: false, ct);
+                if (check is not SaveResult.Saved saved)
+                {
+                    return check;
+                }
+
+                var audit = new AuditRecord(action, name, who, clock.GetUtcNow(), before.Group, group);
+                return await w.SaveAsync(new StoredGroup(group, saved.Revision), saved.Configs, audit) ? saved : null;
+            },
+            r => r is SaveResult.Saved,
+            ct);
+        if (result is SaveResult.Saved done)
+        {
+            desired.Saved(new StoredGroup(done.Group, done.Revision), done.Configs);
+            return done;
+        }
+
+        return null;
     }
 
     private async Task<SaveResult> CheckAsync(GroupWrite write, StoredGroup? current, VipGroup group, bool isNew, CancellationToken ct)

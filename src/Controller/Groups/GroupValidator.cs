@@ -123,9 +123,25 @@ public static class GroupValidator
 
     private static void CheckAuthentication(VipGroup group, GroupErrorList errors)
     {
+        if (group.Auth is not (null or "none" or "pass" or VipGroup.Hmac))
+        {
+            errors.Add("auth", $"'{group.Auth}' is not none, pass or hmac");
+        }
+
         var pass = group.AuthPass;
+        if (group.Auth == "pass" && string.IsNullOrEmpty(pass))
+        {
+            errors.Add("authPass", "is required with \"auth\": \"pass\"");
+        }
+
         if (string.IsNullOrEmpty(pass))
         {
+            return;
+        }
+
+        if (group.UsesHmac || group.Auth == "none")
+        {
+            errors.Add("authPass", $"not with \"auth\": \"{group.Auth}\" ({(group.UsesHmac ? "HMAC-signed adverts carry no password" : "no authentication")}): leave it out");
             return;
         }
 

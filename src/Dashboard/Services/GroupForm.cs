@@ -19,6 +19,11 @@ public sealed class GroupForm
 
     /// <summary>Remove the stored password.</summary>
     public bool ClearAuthPass { get; set; }
+
+    /// <summary>"" (none or PASS, by the password) or "hmac": signed adverts, keys made and rotated by the controller.</summary>
+    public string Auth { get; set; } = "";
+
+    public bool UsesHmac => Auth == "hmac";
     public bool Preempt { get; set; } = true;
     public double PreemptDelay { get; set; }
     public List<VipRow> VirtualIps { get; } = [new()];
@@ -48,6 +53,7 @@ public sealed class GroupForm
             Version = group.Version,
             AdvertInterval = group.AdvertInterval,
             AuthPassSet = group.AuthPassSet,
+            Auth = group.Auth == "hmac" ? "hmac" : "",
             Preempt = group.Preempt,
             PreemptDelay = group.PreemptDelay,
         };
@@ -66,8 +72,9 @@ public sealed class GroupForm
             Interface = Interface.Trim(),
             Version = Version,
             AdvertInterval = AdvertInterval,
-            AuthPass = Version == 2 && !ClearAuthPass ? AuthPass.Trim() : "",
-            ClearAuthPass = ClearAuthPass || (Version == 3 && AuthPassSet),
+            AuthPass = Version == 2 && !ClearAuthPass && !UsesHmac ? AuthPass.Trim() : "",
+            ClearAuthPass = ClearAuthPass || ((Version == 3 || UsesHmac) && AuthPassSet),
+            Auth = Auth,
             Preempt = Preempt,
             PreemptDelay = PreemptDelay,
         };
@@ -80,7 +87,7 @@ public sealed class GroupForm
     /// <summary>The JSON path of every input the form shows (errors at other paths go in its summary).</summary>
     public IReadOnlySet<string> FieldPaths() =>
         new HashSet<string>(
-            ["name", "vrid", "interface", "version", "advertInterval", "authPass", "preempt", "preemptDelay",
+            ["name", "vrid", "interface", "version", "advertInterval", "auth", "authPass", "preempt", "preemptDelay",
              .. VirtualIps.SelectMany((_, i) => new[] { $"virtualIps[{i}].address", $"virtualIps[{i}].device", $"virtualIps[{i}].label" }),
              .. Members.SelectMany((_, i) => new[] { $"members[{i}].node", $"members[{i}].address", $"members[{i}].priority" })],
             StringComparer.Ordinal);

@@ -12,6 +12,7 @@ public static class ConfigLocations
         UnicastPeers = instance.UnicastPeers.Map(p => p with { Location = default }),
         VirtualIps = instance.VirtualIps.Map(v => v with { Location = default }),
         Tracks = instance.Tracks.Map(t => t with { Location = default }),
+        Hmac = instance.Hmac is { } hmac ? hmac with { Location = default, Keys = hmac.Keys.Map(k => k with { Location = default }) } : null,
     };
 
     public static SyncGroupConfig WithoutLocations(this SyncGroupConfig group) =>

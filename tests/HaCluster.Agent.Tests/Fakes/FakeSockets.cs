@@ -26,7 +26,11 @@ internal sealed class FakeSockets : IVrrpSockets
     }
 
     /// <summary>One advert as it left: to whom, with which TTL, what it said.</summary>
-    public sealed record Sent(IPAddress Destination, byte Ttl, byte Priority, byte Vrid);
+    public sealed record Sent(IPAddress Destination, byte Ttl, byte Priority, byte Vrid)
+    {
+        /// <summary>The VRRP payload's length (28 more with an auth_hmac trailer).</summary>
+        public int Length { get; init; }
+    }
 }
 
 internal sealed class FakeChannel(SocketSpec spec) : IVrrpChannel
@@ -52,7 +56,7 @@ internal sealed class FakeChannel(SocketSpec spec) : IVrrpChannel
     {
         lock (_lock)
         {
-            _sent.Add(new FakeSockets.Sent(destination, ttl, payload[2], payload[1]));
+            _sent.Add(new FakeSockets.Sent(destination, ttl, payload[2], payload[1]) { Length = payload.Length });
         }
     }
 

@@ -82,6 +82,29 @@ public sealed class InstanceSetTests : IDisposable
         Assert.DoesNotContain(_host.Sockets.SentFrom(FakeHost.Self), a => a.Priority == 0);
     }
 
+    /// <summary>A controller's key rotation or PASS → HMAC step: the authentication changes in place, the VIP stays, adverts are signed from the next one.</summary>
+    [Fact]
+    public void Apply_OnlyTheAuthenticationChanged_ReconfiguredInPlace_NextAdvertSigned()
+    {
+        const string Key = "hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+        using var set = _host.NewInstanceSet();
+        Apply(set, FakeHost.Instance(extra: "authentication {\n auth_type PASS\n auth_pass 1111\n}"));
+        _host.Advance(MasterDown);
+        var runner = Assert.Single(set.Runners);
+        Assert.Equal(20, _host.Sockets.SentFrom(FakeHost.Self)[^1].Length);
+
+        var diff = set.Apply(FakeHost.Parse(FakeHost.Instance(extra: $"auth_hmac {{\n key 1 {Key}\n active_key 1\n mode permissive\n}}")));
+        _host.Flush();
+        _host.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["VI_1"], diff.Changed);
+        Assert.Same(runner, Assert.Single(set.Runners));
+        Assert.Equal(VrrpState.Master, runner.State.State);
+        Assert.True(_host.Network.Has("192.0.2.100"));
+        Assert.DoesNotContain(_host.Sockets.SentFrom(FakeHost.Self), a => a.Priority == 0);
+        Assert.Equal(20 + HaCluster.Agent.Wire.HmacTrailer.Length, _host.Sockets.SentFrom(FakeHost.Self)[^1].Length);
+    }
+
     [Fact]
     public void Apply_InstanceRemoved_ReleasedWithPriorityZero_VipRemoved()
     {
