@@ -10,6 +10,9 @@ internal abstract record Daemon(string Name)
     public static Daemon Agent { get; set; } = new AgentDaemon(null);
     public static readonly Daemon Keepalived = new KeepalivedDaemon();
 
+    /// <summary>keepalived 2.4.3 (auth_hmac), from ../shared/peers/keepalived-2.4.</summary>
+    public static readonly Daemon Keepalived24 = new Keepalived24Daemon();
+
     public abstract LabProcess Start(NetnsLab lab, LabHost host, string configText, string name);
 
     /// <summary>Resident memory of the daemon's processes (keepalived forks a VRRP child), in KiB.</summary>
@@ -112,6 +115,12 @@ internal abstract record Daemon(string Name)
                 ? lab.Start(host, Binary, ["--config", path], name)
                 : lab.Start(host, "dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-agent.dll"), "--config", path], name);
         }
+    }
+
+    private sealed record Keepalived24Daemon() : Daemon("keepalived 2.4.3")
+    {
+        public override LabProcess Start(NetnsLab lab, LabHost host, string configText, string name) =>
+            TestSupport.Keepalived.Start24(lab, host, configText, name).Process;
     }
 
     private sealed record KeepalivedDaemon() : Daemon("keepalived")

@@ -18,10 +18,11 @@ internal sealed record Jitter(Daemon Daemon, int Adverts, double P50Ms, double P
 /// </summary>
 internal static class FootprintBench
 {
-    public static async Task<Footprint> IdleAsync(Daemon daemon, int instances, TimeSpan window, Action<string> log)
+    /// <param name="shape">Changes each instance (its authentication, for the HMAC comparison).</param>
+    public static async Task<Footprint> IdleAsync(Daemon daemon, int instances, TimeSpan window, Action<string> log, Func<KeepalivedInstance, KeepalivedInstance>? shape = null)
     {
         await using var lab = await NetnsLab.CreateAsync(2);
-        var n1 = daemon.Start(lab, lab.Hosts[0], Config(lab, instances, version: 2, advertSeconds: 1), "n1");
+        var n1 = daemon.Start(lab, lab.Hosts[0], Config(lab, instances, version: 2, advertSeconds: 1, shape), "n1");
         var last = IPAddress.Parse(VipFor(instances));
         if (!await FailoverBench.WaitForAsync(() => lab.HasAddressAsync(lab.Hosts[0], last), TimeSpan.FromSeconds(30)))
         {
@@ -57,16 +58,16 @@ internal static class FootprintBench
         return result;
     }
 
-    private static string Config(NetnsLab lab, int instances, int version, double advertSeconds)
+    private static string Config(NetnsLab lab, int instances, int version, double advertSeconds, Func<KeepalivedInstance, KeepalivedInstance>? shape = null)
     {
         var self = lab.Hosts[0];
-        var blocks = Enumerable.Range(1, instances).Select(i =>
+        var blocks = Enumerable.Range(1, instances).Select(i => (shape ?? (x => x))(
             KeepalivedInstance.Unicast(self, lab.Hosts, i, 100, IPAddress.Parse(VipFor(i)), $"VI_{i}") with
             {
                 Version = version,
                 AdvertInterval = TimeSpan.FromSeconds(advertSeconds),
                 VirtualAddresses = [$"{VipFor(i)}/32 dev eth0"],
-            });
+            }));
         return Keepalived.Config(self.Name, [.. blocks]);
     }
 

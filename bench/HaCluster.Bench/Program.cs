@@ -2,9 +2,9 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench [failover|footprint|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
+// hacluster-bench [failover|footprint|hmac|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
 // hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
-var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "jitter" or "controller" or "all") ?? "all";
+var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "jitter" or "controller" or "hmac" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -67,6 +67,12 @@ if (mode is "jitter")
     }
 
     Console.WriteLine(Report.Footprint([], jitters));
+}
+
+if (mode is "hmac" or "all")
+{
+    Console.WriteLine(HmacBench.Micro());
+    Console.WriteLine(await HmacBench.FootprintAsync(Daemon.Agent, runs, TimeSpan.FromSeconds(30), Console.Error.WriteLine));
 }
 
 if (mode is "controller" or "all")
