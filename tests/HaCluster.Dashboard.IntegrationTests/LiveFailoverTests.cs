@@ -70,4 +70,32 @@ public class LiveFailoverTests(Browser browser)
             await Task.Delay(100); // waits for the controller and the agents (separate processes) get there on their own
         }
     }
+
+    /// <summary>An HMAC group on real agents: the page says which key signs and how old it is (never the key), and each member's verified adverts.</summary>
+    [SkippableFact]
+    public async Task HmacGroup_PageShowsTheSigningKeyAndItsAge_AndEachMembersVerifiedAdverts_NoKeyInTheHtml()
+    {
+        await using var stack = await DashboardStack.StartAsync(hosts: 2);
+        var lab = stack.Lab;
+        foreach (var host in lab.Hosts)
+        {
+            await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
+        }
+
+        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
+        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, null, true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)], Auth: "hmac"));
+
+        var page = await stack.SignedInPageAsync(browser);
+        await page.OpenAsync(stack.Url, "/groups/web");
+        await Assertions.Expect(page.GetByTestId("auth")).ToContainTextAsync("HMAC key 1");
+        // The agents count every 10 s: the backup's verified adverts appear with the next report.
+        await Assertions.Expect(page.GetByTestId("hmac-n2")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("[1-9][0-9]* verified"),
+            new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await page.SaveScreenshotAsync("group-hmac");
+        var pushed = await File.ReadAllTextAsync(Path.Combine(AgentProcess.StateDir(lab, lab["n2"]), "managed.conf"));
+        var key = System.Text.RegularExpressions.Regex.Match(pushed, "key 1 hex:(?<key>[0-9a-f]+)").Groups["key"].Value;
+        Assert.Equal(64, key.Length);
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
+    }
 }

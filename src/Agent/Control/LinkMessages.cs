@@ -102,6 +102,9 @@ internal static class LinkMessages
                 PriorityZeroReceived = (ulong)c.PriorityZeroReceived,
                 PriorityZeroSent = (ulong)c.PriorityZeroSent,
                 Dropped = (ulong)c.Drops.Values.Sum(),
+                HmacSigned = (ulong)c.HmacSigned,
+                HmacVerified = (ulong)c.HmacVerified,
+                HmacRefused = (ulong)c.HmacRefused,
             };
             if (c.LastAdvertAt is { } advert)
             {

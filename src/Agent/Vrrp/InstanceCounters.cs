@@ -38,6 +38,10 @@ public sealed class InstanceCounters(TimeProvider time)
     /// <summary>auth_hmac permissive or receive-only: adverts accepted without a trailer.</summary>
     public long HmacUnsignedAccepted => Interlocked.Read(ref _hmacUnsignedAccepted);
 
+    /// <summary>auth_hmac: adverts refused for their trailer, every reason together.</summary>
+    public long HmacRefused => Drops.Where(d => d.Key is DropReason.HmacMissing or DropReason.HmacMalformed or DropReason.HmacStale
+        or DropReason.HmacUnknownKey or DropReason.HmacInvalid or DropReason.HmacReplay).Sum(d => d.Value);
+
     public void HmacSignedOne() => Interlocked.Increment(ref _hmacSigned);
 
     public void HmacAccepted(bool unsigned)

@@ -127,7 +127,7 @@ public sealed partial class AgentLinkService(
                     await IngestAsync(session, message.Events);
                     break;
                 case AgentMessage.BodyOneofCase.Counters:
-                    fleet.Counters(session.Node, AgentMessages.ToLastAdverts(message.Counters));
+                    fleet.Counters(session.Node, AgentMessages.ToCounts(message.Counters));
                     break;
                 case AgentMessage.BodyOneofCase.Applied:
                     Applied(session, message.Applied);

@@ -103,11 +103,14 @@ public static class AgentMessages
         return views;
     }
 
-    public static Dictionary<string, DateTimeOffset> ToLastAdverts(CountersReport report) =>
+    public static Dictionary<string, InstanceCountsView> ToCounts(CountersReport report) =>
         report.Instances
-            .Where(c => IsInstanceName(c.Instance) && ToTime(c.LastAdvertAt) is not null)
+            .Where(c => IsInstanceName(c.Instance))
             .GroupBy(c => c.Instance)
-            .ToDictionary(g => g.Key, g => ToTime(g.Last().LastAdvertAt)!.Value, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Last() is var c
+                ? new InstanceCountsView(ToTime(c.LastAdvertAt), c.HmacVerified + c.HmacRefused + c.HmacSigned > 0
+                    ? new HmacCounts((long)Math.Min(c.HmacVerified, long.MaxValue), (long)Math.Min(c.HmacRefused, long.MaxValue)) : null)
+                : null!, StringComparer.Ordinal);
 
     public static IReadOnlyList<string> Errors(ConfigApplied applied) =>
         [.. applied.Errors.Take(MaxErrors).Select(e => e.Length > MaxErrorLength ? e[..MaxErrorLength] + "…" : e)];

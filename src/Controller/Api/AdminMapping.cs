@@ -77,6 +77,8 @@ internal static class AdminMapping
             LastTransitionAt = Time(m.LastTransitionAt),
             LastReason = m.LastReason ?? default,
             LastAdvertAt = Time(m.LastAdvertAt),
+            HmacVerified = (ulong)(m.Hmac?.Verified ?? 0),
+            HmacRefused = (ulong)(m.Hmac?.Refused ?? 0),
         }));
         return proto;
     }

@@ -25,7 +25,14 @@ public sealed record MemberStatusView(
     bool Drift,
     DateTimeOffset? LastTransitionAt,
     TransitionReason? LastReason,
-    DateTimeOffset? LastAdvertAt);
+    DateTimeOffset? LastAdvertAt,
+    HmacCounts? Hmac = null);
+
+/// <summary>auth_hmac adverts of one member, as its agent last counted them (only for an instance that verifies).</summary>
+public sealed record HmacCounts(long Verified, long Refused);
+
+/// <summary>What an agent's periodic counters say of one instance.</summary>
+public sealed record InstanceCountsView(DateTimeOffset? LastAdvertAt, HmacCounts? Hmac);
 
 /// <summary>A node with its agent's connection (REST <c>GET /nodes</c>).</summary>
 public sealed record NodeView(
@@ -48,7 +55,8 @@ public sealed record InstanceView(
     string? MasterAddress,
     DateTimeOffset? LastTransitionAt,
     TransitionReason? LastReason,
-    DateTimeOffset? LastAdvertAt);
+    DateTimeOffset? LastAdvertAt,
+    HmacCounts? Hmac = null);
 
 /// <summary>What an agent says of itself in its hello, in the controller's terms.</summary>
 public sealed record NodeHello(

@@ -104,7 +104,7 @@ public sealed partial class FleetState
         return new MemberStatusView(member.Node, member.Address, member.Priority, connected,
             view?.State ?? VrrpState.Unspecified, view?.Priority, applied,
             connected && (applied ?? 0) < group.Revision,
-            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt);
+            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt, view?.Hmac);
     }
 
     private NodeView View(NodeRecord node) =>

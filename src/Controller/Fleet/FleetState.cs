@@ -74,27 +74,29 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
         lock (_lock)
         {
             var node = Record(name);
+            // A snapshot says what runs and how; the counters (HMAC) come in their own report and stay until the next one.
+            var counted = node.Instances.Where(i => i.Value.Hmac is not null).ToDictionary(i => i.Key, i => i.Value.Hmac, StringComparer.Ordinal);
             node.Instances.Clear();
             foreach (var (instance, view) in instances)
             {
-                node.Instances[instance] = view;
+                node.Instances[instance] = view with { Hmac = view.Hmac ?? counted.GetValueOrDefault(instance) };
             }
 
             Touch(node);
         }
     }
 
-    public void Counters(string name, IReadOnlyDictionary<string, DateTimeOffset> lastAdverts)
+    public void Counters(string name, IReadOnlyDictionary<string, InstanceCountsView> counts)
     {
         lock (_lock)
         {
             var node = Record(name);
             node.LastSeenAt = clock.GetUtcNow();
-            foreach (var (instance, at) in lastAdverts)
+            foreach (var (instance, count) in counts)
             {
-                if (node.Instances.TryGetValue(instance, out var view) && view.LastAdvertAt != at)
+                if (node.Instances.TryGetValue(instance, out var view) && (count.LastAdvertAt is { } at && view.LastAdvertAt != at || view.Hmac != count.Hmac))
                 {
-                    node.Instances[instance] = view with { LastAdvertAt = at };
+                    node.Instances[instance] = view with { LastAdvertAt = count.LastAdvertAt ?? view.LastAdvertAt, Hmac = count.Hmac };
                     MarkGroupOf(instance);
                 }
             }
