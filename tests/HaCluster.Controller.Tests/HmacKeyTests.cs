@@ -63,7 +63,9 @@ public sealed class HmacKeyTests(SqliteBackendFixture sqlite) : IClassFixture<Sq
     [Fact]
     public async Task HmacGroup_ReadShowsWhichKeySigns_NeverAKey_RotationStartsOnce_AKeyInARequestIsIgnored()
     {
-        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        // The rollout would take each step at once (no member is connected): here it waits, so the first step can be read.
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Keys:CheckInterval"] = "01:00:00" };
+        await using var app = await ControllerApp.StartAsync(settings);
         using var client = app.CreateClient();
         var injected = GroupDocument.Of(Samples.Web with { AuthPass = null, Auth = "hmac" }) with
         {
@@ -106,5 +108,37 @@ public sealed class HmacKeyTests(SqliteBackendFixture sqlite) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Contains("HMAC-signed adverts carry no password", await both.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("'kerberos' is not none, pass or hmac", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The rotation schedule: a signing key older than Keys:RotationInterval is replaced by itself, make-before-break.</summary>
+public sealed class HmacScheduleTests(SqliteBackendFixture sqlite) : IClassFixture<SqliteBackendFixture>
+{
+    [Fact]
+    public async Task KeyOlderThanTheInterval_RotatedByTheController_ThroughEveryStep_AuditedAsTheController()
+    {
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Keys:RotationInterval"] = "00:00:02", ["Keys:CheckInterval"] = "00:00:00.100" };
+        await using var app = await ControllerApp.StartAsync(settings);
+        using var client = app.CreateClient();
+        await client.PostAsync("/api/v1/groups", Samples.Json(Samples.Web with { AuthPass = null, Auth = "hmac" }));
+
+        // No member is connected: each step is taken at once (a member that comes back gets the newest config).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement hmac;
+        do
+        {
+            await Task.Delay(200); // waits for the schedule (2 s) and the rollout's ticks (100 ms)
+            hmac = (await client.GetFromJsonAsync<JsonElement>("/api/v1/groups/web")).GetProperty("hmac");
+        }
+        while (hmac.GetProperty("activeKey").GetInt32() < 2 && DateTime.UtcNow < deadline);
+
+        // Key 2 signs (a later round may already be under way: the interval is short here).
+        Assert.True(hmac.GetProperty("activeKey").GetInt32() >= 2, hmac.ToString());
+        var audit = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/audit?target=web&limit=100");
+        var actions = audit!.Reverse().Select(a => (a.GetProperty("action").GetString(), a.GetProperty("who").GetString())).ToList();
+        Assert.Contains(("hmac.rotate", "the controller (HMAC keys)"), actions);
+        Assert.True(actions.Count(a => a.Item1 == "hmac.step") >= 1);
+        // The first rotation's order: rotate (key 2 accepted), then the step that makes it sign.
+        Assert.True(actions.FindIndex(a => a.Item1 == "hmac.rotate") < actions.FindIndex(a => a.Item1 == "hmac.step"));
     }
 }

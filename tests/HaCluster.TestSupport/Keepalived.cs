@@ -18,7 +18,12 @@ public static class Keepalived
 
     /// <summary>The keepalived 2.4.3 binary: <c>HACLUSTER_KEEPALIVED24</c>, or ../shared/peers/keepalived-2.4/bin/keepalived next to the repository; null if neither.</summary>
     public static string? Keepalived24 =>
-        new[] { Environment.GetEnvironmentVariable("HACLUSTER_KEEPALIVED24"), Path.Combine(Repository.Root, "..", "shared", "peers", "keepalived-2.4", "bin", "keepalived") }
+        new[]
+        {
+            Environment.GetEnvironmentVariable("HACLUSTER_KEEPALIVED24"),
+            Path.Combine(Repository.Root, "..", "shared", "peers", "keepalived-2.4", "bin", "keepalived"),
+            "/work/shared/peers/keepalived-2.4/bin/keepalived",
+        }
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p)) is { } path ? Path.GetFullPath(path) : null;
 
     /// <summary>Skips (or, when privileged tests are required, fails) without keepalived 2.4.3.</summary>

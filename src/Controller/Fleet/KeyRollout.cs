@@ -40,7 +40,7 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             foreach (var stored in desired.Groups)
             {
@@ -53,6 +53,19 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
                     LogFailed(stored.Group.Name, e.Message);
                 }
             }
+        }
+    }
+
+    /// <summary>False once stopping — also when the host is disposed without having started (a port in use), which cancels the timer itself.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -91,12 +104,12 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
         && status.Revision == stored.Revision
         && status.Members.Where(m => m.Connected).All(m => m.AppliedRevision >= stored.Revision);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "group {Group}: HMAC step, revision {Revision}: {Step}")]
+    [LoggerMessage(EventId = 81, Level = LogLevel.Information, Message = "group {Group}: HMAC step, revision {Revision}: {Step}")]
     private partial void LogStep(string group, int revision, string step);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "group {Group}: key {Key} is due for rotation")]
+    [LoggerMessage(EventId = 82, Level = LogLevel.Information, Message = "group {Group}: key {Key} is due for rotation")]
     private partial void LogScheduled(string group, int key);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "group {Group}: the HMAC rollout could not take its next step: {Error}")]
+    [LoggerMessage(EventId = 83, Level = LogLevel.Warning, Message = "group {Group}: the HMAC rollout could not take its next step: {Error}")]
     private partial void LogFailed(string group, string error);
 }

@@ -163,6 +163,27 @@ public class HmacInteropTests
         return true;
     }
 
+    /// <summary>--check on a host: which unicast peers the TTL-255 guard covers there, and each instance's authentication.</summary>
+    [SkippableFact]
+    public async Task Check_OnAHost_SaysWhichPeersTheTtlGuardCovers_AndHowAdvertsAreAuthenticated()
+    {
+        await using var pair = await CreateAsync();
+        var config = Path.Combine(pair.Lab.WorkDir, "check.conf");
+        await File.WriteAllTextAsync(config, Keepalived.Config("n1", Signed(pair, pair.N1, 100, 2, 1, Key) with
+        {
+            UnicastPeers = [pair.N2.Address, IPAddress.Parse("192.0.2.12"), IPAddress.Parse("198.51.100.7")],
+            ExtraLines = [],
+        }).Replace("        192.0.2.12\n", "        192.0.2.12 min_ttl 250\n", StringComparison.Ordinal));
+
+        var result = await pair.Lab.ExecAsync(pair.N1, "dotnet", AgentProcess.AgentDll, "--config", config, "--check");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("VI_1: auth_hmac (key 1 signs, 1 key(s), enforce)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("unicast_peer 192.0.2.11: guarded: on-link, must arrive with TTL 255", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("unicast_peer 192.0.2.12: TTL 250..255 (min_ttl/max_ttl)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("unicast_peer 198.51.100.7: not guarded: routed (not in a subnet of eth0), any TTL", result.Stdout, StringComparison.Ordinal);
+    }
+
     internal static KeepalivedInstance Signed(AgentPair pair, LabHost self, int priority, int version, double advertSeconds, string key) =>
         pair.Instance(self, priority, version, advertSeconds) with { AuthPass = null, HmacKey = key };
 
