@@ -78,6 +78,17 @@ public class HmacInteropTests
         await keepalived.StopAsync();
         await pair.AssertAnswersAsync(pair.N2, VrrpTimers.SkewTime(version, 80, interval) + Second);
         Assert.Matches("to=MASTER reason=priority_zero_received", agent.Process.Output);
+
+        // keepalived back (it preempts: the agent verifies its adverts and yields), then its link cut: the agent takes over.
+        var mark = agent.Process.OutputLength;
+        await using var back = Keepalived.Start24(pair.Lab, pair.N1, Keepalived.Config("n1", Signed(pair, pair.N1, 100, version, advertSeconds, Key)), "keepalived24-n1-back");
+        Assert.True(await agent.WaitForStateAsync("BACKUP", Patience, since: mark), agent.Process.Output[mark..]);
+        await pair.AssertAnswersAsync(pair.N1, Patience);
+        mark = agent.Process.OutputLength;
+        await pair.Lab.SetLinkAsync(pair.N1, up: false);
+        Assert.True(await agent.WaitForStateAsync("MASTER", Patience, since: mark));
+        Assert.Matches("to=MASTER reason=master_down_timer", agent.Process.Output[mark..]);
+        await pair.Lab.SetLinkAsync(pair.N1, up: true);
     }
 
     /// <summary>A wrong key on either side: each refuses the other's adverts and counts them (no takeover by them: both end up master).</summary>

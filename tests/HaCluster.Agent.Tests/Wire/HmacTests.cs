@@ -141,6 +141,30 @@ public sealed class HmacTests
         Assert.Equal(DropReason.HmacStale, AdvertFilter.Accept(first, receiver, out _, out _));
     }
 
+    /// <summary>Multicast: replay marks for at most four senders, the least recently heard one given up first.</summary>
+    [Fact]
+    public void Multicast_FourReplayMarks_TheLeastRecentlyHeardGivesWay()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_796_503_260));
+        var verifier = new HmacVerifier(Config(), TimeSpan.FromSeconds(5), clock);
+        var senders = Enumerable.Range(1, 5).Select(i => IPAddress.Parse($"192.0.2.{20 + i}")).ToList();
+        var message = VrrpCodec.Encode(Advert(2), senders[0], VrrpCodec.VrrpMulticastGroup);
+        var signed = senders.ToDictionary(s => s, s =>
+        {
+            var trailer = new byte[HmacTrailer.Length];
+            HmacTrailer.Sign(message, s, 1, Key, HmacTrailer.SequenceAt(clock.GetUtcNow()), trailer);
+            return trailer;
+        });
+
+        Assert.All(senders.Take(4), s => Assert.Equal(DropReason.None, verifier.Check(message, signed[s], s, unicast: false, out _)));
+        Assert.Equal(DropReason.HmacReplay, verifier.Check(message, signed[senders[0]], senders[0], unicast: false, out _));
+        // A fifth sender takes the slot of the least recently accepted one (the first: a refused replay does not count),
+        // whose old advert is then new again to this receiver; the others are still remembered.
+        Assert.Equal(DropReason.None, verifier.Check(message, signed[senders[4]], senders[4], unicast: false, out _));
+        Assert.Equal(DropReason.HmacReplay, verifier.Check(message, signed[senders[1]], senders[1], unicast: false, out _));
+        Assert.Equal(DropReason.None, verifier.Check(message, signed[senders[0]], senders[0], unicast: false, out _));
+    }
+
     [Fact]
     public void Modes_EnforceRefusesAnUnsignedAdvert_PermissiveAndReceiveOnlyAcceptIt_ReceiveOnlyDoesNotSign()
     {
