@@ -41,7 +41,7 @@ public partial class HmacKeysTests
         {
             Assert.DoesNotContain("VRRP transition", cluster.Agents[host].Process.Output[mark..], StringComparison.Ordinal);
             var metrics = await MetricsAsync(cluster, host);
-            Assert.Equal(0, Count(metrics, "hacluster_hmac_invalid_total") + Count(metrics, "hacluster_hmac_unknown_key_total") + Count(metrics, "hacluster_hmac_missing_total"));
+            Assert.Equal(0, PrometheusText.Sum(metrics, "hacluster_hmac_invalid_total") + PrometheusText.Sum(metrics, "hacluster_hmac_unknown_key_total") + PrometheusText.Sum(metrics, "hacluster_hmac_missing_total"));
         }
 
         // The steps are audited (no key in them) and every member's config went through accepting key 2 before it signed.
@@ -90,7 +90,7 @@ public partial class HmacKeysTests
         Assert.Contains("permissive", audit, StringComparison.Ordinal);
         var group = await cluster.Controller.GetAsync<JsonElement>("/api/v1/groups/web");
         Assert.False(group.GetProperty("authPassSet").GetBoolean());
-        Assert.True(Count(await MetricsAsync(cluster, "n2"), "hacluster_hmac_verified_total") > 0);
+        Assert.True(PrometheusText.Sum(await MetricsAsync(cluster, "n2"), "hacluster_hmac_verified_total") > 0);
     }
 
     private static async Task<JsonElement> HmacAsync(ManagedCluster cluster) =>
@@ -113,9 +113,6 @@ public partial class HmacKeysTests
         return result.Stdout;
     }
 
-    private static long Count(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal))
-            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     [GeneratedRegex(@"(?<sent>\d+) packets transmitted, (?<received>\d+) received")]
     private static partial Regex PingSummary();

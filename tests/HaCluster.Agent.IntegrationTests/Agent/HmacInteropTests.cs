@@ -54,8 +54,8 @@ public class HmacInteropTests
         await pair.AssertAnswersAsync(pair.N1, Patience);
 
         var metrics = await TrackingTests.Metrics(pair, pair.N1);
-        Assert.True(Count(metrics, "hacluster_hmac_verified_total") > 0, metrics);
-        Assert.Equal(0, Count(metrics, "hacluster_hmac_invalid_total"));
+        Assert.True(PrometheusText.Sum(metrics, "hacluster_hmac_verified_total") > 0, metrics);
+        Assert.Equal(0, PrometheusText.Sum(metrics, "hacluster_hmac_invalid_total"));
         Assert.DoesNotContain("invalid authentication", keepalived.Process.Output, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -133,7 +133,7 @@ public class HmacInteropTests
 
         Assert.Equal(["BACKUP", "MASTER"], n1.Transitions());
         var metrics = await TrackingTests.Metrics(pair, pair.N1);
-        Assert.True(Count(metrics, "hacluster_hmac_invalid_total") >= sent * 9 / 10, $"{sent} sent\n{metrics}");
+        Assert.True(PrometheusText.Sum(metrics, "hacluster_hmac_invalid_total") >= sent * 9 / 10, $"{sent} sent\n{metrics}");
 
         // A real advert of n1, captured by n2, sent to n2 again a second later: a replay.
         await Task.Delay(2 * Second); // waits for two more of n1's adverts in the capture
@@ -142,7 +142,7 @@ public class HmacInteropTests
         var gaps = adverts.Zip(adverts.Skip(1), (a, b) => b.At - a.At).ToList();
         Assert.True(gaps.Max() <= 1.5 * Second, $"the master's adverts had a gap of {gaps.Max().TotalMilliseconds:0} ms during the flood");
         await Forger.FloodAsync(pair.Lab, pair.Lab.Client, pair.N2.Address.ToString(), adverts[^1].Packet, 1, Second);
-        Assert.True(Count(await TrackingTests.Metrics(pair, pair.N2), "hacluster_hmac_replay_total") >= 1);
+        Assert.True(PrometheusText.Sum(await TrackingTests.Metrics(pair, pair.N2), "hacluster_hmac_replay_total") >= 1);
         await n1.DisposeAsync();
         await n2.DisposeAsync();
 
@@ -154,14 +154,14 @@ public class HmacInteropTests
             pair.N2.Address, pair.N1.Address);
         var ttl1 = await Forger.FloodAsync(pair.Lab, pair.Lab.Client, pair.N1.Address.ToString(), Forger.Ipv4(pair.N2.Address.ToString(), pair.N1.Address.ToString(), 1, pass), 1000, 8 * Second);
         Assert.Equal(["BACKUP", "MASTER"], passMaster.Transitions());
-        Assert.True(Count(await TrackingTests.Metrics(pair, pair.N1), "hacluster_ip_ttl_errors_total") >= ttl1 * 9 / 10);
+        Assert.True(PrometheusText.Sum(await TrackingTests.Metrics(pair, pair.N1), "hacluster_ip_ttl_errors_total") >= ttl1 * 9 / 10);
     }
 
     /// <summary>Polls the agent's /metrics until the counter reaches <paramref name="atLeast"/> (or the patience runs out).</summary>
     internal static async Task<bool> WaitForCountAsync(AgentPair pair, LabHost host, string name, long atLeast)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (Count(await TrackingTests.Metrics(pair, host), name) < atLeast)
+        while (PrometheusText.Sum(await TrackingTests.Metrics(pair, host), name) < atLeast)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -198,7 +198,4 @@ public class HmacInteropTests
     internal static KeepalivedInstance Signed(AgentPair pair, LabHost self, int priority, int version, double advertSeconds, string key) =>
         pair.Instance(self, priority, version, advertSeconds) with { AuthPass = null, HmacKey = key };
 
-    internal static long Count(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }
