@@ -8,24 +8,37 @@ internal static class GroupBody
 {
     public static async Task<(VipGroup? Group, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
+        var (group, _, problem) = await ReadWithCommentAsync(request, ct);
+        return (group, problem);
+    }
+
+    /// <summary>The group and the save's optional <c>comment</c> (why: kept with the revision, at most 500 characters).</summary>
+    public static async Task<(VipGroup? Group, string? Comment, IResult? Problem)> ReadWithCommentAsync(HttpRequest request, CancellationToken ct)
+    {
         if (!request.HasJsonContentType())
         {
-            return (null, TypedResults.Problem("send the group as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, null, TypedResults.Problem("send the group as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
 
         try
         {
             var document = await JsonSerializer.DeserializeAsync(request.Body, GroupJsonContext.Default.GroupDocument, ct);
-            return document is null ? (null, Invalid("$", "a group object is required")) : (document.ToGroup(), null);
+            return document switch
+            {
+                null => (null, null, Invalid("$", "a group object is required")),
+                { Comment.Length: > Data.Configurations.GroupRevisionLimits.MaxComment } =>
+                    (null, null, Invalid("comment", $"is {document.Comment.Length} characters; at most {Data.Configurations.GroupRevisionLimits.MaxComment}")),
+                _ => (document.ToGroup(), string.IsNullOrWhiteSpace(document.Comment) ? null : document.Comment.Trim(), null),
+            };
         }
         catch (JsonException e)
         {
-            return (null, Invalid(ToErrorPath(e.Path), e.Message));
+            return (null, null, Invalid(ToErrorPath(e.Path), e.Message));
         }
         catch (BadHttpRequestException e)
         {
             // The server refused the body itself: too large (413), malformed chunking (400), too slow or cut short.
-            return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
+            return (null, null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
         }
     }
 

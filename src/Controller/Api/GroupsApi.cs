@@ -1,3 +1,5 @@
+using System.Text.Json;
+using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
 using HaCluster.Controller.Security;
@@ -27,6 +29,14 @@ public static class GroupsApi
             .RequireAuthorization(Policies.Admin);
         api.MapPost("/{name}/rotate-key", RotateKey).Produces<HmacStatus>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        api.MapGet("/{name}/revisions", ListRevisions).Produces<List<RevisionSummary>>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
+        api.MapGet("/{name}/revisions/{revision}", GetRevision).Produces<RevisionDetail>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
+        api.MapGet("/{name}/revisions/{revision}/diff/{other}", DiffRevisions).Produces<RevisionDiff>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
+        api.MapPost("/{name}/rollback", Rollback).Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Admin);
         api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         return app;
@@ -62,13 +72,13 @@ public static class GroupsApi
 
     public static async Task<IResult> CreateGroup(HttpContext context, GroupService store, CancellationToken ct)
     {
-        var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        var (group, comment, problem) = await GroupBody.ReadWithCommentAsync(context.Request, ct);
         if (group is null)
         {
             return problem!;
         }
 
-        var result = await store.CreateAsync(group, Who(context), ct);
+        var result = await store.CreateAsync(group, Who(context), ct, comment);
         return result is SaveResult.Saved saved
             ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", GroupDocument.Public(saved.Group))
             : ToProblem(result, group.Name);
@@ -76,7 +86,7 @@ public static class GroupsApi
 
     public static async Task<IResult> UpdateGroup(string name, HttpContext context, GroupService store, CancellationToken ct)
     {
-        var (group, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        var (group, comment, problem) = await GroupBody.ReadWithCommentAsync(context.Request, ct);
         if (group is null)
         {
             return problem!;
@@ -87,9 +97,81 @@ public static class GroupsApi
             return GroupBody.Invalid("name", $"'{group.Name}' does not match the group in the URL, '{name}'");
         }
 
-        var result = await store.UpdateAsync(group, Who(context), ct);
+        var result = await store.UpdateAsync(group, Who(context), ct, comment);
         return result is SaveResult.Saved saved ? TypedResults.Ok(GroupDocument.Public(saved.Group)) : ToProblem(result, name);
     }
+
+    /// <summary>One line of a revision list: who saved it, when, how and why.</summary>
+    public sealed record RevisionSummary(int Revision, DateTimeOffset At, string Action, string Who, string Role, string? Comment);
+
+    /// <summary>A revision: its summary, the desired state (no secret) and each member's config (redacted) with its hash.</summary>
+    public sealed record RevisionDetail(int Revision, DateTimeOffset At, string Action, string Who, string Role, string? Comment, GroupDocument Group,
+        IReadOnlyList<RevisionConfig> Configs);
+
+    /// <summary>What changed between two revisions: each member's config as a line diff (" ", "+", "-"), and whether the desired state differs.</summary>
+    public sealed record RevisionDiff(int From, int To, bool GroupChanged, IReadOnlyList<MemberDiff> Members);
+
+    public sealed record MemberDiff(string Node, IReadOnlyList<string> Lines);
+
+    public sealed record RollbackRequest(int? To, string? Comment);
+
+    /// <summary>Newest first; a group saved before revisions were kept lists those saved since. 404 only when there is neither group nor revision.</summary>
+    public static async Task<IResult> ListRevisions(string name, GroupService store, CancellationToken ct, int? limit = null)
+    {
+        var revisions = await store.RevisionsAsync(name, Math.Clamp(limit ?? 100, 1, 1000), ct);
+        return revisions.Count == 0 && await store.GetAsync(name, ct) is null
+            ? GroupNotFound(name)
+            : TypedResults.Ok(revisions.Select(r => new RevisionSummary(r.Revision, r.At, r.Action, r.Who, r.Role, r.Comment)).ToList());
+    }
+
+    public static async Task<IResult> GetRevision(string name, int revision, GroupService store, CancellationToken ct) =>
+        await store.RevisionAsync(name, revision, ct) is { } r
+            ? TypedResults.Ok(new RevisionDetail(r.Revision, r.At, r.Action, r.Who, r.Role, r.Comment, r.Group, r.Configs))
+            : TypedResults.Problem($"group '{name}' has no revision {revision}", statusCode: StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> DiffRevisions(string name, int revision, int other, GroupService store, CancellationToken ct)
+    {
+        if (await store.RevisionAsync(name, revision, ct) is not { } from || await store.RevisionAsync(name, other, ct) is not { } to)
+        {
+            return TypedResults.Problem($"group '{name}' has no revision {revision} or {other}", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var nodes = from.Configs.Select(c => c.Node).Union(to.Configs.Select(c => c.Node), StringComparer.Ordinal);
+        var members = nodes.Select(node => new MemberDiff(node, LineDiff(
+            from.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? "", to.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? ""))).ToList();
+        var same = JsonSerializer.Serialize(from.Group, GroupJsonContext.Default.GroupDocument) == JsonSerializer.Serialize(to.Group, GroupJsonContext.Default.GroupDocument);
+        return TypedResults.Ok(new RevisionDiff(revision, other, !same, members));
+    }
+
+    /// <summary>A new revision equal to an earlier one (its desired state; the current password and keys stay).</summary>
+    public static async Task<IResult> Rollback(string name, RollbackRequest? request, HttpContext context, GroupService store, CancellationToken ct)
+    {
+        if (request?.To is not { } to)
+        {
+            return GroupBody.Invalid("to", "the revision to go back to is required");
+        }
+
+        if (request.Comment is { Length: > Data.Configurations.GroupRevisionLimits.MaxComment })
+        {
+            return GroupBody.Invalid("comment", $"is {request.Comment.Length} characters; at most {Data.Configurations.GroupRevisionLimits.MaxComment}");
+        }
+
+        var result = await store.RollbackAsync(name, to, Who(context), request.Comment, ct);
+        return result switch
+        {
+            null => TypedResults.Problem($"group '{name}' has no revision {to}", statusCode: StatusCodes.Status404NotFound),
+            SaveResult.Saved saved => TypedResults.Ok(GroupDocument.Public(saved.Group)),
+            _ => ToProblem(result, name),
+        };
+    }
+
+    private static List<string> LineDiff(string before, string after) =>
+        [.. DiffPlex.DiffBuilder.InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false).Lines.Select(l => l.Type switch
+        {
+            DiffPlex.DiffBuilder.Model.ChangeType.Inserted => "+ " + l.Text,
+            DiffPlex.DiffBuilder.Model.ChangeType.Deleted => "- " + l.Text,
+            _ => "  " + l.Text,
+        })];
 
     public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupService store, CancellationToken ct) =>
         await store.DeleteAsync(name, Who(context), ct) ? TypedResults.NoContent() : GroupNotFound(name);

@@ -6,7 +6,16 @@ using Microsoft.EntityFrameworkCore;
 namespace HaCluster.Controller.Data;
 
 /// <summary>A change to the audit trail: who did what to which group, with the group before and after.</summary>
-public sealed record AuditRecord(string Action, string Group, Actor Actor, DateTimeOffset At, VipGroup? Before, VipGroup? After);
+public sealed record AuditRecord(string Action, string Group, Actor Actor, DateTimeOffset At, VipGroup? Before, VipGroup? After, string? Comment = null);
+
+/// <summary>One saved revision of a group: who, when, how, why, and the desired state (no secret) with each member's config.</summary>
+public sealed record GroupRevision(int Revision, DateTimeOffset At, string Action, string Who, string Role, string? Comment, GroupDocument Group)
+{
+    public IReadOnlyList<RevisionConfig> Configs { get; init; } = [];
+}
+
+/// <summary>A member's rendered config at a revision (secrets redacted) and its hash (of the real one, as the agent runs it).</summary>
+public sealed record RevisionConfig(string Node, string Text, string Hash);
 
 /// <summary>The stored groups, their per-member configs by revision, and the audit trail.</summary>
 public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts, GroupWriteGate gate, SecretProtector secrets)
@@ -45,6 +54,33 @@ public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await gate.RunAsync(db, () => write(new GroupWrite(db, secrets, ct)), commit, ct);
     }
+
+    /// <summary>The group's revisions, newest first (also those of a deleted group of that name).</summary>
+    public async Task<IReadOnlyList<GroupRevision>> RevisionsAsync(string name, int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.GroupRevisions.AsNoTracking().Where(r => r.GroupName == name).OrderByDescending(r => r.Revision).Take(limit).ToListAsync(ct);
+        return [.. rows.Select(ToRevision)];
+    }
+
+    /// <summary>One revision with each member's config; null when there is no such revision.</summary>
+    public async Task<GroupRevision?> RevisionAsync(string name, int revision, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.GroupRevisions.AsNoTracking().SingleOrDefaultAsync(r => r.GroupName == name && r.Revision == revision, ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var configs = await db.ConfigRevisions.AsNoTracking().Where(c => c.GroupName == name && c.Revision == revision).OrderBy(c => c.Id)
+            .Select(c => new RevisionConfig(c.Node, c.Text, c.Hash)).ToListAsync(ct);
+        return ToRevision(row) with { Configs = configs };
+    }
+
+    private static GroupRevision ToRevision(GroupRevisionEntity row) =>
+        new(row.Revision, row.ChangedAt, row.Action, row.ChangedBy, row.Role, row.Comment,
+            JsonSerializer.Deserialize(row.Json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored revision is null"));
 
     internal StoredGroup ToStored(GroupEntity row) => new(Deserialize(secrets, row.Json), row.Revision);
 
@@ -111,6 +147,17 @@ public sealed class GroupWrite(HaClusterContext db, SecretProtector secrets, Can
             ChangedBy = audit.Actor.Name,
             ChangedAt = audit.At,
         }));
+        db.GroupRevisions.Add(new GroupRevisionEntity
+        {
+            GroupName = name,
+            Revision = group.Revision,
+            Json = JsonSerializer.Serialize(GroupDocument.Public(group.Group), GroupJsonContext.Default.GroupDocument),
+            Action = audit.Action,
+            ChangedBy = audit.Actor.Name.Length <= 256 ? audit.Actor.Name : audit.Actor.Name[..256],
+            Role = audit.Actor.Role,
+            ChangedAt = audit.At,
+            Comment = audit.Comment,
+        });
         Audit(audit);
         try
         {

@@ -14,6 +14,9 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<ConfigRevisionEntity> ConfigRevisions => Set<ConfigRevisionEntity>();
 
+    /// <summary>Every saved revision of every group's desired state (secrets left out), with who, how and why.</summary>
+    public DbSet<GroupRevisionEntity> GroupRevisions => Set<GroupRevisionEntity>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<NodeEntity> Nodes => Set<NodeEntity>();

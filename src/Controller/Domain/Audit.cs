@@ -34,6 +34,7 @@ public static class AuditActions
     public const string TokenCreate = "token.create";
     public const string CertificateIssue = "cert.issue";
     public const string NodeRevoke = "node.revoke";
+    public const string Rollback = "rollback";
     public const string KeyRotate = "hmac.rotate";
     public const string KeyStep = "hmac.step";
     public const string SignIn = "sign-in";

@@ -21,7 +21,8 @@ public sealed record GroupDocument(
     bool? AuthPassSet = null,
     string? Auth = null,
     GroupDocument.KeyringDocument? Keyring = null,
-    HmacStatus? Hmac = null)
+    HmacStatus? Hmac = null,
+    string? Comment = null)
 {
     /// <summary>The whole group, its password and keys included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(

@@ -26,9 +26,31 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         return await groups.GetMemberConfigAsync(name, node, ct) is { } text ? new MemberConfig(name, 0, node, "", text, GroupRenderer.Hash(text)) : null;
     }
 
-    public Task<SaveResult> CreateAsync(VipGroup group, Actor who, CancellationToken ct) => SaveAsync(group, isNew: true, who, ct);
+    /// <param name="comment">Why (kept with the revision), or null.</param>
+    public Task<SaveResult> CreateAsync(VipGroup group, Actor who, CancellationToken ct, string? comment = null) =>
+        SaveAsync(group, isNew: true, who, AuditActions.Create, comment, ct);
 
-    public Task<SaveResult> UpdateAsync(VipGroup group, Actor who, CancellationToken ct) => SaveAsync(group, isNew: false, who, ct);
+    public Task<SaveResult> UpdateAsync(VipGroup group, Actor who, CancellationToken ct, string? comment = null) =>
+        SaveAsync(group, isNew: false, who, AuditActions.Update, comment, ct);
+
+    public Task<IReadOnlyList<GroupRevision>> RevisionsAsync(string name, int limit, CancellationToken ct) => groups.RevisionsAsync(name, limit, ct);
+
+    public Task<GroupRevision?> RevisionAsync(string name, int revision, CancellationToken ct) => groups.RevisionAsync(name, revision, ct);
+
+    /// <summary>
+    /// A new revision whose desired state is revision <paramref name="to"/>'s; the secrets stay the current ones (a
+    /// rollback never brings an old password or key back). Null when there is no such revision.
+    /// </summary>
+    public async Task<SaveResult?> RollbackAsync(string name, int to, Actor who, string? comment, CancellationToken ct)
+    {
+        if (await groups.RevisionAsync(name, to, ct) is not { } revision)
+        {
+            return null;
+        }
+
+        var group = revision.Group.ToGroup() with { AuthPass = null, Keyring = null };
+        return await SaveAsync(group, isNew: false, who, AuditActions.Rollback, comment ?? $"rollback to revision {to}", ct);
+    }
 
     public async Task<bool> DeleteAsync(string name, Actor who, CancellationToken ct)
     {
@@ -56,9 +78,9 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             _ => false,
             ct);
 
-    private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, Actor who, CancellationToken ct)
+    private async Task<SaveResult> SaveAsync(VipGroup group, bool isNew, Actor who, string action, string? comment, CancellationToken ct)
     {
-        var result = await groups.WriteAsync(w => SaveLockedAsync(w, group, isNew, who, ct), r => r is SaveResult.Saved, ct);
+        var result = await groups.WriteAsync(w => SaveLockedAsync(w, group, isNew, who, action, comment, ct), r => r is SaveResult.Saved, ct);
         if (result is SaveResult.Saved saved)
         {
             desired.Saved(new StoredGroup(saved.Group, saved.Revision), saved.Configs);
@@ -67,7 +89,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         return result;
     }
 
-    private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, Actor who, CancellationToken ct)
+    private async Task<SaveResult> SaveLockedAsync(GroupWrite write, VipGroup group, bool isNew, Actor who, string action, string? comment, CancellationToken ct)
     {
         var before = await write.GetAsync(group.Name);
         group = WithStoredSecrets(group, isNew ? null : before?.Group);
@@ -77,7 +99,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             return result;
         }
 
-        var audit = new AuditRecord(isNew ? AuditActions.Create : AuditActions.Update, group.Name, who, clock.GetUtcNow(), before?.Group, group);
+        var audit = new AuditRecord(action, group.Name, who, clock.GetUtcNow(), before?.Group, group, comment);
         return await write.SaveAsync(new StoredGroup(group, saved.Revision), saved.Configs, audit)
             ? saved
             : new SaveResult.Conflict($"group '{group.Name}' was changed by another request; retry");
