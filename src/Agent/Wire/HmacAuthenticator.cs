@@ -72,7 +72,7 @@ public sealed class HmacVerifier(HmacAuthConfig config, TimeSpan window, TimePro
 
         var sequence = HmacTrailer.Sequence(trailer);
         var now = (uint)time.GetUtcNow().ToUnixTimeSeconds();
-        if (config.AntiReplay == AntiReplay.Time && Math.Abs((long)(int)(now - HmacTrailer.Seconds(sequence))) > (long)window.TotalSeconds)
+        if (config.AntiReplay == AntiReplay.Time && OutsideWindow(now, sequence))
         {
             return DropReason.HmacStale;
         }
@@ -90,6 +90,9 @@ public sealed class HmacVerifier(HmacAuthConfig config, TimeSpan window, TimePro
         return Fresh(source, sequence, now, unicast) ? DropReason.None : DropReason.HmacReplay;
     }
 
+    /// <summary>Whether a sequence's seconds are more than the window from <paramref name="now"/> (32-bit wrap-aware).</summary>
+    private bool OutsideWindow(uint now, ulong sequence) => Math.Abs((long)(int)(now - HmacTrailer.Seconds(sequence))) > (long)window.TotalSeconds;
+
     private bool Fresh(IPAddress source, ulong sequence, uint now, bool unicast)
     {
         lock (_lock)
@@ -104,7 +107,7 @@ public sealed class HmacVerifier(HmacAuthConfig config, TimeSpan window, TimePro
             {
                 var last = _marks[index].Sequence;
                 // Time mode forgets a mark that has left the window (a peer restarted with its clock behind).
-                var forgotten = config.AntiReplay == AntiReplay.Time && Math.Abs((long)(int)(now - HmacTrailer.Seconds(last))) > (long)window.TotalSeconds;
+                var forgotten = config.AntiReplay == AntiReplay.Time && OutsideWindow(now, last);
                 if (!forgotten && !HmacTrailer.After(sequence, last))
                 {
                     return false;

@@ -26,8 +26,7 @@ internal static class GroupBody
             return document switch
             {
                 null => (null, null, Invalid("$", "a group object is required")),
-                { Comment.Length: > Data.Configurations.GroupRevisionLimits.MaxComment } =>
-                    (null, null, Invalid("comment", $"is {document.Comment.Length} characters; at most {Data.Configurations.GroupRevisionLimits.MaxComment}")),
+                _ when CommentProblem(document.Comment) is { } tooLong => (null, null, tooLong),
                 _ => (document.ToGroup(), string.IsNullOrWhiteSpace(document.Comment) ? null : document.Comment.Trim(), null),
             };
         }
@@ -41,6 +40,12 @@ internal static class GroupBody
             return (null, null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
         }
     }
+
+    /// <summary>A save's or a rollback's <c>comment</c> longer than a revision keeps; null when it fits.</summary>
+    public static IResult? CommentProblem(string? comment) =>
+        comment is { Length: > Data.Configurations.GroupRevisionLimits.MaxComment }
+            ? Invalid("comment", $"is {comment.Length} characters; at most {Data.Configurations.GroupRevisionLimits.MaxComment}")
+            : null;
 
     public static IResult Invalid(string path, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = [message] });

@@ -151,9 +151,9 @@ public static class GroupsApi
             return GroupBody.Invalid("to", "the revision to go back to is required");
         }
 
-        if (request.Comment is { Length: > Data.Configurations.GroupRevisionLimits.MaxComment })
+        if (GroupBody.CommentProblem(request.Comment) is { } tooLong)
         {
-            return GroupBody.Invalid("comment", $"is {request.Comment.Length} characters; at most {Data.Configurations.GroupRevisionLimits.MaxComment}");
+            return tooLong;
         }
 
         var result = await store.RollbackAsync(name, to, Who(context), request.Comment, ct);

@@ -89,9 +89,7 @@ public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts
         GroupDocument.Of(group) with
         {
             AuthPass = group.AuthPass is { Length: > 0 } pass ? secrets.Protect(pass) : group.AuthPass,
-            Keyring = group.Keyring is { } keyring
-                ? GroupDocument.KeyringDocument.Of(keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = secrets.Protect(k.Secret) })] })
-                : null,
+            Keyring = GroupDocument.KeyringDocument.Of(group.Keyring?.WithSecrets(secrets.Protect)),
         },
         GroupJsonContext.Default.GroupDocument);
 
@@ -99,9 +97,7 @@ public sealed class GroupRepository(IDbContextFactory<HaClusterContext> contexts
     {
         var group = (JsonSerializer.Deserialize(json, GroupJsonContext.Default.GroupDocument) ?? throw new InvalidDataException("stored group is null")).ToGroup();
         group = group.AuthPass is { Length: > 0 } pass ? group with { AuthPass = secrets.Unprotect(pass) } : group;
-        return group.Keyring is { } keyring
-            ? group with { Keyring = keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = secrets.Unprotect(k.Secret) })] } }
-            : group;
+        return group with { Keyring = group.Keyring?.WithSecrets(secrets.Unprotect) };
     }
 }
 

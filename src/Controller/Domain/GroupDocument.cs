@@ -38,7 +38,7 @@ public sealed record GroupDocument(
     {
         AuthPass = string.IsNullOrEmpty(group.AuthPass) ? null
             : other is not null && !string.IsNullOrEmpty(other.AuthPass) && other.AuthPass != group.AuthPass ? "(redacted, changed)" : "(redacted)",
-        Keyring = group.Keyring is { } keyring ? KeyringDocument.Of(keyring with { Keys = [.. keyring.Keys.Select(k => k with { Secret = Secrets.Redacted })] }) : null,
+        Keyring = KeyringDocument.Of(group.Keyring?.WithSecrets(_ => Secrets.Redacted)),
     };
 
     /// <summary>The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.</summary>

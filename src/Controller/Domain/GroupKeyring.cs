@@ -54,6 +54,9 @@ public sealed record GroupKeyring(EquatableArray<GroupKey> Keys, int ActiveKey, 
         _ => null,
     };
 
+    /// <summary>The same keyring with each key's value passed through <paramref name="map"/> (encrypt, decrypt, redact).</summary>
+    public GroupKeyring WithSecrets(Func<string, string> map) => this with { Keys = [.. Keys.Select(k => k with { Secret = map(k.Secret) })] };
+
     /// <summary>What a step is, for the audit and the log.</summary>
     public string Describe() => this switch
     {

@@ -28,14 +28,11 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
     /// <summary>Starts a rotation of the group's key now; null when it is not an HMAC group or a change is still under way.</summary>
     public async Task<GroupKeyring?> RotateAsync(string name, Actor who, CancellationToken ct)
     {
-        if (desired.Get(name) is not { Group.UsesHmac: true } stored)
-        {
-            return null;
-        }
-
-        var saved = await groups.StepKeyringAsync(name, stored.Revision, k => k.Rotate(clock.GetUtcNow()), AuditActions.KeyRotate, who, ct);
-        return saved?.Group.Keyring;
+        return desired.Get(name) is { Group.UsesHmac: true } stored ? (await StartRotationAsync(stored, who, ct))?.Group.Keyring : null;
     }
+
+    private Task<SaveResult.Saved?> StartRotationAsync(StoredGroup stored, Actor who, CancellationToken ct) =>
+        groups.StepKeyringAsync(stored.Group.Name, stored.Revision, k => k.Rotate(clock.GetUtcNow()), AuditActions.KeyRotate, who, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +79,7 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
             if (interval > TimeSpan.Zero && clock.GetUtcNow() - keyring.Active.CreatedAt >= interval)
             {
                 LogScheduled(stored.Group.Name, keyring.ActiveKey);
-                await groups.StepKeyringAsync(stored.Group.Name, stored.Revision, k => k.Rotate(clock.GetUtcNow()), AuditActions.KeyRotate, Rollout, ct);
+                await StartRotationAsync(stored, Rollout, ct);
             }
 
             return;
