@@ -12,6 +12,7 @@ public sealed class Browser : IAsyncLifetime
     public const string Chromium = "/usr/bin/chromium";
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private readonly List<IBrowserContext> _contexts = [];
 
     public static string ScreenshotDir { get; } = Path.Combine(Repository.Root, "artifacts", "screenshots");
 
@@ -40,9 +41,28 @@ public sealed class Browser : IAsyncLifetime
     {
         Skip.If(_browser is null, "Debian's chromium is not installed");
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        lock (_contexts)
+            _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
+    }
+
+    /// <summary>
+    /// Closes every page opened so far. A page left open keeps its Blazor circuit reconnecting to a dashboard that is
+    /// gone, each one a renderer burning CPU that the following tests need.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        foreach (var context in contexts)
+            await context.CloseAsync();
     }
 
     public async Task DisposeAsync()
@@ -51,6 +71,16 @@ public sealed class Browser : IAsyncLifetime
             await _browser.DisposeAsync();
         _playwright?.Dispose();
     }
+}
+
+/// <summary>A test class over the shared browser: the pages a test opened are closed when it ends.</summary>
+public abstract class BrowserTest(Browser browser) : IAsyncLifetime
+{
+    protected Browser Browser { get; } = browser;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => Browser.CloseContextsAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -7,7 +7,7 @@ namespace HaCluster.Dashboard.IntegrationTests;
 
 /// <summary>The dashboard in Debian's Chromium, over a real controller; nodes from simulated agents.</summary>
 [Collection(BrowserCollection.Name)]
-public class DashboardTests(Browser browser)
+public class DashboardTests(Browser browser) : BrowserTest(browser)
 {
     [SkippableFact]
     public async Task CreateGroupThroughTheForm_ReviewShowsEachMembersConfig_ThenItIsOnTheOverview()
@@ -15,7 +15,7 @@ public class DashboardTests(Browser browser)
         await using var stack = await DashboardStack.StartAsync();
         var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
         var n2 = await stack.SimulateAsync("n2", "192.0.2.11");
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         await page.OpenAsync(stack.Url, "/groups/new");
         await page.FillFieldAsync("field-name", "web");
@@ -52,7 +52,7 @@ public class DashboardTests(Browser browser)
         await using var stack = await DashboardStack.StartAsync();
         await stack.SimulateAsync("n1", "192.0.2.10");
         await stack.SimulateAsync("n2", "192.0.2.11");
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         await page.OpenAsync(stack.Url, "/groups/new");
         await page.FillFieldAsync("field-name", "web");
@@ -82,7 +82,7 @@ public class DashboardTests(Browser browser)
         await stack.SimulateAsync("n1", "192.0.2.10");
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(Web);
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         await page.OpenAsync(stack.Url, "/groups/web/edit");
         await page.FillFieldAsync("field-member-priority-1", "95");
@@ -115,7 +115,7 @@ public class DashboardTests(Browser browser)
         await stack.SimulateAsync("n1", "192.0.2.10");
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(Web with { AuthPass = Pass });
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         var html = new List<string>();
         await page.OpenAsync(stack.Url, "/groups/web");
@@ -144,7 +144,7 @@ public class DashboardTests(Browser browser)
     {
         await using var stack = await DashboardStack.StartAsync();
         await stack.SimulateAsync("n1", "192.0.2.10");
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/");
         await Assertions.Expect(page.GetByTestId("node-n1")).ToContainTextAsync("connected");
 
@@ -164,7 +164,7 @@ public class DashboardTests(Browser browser)
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(Web);
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Init, VrrpState.Backup, TransitionReason.Startup));
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         await page.OpenAsync(stack.Url, "/events");
         await page.SelectAsync("filter-kind", "transition");
@@ -186,7 +186,7 @@ public class DashboardTests(Browser browser)
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(Web);
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master));
-        var page = await stack.SignedInPageAsync(browser, width: 390, height: 844);
+        var page = await stack.SignedInPageAsync(Browser, width: 390, height: 844);
 
         await page.OpenAsync(stack.Url, "/");
         await Assertions.Expect(page.GetByTestId("group-web").GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");

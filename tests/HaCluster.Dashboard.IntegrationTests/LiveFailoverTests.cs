@@ -9,7 +9,7 @@ namespace HaCluster.Dashboard.IntegrationTests;
 
 /// <summary>A real agent pair in network namespaces, the controller and the dashboard, watched in Chromium.</summary>
 [Collection(BrowserCollection.Name)]
-public class LiveFailoverTests(Browser browser)
+public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("192.0.2.100");
 
@@ -34,7 +34,7 @@ public class LiveFailoverTests(Browser browser)
             [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
         Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
 
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/groups/web");
         var members = page.GetByTestId("members");
         await Assertions.Expect(members.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
@@ -87,7 +87,7 @@ public class LiveFailoverTests(Browser browser)
         await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, null, true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
             [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)], Auth: "hmac"));
 
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/groups/web");
         await Assertions.Expect(page.GetByTestId("auth")).ToContainTextAsync("HMAC key 1");
         // The agents count every 10 s: the backup's verified adverts appear with the next report.

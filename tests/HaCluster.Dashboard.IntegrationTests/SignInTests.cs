@@ -10,13 +10,13 @@ namespace HaCluster.Dashboard.IntegrationTests;
 /// OpenID provider), sign-out, and each role's actions — the controller deciding every call, the dashboard only showing it.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public class SignInTests(Browser browser)
+public class SignInTests(Browser browser) : BrowserTest(browser)
 {
     [SkippableFact]
     public async Task Anonymous_SentToSignIn_WrongPasswordSaidSo_RightOneShowsUserAndRole_SignOutEndsIt()
     {
         await using var stack = await DashboardStack.StartAsync();
-        var page = await browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(stack.Url, "/events").ToString());
         Assert.Equal("/signin", new Uri(page.Url).AbsolutePath);
@@ -76,7 +76,7 @@ public class SignInTests(Browser browser)
         }
 
         // A signed-in person's browser made to post a sign-out from another site: refused, still signed in.
-        var browserPage = await stack.SignedInPageAsync(browser);
+        var browserPage = await stack.SignedInPageAsync(Browser);
         var forged = await browserPage.Context.APIRequest.PostAsync(new Uri(stack.Url, "/signout").ToString(),
             new APIRequestContextOptions { Form = browserPage.Context.APIRequest.CreateFormData(), MaxRedirects = 0 });
         Assert.Equal(400, forged.Status);
@@ -89,7 +89,7 @@ public class SignInTests(Browser browser)
     {
         await using var stack = await DashboardStack.StartAsync();
         await stack.AddUserAsync("bob", "viewer");
-        var page = await browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(stack.Url, "/signin").ToString());
         for (var i = 0; i < 5; i++)
@@ -120,7 +120,7 @@ public class SignInTests(Browser browser)
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(DashboardTests.Web);
         await stack.AddUserAsync("bob", "viewer");
-        var page = await stack.SignedInPageAsync(browser, "bob");
+        var page = await stack.SignedInPageAsync(Browser, "bob");
 
         await page.OpenAsync(stack.Url, "/groups/web");
         await Assertions.Expect(page.GetByTestId("members")).ToContainTextAsync("n2");
@@ -149,7 +149,7 @@ public class SignInTests(Browser browser)
     public async Task Admin_AddsAUserAndAKeyShownOnce_TheAuditPageListsBothWithTheAdminsName()
     {
         await using var stack = await DashboardStack.StartAsync();
-        var page = await stack.SignedInPageAsync(browser);
+        var page = await stack.SignedInPageAsync(Browser);
 
         await page.OpenAsync(stack.Url, "/access");
         await page.FillFieldAsync("user-name", "carol");
@@ -199,7 +199,7 @@ public class SignInTests(Browser browser)
         await stack.SimulateAsync("n1", "192.0.2.10");
         await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(DashboardTests.Web);
-        var page = await browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(stack.Url, "/").ToString());
         await page.GetByTestId("signin-sso").ClickAsync();
