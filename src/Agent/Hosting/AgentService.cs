@@ -108,7 +108,7 @@ public sealed partial class AgentService(
     }
 
     public static VrrpSettings SettingsFor(VrrpInstanceConfig instance, IPAddress source) =>
-        new(instance.Version, instance.Priority, instance.AdvertInterval, source)
+        new VrrpSettings(instance.Version, instance.Priority, instance.AdvertInterval, source)
         {
             Preempt = instance.Preempt,
             PreemptDelay = instance.PreemptDelay,
@@ -116,7 +116,7 @@ public sealed partial class AgentService(
             GarpMasterRepeat = instance.GarpMasterRepeat,
             GarpMasterRefresh = instance.GarpMasterRefresh,
             GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
-        };
+        }.WithHandoff(instance.Handoff);
 
     public async Task<IReadOnlyList<string>> ApplyManagedAsync(DesiredConfig desired, CancellationToken ct)
     {

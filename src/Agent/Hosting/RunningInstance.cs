@@ -33,7 +33,7 @@ public sealed class RunningInstance
         var logger = loggers.CreateLogger("HaCluster.Agent.Vrrp");
         var counters = new InstanceCounters(edges.Time);
         var io = new InstanceIo(config, source, link, edges.Net, counters, logger);
-        var tracking = new InstanceTracking(whole, config, trackers);
+        var tracking = new InstanceTracking(whole, config, trackers, config.Handoff.Maintenance != MaintenanceMode.None);
         var settings = AgentService.SettingsFor(config, source) with { Priority = tracking.EffectivePriority };
         Warmup.Run(settings, AdvertPolicy.From(config, source));
         var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
@@ -51,7 +51,8 @@ public sealed class RunningInstance
 
     /// <summary>
     /// Whether <paramref name="changed"/> differs from the running definition only in its priority, its initial state
-    /// (which only matters at start) and its authentication (password, HMAC keys and mode); then it is applied in place —
+    /// (which only matters at start), its authentication (password, HMAC keys and mode) and its handoff (chosen master,
+    /// linger, maintenance); then it is applied in place —
     /// no restart, no release, and a transition only if the election says so. A controller moving <c>state MASTER</c>
     /// to the new highest priority, rotating a group's HMAC key or moving it from PASS to HMAC lands here too.
     /// </summary>
@@ -65,6 +66,7 @@ public sealed class RunningInstance
             AuthType = running.AuthType,
             AuthPass = running.AuthPass,
             Hmac = running.Hmac,
+            Handoff = running.Handoff,
         };
         if (changed.WithInstance(same) != Definition)
         {
@@ -77,7 +79,13 @@ public sealed class RunningInstance
         }
 
         Runner.SetBasePriority(changed.Instance.Priority);
-        _tracking.SetBasePriority(changed.Instance.Priority);
+        // The priority first: a switchover's target takes over advertising the priority that keeps it master.
+        _tracking.SetBasePriority(changed.Instance.Priority, changed.Instance.Handoff.Maintenance != MaintenanceMode.None);
+        if (changed.Instance.Handoff != running.Handoff)
+        {
+            Runner.Post(new VrrpEvent.HandoffChanged(changed.Instance.Handoff));
+        }
+
         Definition = changed;
         return true;
     }

@@ -11,14 +11,20 @@ public sealed class InstanceTracking : IDisposable
     private readonly List<(TrackReference Reference, TrackedObject Tracked, (int Weight, bool Reverse) Weight)> _tracks;
     private readonly List<TrackedObject> _gates;
     private byte _basePriority;
+    private bool _maintenance;
+
+    /// <summary>What a node in maintenance advertises: the lowest priority there is, so any healthy member wins.</summary>
+    public const byte MaintenancePriority = 1;
     private readonly Lock _lock = new();
     private readonly TrackerSet _trackers;
     private Action<byte, bool, bool>? _changed;
 
     /// <param name="config">The configuration <paramref name="instance"/> belongs to: its tracked definitions and weights.</param>
-    public InstanceTracking(KeepalivedConfig config, VrrpInstanceConfig instance, TrackerSet trackers)
+    /// <param name="maintenance">The node is in maintenance: priority 1 whatever the weights (faults still count).</param>
+    public InstanceTracking(KeepalivedConfig config, VrrpInstanceConfig instance, TrackerSet trackers, bool maintenance = false)
     {
         _basePriority = instance.Priority;
+        _maintenance = maintenance;
         _trackers = trackers;
         // The weight a line applies: the rule lives with the config model.
         _tracks = [.. instance.Tracks.Select(r => (r, trackers.Acquire(config, r), config.EffectiveWeight(r)))];
@@ -61,12 +67,13 @@ public sealed class InstanceTracking : IDisposable
         }
     }
 
-    /// <summary>A reload changed only the configured priority: recompute and report, as any tracking change.</summary>
-    public void SetBasePriority(byte priority)
+    /// <summary>A reload changed only the configured priority or maintenance: recompute and report, as any tracking change.</summary>
+    public void SetBasePriority(byte priority, bool maintenance = false)
     {
         lock (_lock)
         {
             _basePriority = priority;
+            _maintenance = maintenance;
         }
 
         OnChanged(null);
@@ -92,7 +99,7 @@ public sealed class InstanceTracking : IDisposable
         var result = TrackingPolicy.Evaluate(_tracks.Select(t =>
             new TrackInput(t.Reference.Kind, t.Tracked.Ok, t.Tracked.Value, t.Weight.Weight, t.Weight.Reverse, t.Tracked.Known)));
         var pending = result.Pending || _gates.Any(g => !g.Known);
-        return (TrackingPolicy.EffectivePriority(_basePriority, result.Delta), result.Fault, pending);
+        return (_maintenance ? MaintenancePriority : TrackingPolicy.EffectivePriority(_basePriority, result.Delta), result.Fault, pending);
     }
 
     /// <summary>The weight-0 scripts of the other members of <paramref name="instance"/>'s sync groups.</summary>

@@ -111,6 +111,10 @@ public sealed partial class InstanceRunner : IDisposable
         {
             _settings = _settings with { Priority = tracking.Priority };
         }
+        else if (@event is VrrpEvent.HandoffChanged handoff)
+        {
+            _settings = _settings.WithHandoff(handoff.Handoff);
+        }
 
         VrrpEvent? next = @event;
         while (next is not null)
@@ -159,8 +163,9 @@ public sealed partial class InstanceRunner : IDisposable
                 VrrpLog.Transition(_logger, Name, changed.From.Name(), changed.To.Name(), changed.Reason.Name(), changed.Priority);
                 _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, _engine.Time.GetUtcNow())
                 {
-                    // A preemption is no takeover: the old master was alive, there is no gap to measure.
-                    MasterLastHeardAt = changed.To == VrrpState.Master && changed.Reason != TransitionReason.Preempt ? Counters.LastAdvertAt : null,
+                    // A preemption or a switchover is no takeover: the old master was alive, there is no gap to measure.
+                    MasterLastHeardAt = changed.To == VrrpState.Master && changed.Reason is not (TransitionReason.Preempt or TransitionReason.Switchover)
+                        ? Counters.LastAdvertAt : null,
                 };
                 Transitioned?.Invoke(this, _lastTransition);
                 break;

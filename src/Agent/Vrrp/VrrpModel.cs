@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using HaCluster.Shared.Config;
 using HaCluster.Shared.Vocabulary;
 
 namespace HaCluster.Agent.Vrrp;
@@ -27,7 +28,26 @@ public sealed record VrrpSettings(int Version, byte Priority, TimeSpan AdvertInt
     public TimeSpan GarpMasterRefresh { get; init; }
     public int GarpMasterRefreshRepeat { get; init; } = 1;
 
+    /// <summary>The member chosen as master (a planned switchover's target), or null.</summary>
+    public IPAddress? Preferred { get; init; }
+
+    /// <summary>How long a master stepping down to <see cref="Preferred"/> keeps the VIPs (make-before-break).</summary>
+    public TimeSpan Linger { get; init; }
+
+    /// <summary>This node is drained: its priority is 1 (through tracking), and with strict it never takes over.</summary>
+    public MaintenanceMode Maintenance { get; init; }
+
     public bool IsAddressOwner => Priority == 255;
+
+    public VrrpSettings WithHandoff(HandoffConfig handoff) => this with
+    {
+        Preferred = handoff.Primary,
+        Linger = handoff.Primary is null ? TimeSpan.Zero : handoff.Linger,
+        Maintenance = handoff.Maintenance,
+    };
+
+    /// <summary>This instance is the group's chosen master.</summary>
+    public bool IsPreferred => Preferred is not null && Preferred.Equals(PrimaryAddress);
 }
 
 /// <summary>The machine's whole state: the RFC state plus its deadlines (monotonic time).</summary>
@@ -49,13 +69,15 @@ public sealed record VrrpInstanceState
     public TimeSpan? PreemptAt { get; init; }
     public TimeSpan? FaultRetryAt { get; init; }
     public TimeSpan? LastReassertAt { get; init; }
+    /// <summary>In BACKUP after stepping down to the chosen master: the VIPs are still held until then (the linger).</summary>
+    public TimeSpan? ReleaseAt { get; init; }
     /// <summary>In INIT: the instance was started (it enters the election as soon as nothing holds it).</summary>
     public bool Starting { get; init; }
     /// <summary>In INIT: a weight-0 tracked script has no result yet, so the instance may not enter the election.</summary>
     public bool TrackingPending { get; init; }
 
     /// <summary>The earliest of the deadlines; read by the engine for every instance on every pass, so it allocates nothing.</summary>
-    public TimeSpan? NextDeadline => Earlier(Earlier(Earlier(MasterDownAt, AdvertAt), Earlier(GarpDelayedAt, GarpRefreshAt)), FaultRetryAt);
+    public TimeSpan? NextDeadline => Earlier(Earlier(Earlier(MasterDownAt, AdvertAt), Earlier(GarpDelayedAt, GarpRefreshAt)), Earlier(FaultRetryAt, ReleaseAt));
 
     private static TimeSpan? Earlier(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 }
@@ -79,6 +101,11 @@ public abstract record VrrpEvent
     public sealed record TrackingChanged(byte Priority, bool Faulted, bool Pending = false) : VrrpEvent;
     /// <summary>Another member of the sync group changed state; this instance follows (keepalived's vrrp_sync_group).</summary>
     public sealed record SyncGroupChanged(VrrpState Target) : VrrpEvent;
+    /// <summary>
+    /// A reload changed the chosen master, the linger or maintenance. The runner puts them into the settings it
+    /// passes along; a BACKUP that has just become the chosen master takes over at once (a planned switchover).
+    /// </summary>
+    public sealed record HandoffChanged(HandoffConfig Handoff) : VrrpEvent;
 
     public static readonly Tick TimerTick = new();
 }

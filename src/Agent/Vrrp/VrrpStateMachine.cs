@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HaCluster.Shared.Config;
 using HaCluster.Shared.Vocabulary;
 using static HaCluster.Agent.Vrrp.VrrpAction;
 using static HaCluster.Agent.Vrrp.VrrpEvent;
@@ -33,6 +34,7 @@ public static partial class VrrpStateMachine
             (VipsBindable, VrrpState.Fault) => ClearFault(state with { FaultRetryAt = null }, settings, FaultCauses.VipBindFailed, TransitionReason.FaultRetry, now, actions),
             (TrackingChanged t, _) => Track(state, settings, t.Faulted, now, actions),
             (SyncGroupChanged g, _) => FollowGroup(state, settings, g.Target, now, actions),
+            (HandoffChanged, VrrpState.Backup) => TakeOverIfChosen(state, settings, now, actions),
             (Tick, VrrpState.Backup) => BackupTick(state, settings, now, actions),
             (Tick, VrrpState.Master) => MasterTick(state, settings, now, actions),
             (Tick, VrrpState.Fault) => FaultTick(state, settings, now, actions),
@@ -86,8 +88,56 @@ public static partial class VrrpStateMachine
     private static VrrpInstanceState WithFault(VrrpInstanceState state, FaultCauses cause, bool present) =>
         state with { Faults = present ? state.Faults | cause : state.Faults & ~cause };
 
-    private static VrrpInstanceState BackupTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions) =>
-        state.MasterDownAt <= now ? BecomeMaster(state, settings, state.TakeoverReason, now, actions) : state;
+    private static VrrpInstanceState BackupTick(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.ReleaseAt <= now)
+        {
+            state = Release(state, actions);
+        }
+
+        if (!(state.MasterDownAt <= now))
+        {
+            return state;
+        }
+
+        if (settings.Maintenance == MaintenanceMode.Strict)
+        {
+            // Strict maintenance: never master, even with nobody else left; the timer runs again, so that the instance
+            // takes over as soon as maintenance ends if there is still no master.
+            return state with { MasterDownAt = now + VrrpTimers.MasterDownInterval(settings.Version, settings.Priority, settings.AdvertInterval) };
+        }
+
+        return BecomeMaster(state, settings, state.TakeoverReason, now, actions);
+    }
+
+    /// <summary>
+    /// A planned switchover reaches its target: a healthy BACKUP that has just been chosen takes the master role at
+    /// once (advert, then GARPs), without waiting for a Master_Down_Interval; the old master steps down when it hears
+    /// it and keeps answering for its linger. GARPs go out again once the old master has let the VIPs go.
+    /// </summary>
+    private static VrrpInstanceState TakeOverIfChosen(VrrpInstanceState state, VrrpSettings settings, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (!settings.IsPreferred || state.Faults != FaultCauses.None || settings.Maintenance != MaintenanceMode.None)
+        {
+            return state;
+        }
+
+        var master = BecomeMaster(state, settings, TransitionReason.Switchover, now, actions);
+        var again = now + settings.Linger + settings.AdvertInterval;
+        return master with { GarpDelayedAt = master.GarpDelayedAt is { } delayed && delayed < again ? delayed : again };
+    }
+
+    /// <summary>The linger is over (or must end now): the VIPs kept after stepping down go.</summary>
+    private static VrrpInstanceState Release(VrrpInstanceState state, ImmutableArray<VrrpAction>.Builder actions)
+    {
+        if (state.ReleaseAt is null)
+        {
+            return state;
+        }
+
+        actions.Add(RemoveVips);
+        return state with { ReleaseAt = null };
+    }
 
     private static VrrpInstanceState BackupReceive(VrrpInstanceState state, VrrpSettings settings, AdvertReceived advert, TimeSpan now)
     {
@@ -191,8 +241,18 @@ public static partial class VrrpStateMachine
         // that a lower node held the VIP and re-asserts with GARPs (see Reassert). Sent before the VIPs go, so
         // that its GARPs are on their way while we still answer the clients that have our MAC.
         actions.Add(new SendAdvert(settings.Priority));
+        var toChosen = settings.Preferred is { } chosen && chosen.Equals(advert.Source);
+        if (toChosen && settings.Linger > TimeSpan.Zero)
+        {
+            // Make-before-break: the chosen master has taken over and sent its GARPs; clients still sending to our MAC
+            // are answered until the linger is over.
+            var lingering = BecomeBackup(state, settings, TransitionReason.Switchover, now, actions, MasterInterval(settings, advert.AdvertInterval));
+            return lingering with { MasterAddress = advert.Source, ReleaseAt = now + settings.Linger };
+        }
+
         actions.Add(RemoveVips);
-        var backup = BecomeBackup(state, settings, reason, now, actions, MasterInterval(settings, advert.AdvertInterval));
+        var backup = BecomeBackup(state, settings, toChosen ? TransitionReason.Switchover : reason, now, actions,
+            MasterInterval(settings, advert.AdvertInterval));
         return backup with { MasterAddress = advert.Source };
     }
 
@@ -213,7 +273,7 @@ public static partial class VrrpStateMachine
 
     private static VrrpInstanceState AddFault(VrrpInstanceState state, VrrpSettings settings, FaultCauses cause, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {
-        var faulted = state with { Faults = state.Faults | cause };
+        var faulted = Release(state, actions) with { Faults = state.Faults | cause };
         if (cause == FaultCauses.VipBindFailed)
         {
             // Retry after a Master_Down_Interval: the address may be free again, without hammering netlink.
@@ -261,7 +321,7 @@ public static partial class VrrpStateMachine
             actions.Add(RemoveVips);
         }
 
-        return Transition(ClearTimers(state), VrrpState.Stopped, TransitionReason.Shutdown, settings, actions);
+        return Transition(ClearTimers(Release(state, actions)), VrrpState.Stopped, TransitionReason.Shutdown, settings, actions);
     }
 
     private static VrrpInstanceState BecomeMaster(VrrpInstanceState state, VrrpSettings settings, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
@@ -307,6 +367,7 @@ public static partial class VrrpStateMachine
         GarpRefreshAt = null,
         PreemptAt = null,
         LastReassertAt = null,
+        ReleaseAt = null,
     };
 
     /// <summary>v3 backups adopt the master's interval (RFC 5798 §6.4.2); v2 intervals must match anyway.</summary>

@@ -54,6 +54,32 @@ public sealed record GlobalDefs
     public bool EnableScriptSecurity { get; init; }
 }
 
+/// <summary>
+/// How a group's members hand the master role over. <see cref="Primary"/>: the member chosen as master (a planned
+/// switchover's target): that member takes over at once when it becomes the chosen one, and a master stepping down to
+/// it keeps the VIPs for <see cref="Linger"/> (make-before-break). <see cref="Maintenance"/>: this node is drained.
+/// </summary>
+public sealed record HandoffConfig
+{
+    /// <summary>How long a master keeps answering after the chosen one took over, unless the config says.</summary>
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(300);
+
+    // After DefaultLinger: static fields are set in the order they are written.
+    public static readonly HandoffConfig None = new();
+
+    public IPAddress? Primary { get; init; }
+    public TimeSpan Linger { get; init; } = DefaultLinger;
+    public MaintenanceMode Maintenance { get; init; }
+}
+
+/// <summary>A node in maintenance advertises priority 1 (master only as a last resort), or with strict never takes over.</summary>
+public enum MaintenanceMode
+{
+    None,
+    LastResort,
+    Strict,
+}
+
 public enum InitialState
 {
     Backup,
@@ -123,6 +149,12 @@ public sealed record VrrpInstanceConfig(string Name, string Interface, byte Virt
     public TimeSpan GnaInterval { get; init; }
     public ChecksumMode ChecksumMode { get; init; } = ChecksumMode.Standard;
     public bool SkipCheckAdvertAddresses { get; init; }
+
+    /// <summary>
+    /// HaCluster's planned work, written by the controller (<c>hacluster_primary</c>, <c>hacluster_linger</c>,
+    /// <c>hacluster_maintenance</c>); keepalived has no such keywords.
+    /// </summary>
+    public HandoffConfig Handoff { get; init; } = HandoffConfig.None;
 
     public EquatableArray<TrackReference> Tracks { get; init; } = [];
     public NotifyConfig Notify { get; init; } = NotifyConfig.None;

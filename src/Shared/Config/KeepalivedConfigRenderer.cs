@@ -85,6 +85,7 @@ public static class KeepalivedConfigRenderer
             Line(text, "preempt_delay", Seconds(instance.PreemptDelay));
         }
 
+        RenderHandoff(instance.Handoff, text);
         if (instance.AuthType == AuthType.Pass)
         {
             text.Append(CultureInfo.InvariantCulture, $"    authentication {{\n        auth_type PASS\n        auth_pass {instance.AuthPass}\n    }}\n");
@@ -107,6 +108,20 @@ public static class KeepalivedConfigRenderer
         TrackingRenderer.Notify(instance.Notify, text);
         text.Append("}\n");
         return text.ToString();
+    }
+
+    private static void RenderHandoff(HandoffConfig handoff, StringBuilder text)
+    {
+        if (handoff.Primary is { } primary)
+        {
+            Line(text, "hacluster_primary", primary);
+            Line(text, "hacluster_linger", Seconds(handoff.Linger));
+        }
+
+        if (handoff.Maintenance != MaintenanceMode.None)
+        {
+            text.Append(handoff.Maintenance == MaintenanceMode.Strict ? "    hacluster_maintenance strict\n" : "    hacluster_maintenance\n");
+        }
     }
 
     private static void RenderVirtualIps(VrrpInstanceConfig instance, StringBuilder text)

@@ -15,7 +15,7 @@ public static class PushedConfigPolicy
     private static readonly ImmutableHashSet<string> InstanceSettings = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "state", "interface", "virtual_router_id", "priority", "advert_int", "version", "nopreempt", "preempt_delay",
-        "unicast_src_ip", "unicast_ttl", "skip_check_adv_addr",
+        "unicast_src_ip", "unicast_ttl", "skip_check_adv_addr", "hacluster_primary", "hacluster_linger", "hacluster_maintenance",
         "garp_master_delay", "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_interval", "gna_interval");
 
     private static readonly ImmutableHashSet<string> AuthenticationSettings = ImmutableHashSet.Create(StringComparer.Ordinal, "auth_type", "auth_pass");

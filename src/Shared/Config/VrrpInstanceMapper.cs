@@ -7,6 +7,7 @@ namespace HaCluster.Shared.Config;
 internal static class VrrpInstanceMapper
 {
     private const decimal MaxGarpSeconds = GlobalDefsMapper.MaxGarpSeconds;
+    private const decimal MaxLingerSeconds = 10;
     private const int MaxGarpCount = GlobalDefsMapper.MaxGarpCount;
     private const int MaxGarpDelaySeconds = GlobalDefsMapper.MaxGarpDelaySeconds;
 
@@ -118,6 +119,9 @@ internal static class VrrpInstanceMapper
             // ...and HaCluster's name for the v2-style one (no pseudo-header) some vendors send.
             "v3_checksum_without_pseudo_header" => s.Flag(d) ? c with { ChecksumMode = ChecksumMode.NoPseudoHeader } : c,
             "skip_check_adv_addr" => s.Flag(d) ? c with { SkipCheckAdvertAddresses = true } : c,
+            "hacluster_primary" => s.TryAddress(d, out var primary) ? c with { Handoff = c.Handoff with { Primary = primary } } : c,
+            "hacluster_linger" => s.TryTimeSpan(d, 0, MaxLingerSeconds, out var linger) ? c with { Handoff = c.Handoff with { Linger = linger } } : c,
+            "hacluster_maintenance" => Maintenance(c, s, d),
             _ => Garp(c, s, d),
         };
     }
@@ -183,6 +187,21 @@ internal static class VrrpInstanceMapper
         var (type, pass) = InstanceBlocks.Authentication(s, d);
         draft.AuthLocation = s.Location;
         return draft.Config with { AuthType = type, AuthPass = pass };
+    }
+
+    /// <summary><c>hacluster_maintenance</c> (a last resort) or <c>hacluster_maintenance strict</c> (never master).</summary>
+    private static VrrpInstanceConfig Maintenance(VrrpInstanceConfig c, ConfigStatement s, DiagnosticBag d)
+    {
+        switch (s.Args.Length)
+        {
+            case 0:
+                return c with { Handoff = c.Handoff with { Maintenance = MaintenanceMode.LastResort } };
+            case 1 when s.Args[0] == "strict":
+                return c with { Handoff = c.Handoff with { Maintenance = MaintenanceMode.Strict } };
+            default:
+                d.Error(s.Location, $"'{s.Keyword}' takes nothing or 'strict', not '{string.Join(' ', s.Args)}'");
+                return c;
+        }
     }
 
     private static VrrpInstanceConfig Nopreempt(Draft draft, ConfigStatement s, DiagnosticBag d)

@@ -36,6 +36,7 @@ public static class Names
         (TransitionReason.Shutdown, "shutdown"),
         (TransitionReason.Preempt, "preempt"),
         (TransitionReason.InterfaceUnusable, "interface_unusable"),
+        (TransitionReason.Switchover, "switchover"),
     ]);
 
     private static readonly Table<EventKind> Kinds = new(
@@ -45,6 +46,7 @@ public static class Names
         (EventKind.Health, "health"),
         (EventKind.Node, "node"),
         (EventKind.Config, "config"),
+        (EventKind.Operation, "operation"),
     ]);
 
     private static readonly Table<GroupHealth> Healths = new(

@@ -19,6 +19,9 @@ public class PushedConfigPolicyTests
             version 3
             nopreempt
             preempt_delay 5
+            hacluster_primary 192.0.2.11
+            hacluster_linger 0.3
+            hacluster_maintenance strict
             authentication {
                 auth_type PASS
                 auth_pass 1111
@@ -92,7 +95,7 @@ public class PushedConfigPolicyTests
 
         var refused = PushedConfigPolicy.Check(text, "managed.conf");
 
-        Assert.Contains(refused, e => e.Message.StartsWith($"'{keyword}' is not accepted from a controller", StringComparison.Ordinal) && e.Location.Line == 30);
+        Assert.Contains(refused, e => e.Message.StartsWith($"'{keyword}' is not accepted from a controller", StringComparison.Ordinal) && e.Location.Line == 33);
     }
 
     [Theory]
