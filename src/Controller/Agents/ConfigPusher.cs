@@ -13,13 +13,21 @@ public sealed class ConfigPusher(DesiredState desired, AgentSessions sessions, F
     public Task StartAsync(CancellationToken cancellationToken)
     {
         desired.Changed += OnChanged;
+        desired.NodeChanged += OnNodeChanged;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         desired.Changed -= OnChanged;
+        desired.NodeChanged -= OnNodeChanged;
         return Task.CompletedTask;
+    }
+
+    private void OnNodeChanged(string node)
+    {
+        fleet.NodeConfigChanged(node);
+        sessions.Get(node)?.SendConfig(desired.ConfigFor(node));
     }
 
     private void OnChanged(GroupChange change)

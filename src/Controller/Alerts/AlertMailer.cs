@@ -106,6 +106,8 @@ public sealed partial class AlertMailer(FleetBus bus, IOptions<AlertOptions> set
             $"{e.Group ?? e.Instance}: {e.Node} became MASTER ({e.Reason?.Name()}){(e.TakeoverMs is { } ms ? string.Create(CultureInfo.InvariantCulture, $", {ms:0} ms after the old master was last heard") : "")}",
         { Kind: EventKind.Health, ToHealth: { } to } when BadHealth.Contains(to) => $"{e.Group}: health {to.Name()}: {e.Detail}",
         { Kind: EventKind.Health, ToHealth: GroupHealth.Ok, FromHealth: { } from } when BadHealth.Contains(from) => $"{e.Group}: health ok again (was {from.Name()})",
+        // Planned work (a switchover, a node's maintenance starting or ending, a drill): who asked, and how it went.
+        { Kind: EventKind.Operation } => e.Detail,
         _ => null,
     };
 

@@ -21,6 +21,8 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<NodeEntity> Nodes => Set<NodeEntity>();
 
+    public DbSet<NodeMaintenanceEntity> NodeMaintenance => Set<NodeMaintenanceEntity>();
+
     public DbSet<EventEntity> Events => Set<EventEntity>();
 
     public DbSet<JoinTokenEntity> JoinTokens => Set<JoinTokenEntity>();

@@ -35,6 +35,9 @@ public static class AuditActions
     public const string CertificateIssue = "cert.issue";
     public const string NodeRevoke = "node.revoke";
     public const string Rollback = "rollback";
+    public const string Switchover = "switchover";
+    public const string MaintenanceStart = "maintenance.start";
+    public const string MaintenanceEnd = "maintenance.end";
     public const string KeyRotate = "hmac.rotate";
     public const string KeyStep = "hmac.step";
     public const string SignIn = "sign-in";

@@ -26,7 +26,8 @@ public sealed record MemberStatusView(
     DateTimeOffset? LastTransitionAt,
     TransitionReason? LastReason,
     DateTimeOffset? LastAdvertAt,
-    HmacCounts? Hmac = null);
+    HmacCounts? Hmac = null,
+    NodeMaintenance? Maintenance = null);
 
 /// <summary>auth_hmac adverts of one member, as its agent last counted them (only for an instance that verifies).</summary>
 public sealed record HmacCounts(long Verified, long Refused);
@@ -45,7 +46,8 @@ public sealed record NodeView(
     DateTimeOffset? ConnectedAt,
     DateTimeOffset? LastSeenAt,
     string? AppliedHash,
-    string? DesiredHash);
+    string? DesiredHash,
+    NodeMaintenance? Maintenance = null);
 
 /// <summary>What an agent last said about one instance.</summary>
 public sealed record InstanceView(

@@ -22,12 +22,14 @@ public sealed record GroupDocument(
     string? Auth = null,
     GroupDocument.KeyringDocument? Keyring = null,
     HmacStatus? Hmac = null,
-    string? Comment = null)
+    string? Comment = null,
+    string? Primary = null,
+    double? Linger = null)
 {
     /// <summary>The whole group, its password and keys included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(
         group.Name, group.Vrid, group.Interface, group.Version, group.AdvertInterval, group.AuthPass, group.Preempt, group.PreemptDelay,
-        [.. group.VirtualIps], [.. group.Members], Auth: group.Auth, Keyring: KeyringDocument.Of(group.Keyring));
+        [.. group.VirtualIps], [.. group.Members], Auth: group.Auth, Keyring: KeyringDocument.Of(group.Keyring), Primary: group.Primary, Linger: group.Linger);
 
     /// <summary>The group as every read path shows it: the password write-only (<c>authPassSet</c>), no key (<c>hmac</c>: which signs, since when).</summary>
     public static GroupDocument Public(VipGroup group) =>
@@ -41,10 +43,14 @@ public sealed record GroupDocument(
         Keyring = KeyringDocument.Of(group.Keyring?.WithSecrets(_ => Secrets.Redacted)),
     };
 
-    /// <summary>The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.</summary>
+    /// <summary>
+    /// The group as sent: a missing string is empty, a missing list empty; null elements stay for the validator to name.
+    /// A missing <see cref="Primary"/> stays null (a save keeps the stored one; <c>""</c> clears it).
+    /// </summary>
     public VipGroup ToGroup() => new(
         Name ?? "", Vrid, Interface ?? "", Version, AdvertInterval, AuthPass, Preempt, PreemptDelay,
-        [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)], Auth, Keyring?.ToKeyring());
+        [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)], Auth, Keyring?.ToKeyring(), Primary,
+        Linger ?? VipGroup.DefaultLingerSeconds);
 
     /// <summary>A keyring as JSON carries it (plain lists).</summary>
     public sealed record KeyringDocument(IReadOnlyList<GroupKey>? Keys, int ActiveKey, string? Mode, int? Activating = null, int? Retiring = null)

@@ -6,7 +6,9 @@ namespace HaCluster.Controller.Domain;
 /// The desired state of one VIP group: checked by the validator, turned into each member's keepalived.conf by the
 /// renderer. Settings left out take keepalived's defaults (version 2, 1 s adverts, preempt on). Until validated it is
 /// the group as sent (a missing name is empty, a null list element stays null, so that every problem can be named);
-/// its lists compare by value, so an unchanged group compares equal. <see cref="Auth"/> is <c>null</c>/<c>"none"</c>/<c>"pass"</c>
+/// its lists compare by value, so an unchanged group compares equal. <see cref="Primary"/> is the member chosen as
+/// master by a planned switchover (null: the priorities decide), <see cref="Linger"/> how long, in seconds, a master
+/// stepping down to it keeps answering (make-before-break). <see cref="Auth"/> is <c>null</c>/<c>"none"</c>/<c>"pass"</c>
 /// (with <see cref="AuthPass"/>) or <c>"hmac"</c>; <see cref="Keyring"/> is the controller's, never taken from a request.
 /// </summary>
 public sealed record VipGroup(
@@ -21,8 +23,15 @@ public sealed record VipGroup(
     EquatableArray<Vip> VirtualIps = default,
     EquatableArray<Member> Members = default,
     string? Auth = null,
-    GroupKeyring? Keyring = null)
+    GroupKeyring? Keyring = null,
+    string? Primary = null,
+    double Linger = VipGroup.DefaultLingerSeconds)
 {
+    /// <summary>How long a master that hands over keeps answering, unless the group says (<see cref="Linger"/>).</summary>
+    public const double DefaultLingerSeconds = 0.3;
+
+    public const double MaxLingerSeconds = 10;
+
     /// <summary><c>"auth": "hmac"</c>: adverts signed with keys the controller makes and rotates (keepalived 2.4's auth_hmac).</summary>
     public const string Hmac = "hmac";
 

@@ -75,6 +75,10 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         services.AddHostedService<FleetMonitor>();
         services.AddOptions<KeyOptions>().BindConfiguration("Keys");
+        services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
+        services.AddSingleton<MaintenanceRepository>();
+        services.AddSingleton<PlannedWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<PlannedWork>());
         services.AddSingleton<KeyRollout>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRollout>());
         services.AddSingleton<AlertMetrics>();
@@ -96,6 +100,7 @@ public static class Extensions
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
         app.MapGroupsApi();
         app.MapFleetApi();
+        app.MapOperationsApi();
         app.MapCredentialsApi();
         app.MapAccessApi();
         app.MapGrpcService<AgentLinkService>();

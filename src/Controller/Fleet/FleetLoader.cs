@@ -3,11 +3,16 @@ using HaCluster.Controller.Groups;
 
 namespace HaCluster.Controller.Fleet;
 
-/// <summary>At start: the desired state and what the history says of the fleet (known nodes, each group's last failover).</summary>
-public sealed class FleetLoader(GroupRepository groups, NodeRepository nodes, EventRepository history, DesiredState desired, FleetState fleet)
+/// <summary>At start: the desired state (groups, nodes in maintenance) and what the history says of the fleet (known nodes, each group's last failover).</summary>
+public sealed class FleetLoader(GroupRepository groups, NodeRepository nodes, MaintenanceRepository maintenance, EventRepository history, DesiredState desired, FleetState fleet)
 {
     public async Task LoadAsync(CancellationToken ct)
     {
+        foreach (var drained in await maintenance.ListAsync(ct))
+        {
+            desired.SetMaintenance(drained.Node, drained);
+        }
+
         desired.Load(await groups.ListAsync(ct));
         foreach (var node in await nodes.ListAsync(ct))
         {

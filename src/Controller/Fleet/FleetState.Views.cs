@@ -104,10 +104,10 @@ public sealed partial class FleetState
         return new MemberStatusView(member.Node, member.Address, member.Priority, connected,
             view?.State ?? VrrpState.Unspecified, view?.Priority, applied,
             connected && (applied ?? 0) < group.Revision,
-            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt, view?.Hmac);
+            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt, view?.Hmac, desired.MaintenanceOf(member.Node));
     }
 
     private NodeView View(NodeRecord node) =>
         new(node.Name, node.Addresses, node.Interfaces, node.AgentVersion, node.BootId, node.Connected, node.ConnectedAt, node.LastSeenAt,
-            node.Applied?.Hash, desired.ConfigFor(node.Name).Hash);
+            node.Applied?.Hash, desired.ConfigFor(node.Name).Hash, desired.MaintenanceOf(node.Name));
 }

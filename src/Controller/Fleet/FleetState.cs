@@ -139,6 +139,15 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
         }
     }
 
+    /// <summary>A node's config changed without a group changing (maintenance): its view and its groups' are shown again.</summary>
+    public void NodeConfigChanged(string name)
+    {
+        lock (_lock)
+        {
+            Touch(Record(name));
+        }
+    }
+
     public void GroupChanged(GroupChange change)
     {
         lock (_lock)

@@ -15,11 +15,35 @@ public sealed class DesiredState
     private readonly Lock _lock = new();
     private ImmutableSortedDictionary<string, Desired> _groups = ImmutableSortedDictionary<string, Desired>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableDictionary<string, NodeConfig> _nodes = ImmutableDictionary<string, NodeConfig>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableSortedDictionary<string, NodeMaintenance> _maintenance = ImmutableSortedDictionary<string, NodeMaintenance>.Empty.WithComparers(StringComparer.Ordinal);
 
     private sealed record Desired(StoredGroup Stored, IReadOnlyList<MemberConfig> Parts);
 
     /// <summary>Raised after a change is committed (outside any lock of this class).</summary>
     public event Action<GroupChange>? Changed;
+
+    /// <summary>Raised after a node's config changed without a group changing (its maintenance started or ended).</summary>
+    public event Action<string>? NodeChanged;
+
+    /// <summary>Nodes in maintenance, by name.</summary>
+    public IReadOnlyCollection<NodeMaintenance> Maintenance => [.. _maintenance.Values];
+
+    public NodeMaintenance? MaintenanceOf(string node) => _maintenance.GetValueOrDefault(node);
+
+    /// <summary>
+    /// Starts, replaces (<paramref name="maintenance"/>) or ends (null) a node's maintenance: its config is composed
+    /// again with <c>hacluster_maintenance</c> in every instance (the group revisions, and their hashes, stay as saved).
+    /// </summary>
+    public void SetMaintenance(string node, NodeMaintenance? maintenance)
+    {
+        lock (_lock)
+        {
+            _maintenance = maintenance is null ? _maintenance.Remove(node) : _maintenance.SetItem(node, maintenance);
+            Compose(node);
+        }
+
+        NodeChanged?.Invoke(node);
+    }
 
     public IReadOnlyCollection<StoredGroup> Groups => [.. _groups.Values.Select(d => d.Stored)];
 
@@ -39,7 +63,7 @@ public sealed class DesiredState
             }
 
             _nodes = _nodes.Clear();
-            foreach (var node in _groups.Values.SelectMany(d => d.Parts).Select(p => p.Node).Distinct(StringComparer.Ordinal))
+            foreach (var node in _groups.Values.SelectMany(d => d.Parts).Select(p => p.Node).Union(_maintenance.Keys).Distinct(StringComparer.Ordinal))
             {
                 Compose(node);
             }
@@ -97,6 +121,11 @@ public sealed class DesiredState
     private void Compose(string node)
     {
         var parts = _groups.Values.SelectMany(d => d.Parts).Where(p => p.Node == node).ToList();
+        if (_maintenance.GetValueOrDefault(node) is { } drained)
+        {
+            parts = [.. parts.Select(p => GroupRenderer.RenderMember(_groups[p.Group].Stored.Group, p.Revision, node, drained.Mode))];
+        }
+
         _nodes = parts.Count == 0 ? _nodes.Remove(node) : _nodes.SetItem(node, GroupRenderer.ComposeNode(node, parts));
     }
 }

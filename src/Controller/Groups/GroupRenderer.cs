@@ -15,6 +15,9 @@ public static class GroupRenderer
 {
     public const string InstancePrefix = "HC_";
 
+    /// <summary>The highest priority a member that does not own the VIPs may advertise.</summary>
+    private const int MaxPriority = 254;
+
     /// <summary>global_defs with keepalived's defaults: the head of every rendered file.</summary>
     private static readonly string Header = KeepalivedConfigRenderer.RenderGlobal(new GlobalDefs());
 
@@ -24,9 +27,10 @@ public static class GroupRenderer
     /// member and revision; node configs are put together from these.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="node"/> is not a member, or the group was not validated.</exception>
-    public static MemberConfig RenderMember(VipGroup group, int revision, string node)
+    public static MemberConfig RenderMember(VipGroup group, int revision, string node, MaintenanceMode maintenance = MaintenanceMode.None)
     {
-        var instance = KeepalivedConfigRenderer.RenderInstance(ToInstance(group, node));
+        var model = ToInstance(group, node);
+        var instance = KeepalivedConfigRenderer.RenderInstance(model with { Handoff = model.Handoff with { Maintenance = maintenance } });
         var text = Compose([instance]);
         return new MemberConfig(group.Name, revision, node, instance, text, Hash(text));
     }
@@ -84,12 +88,14 @@ public static class GroupRenderer
         }
 
         var member = members[index];
+        var priorities = Priorities(group);
+        var primary = group.Primary is { } chosen ? IndexOf(members, chosen) : -1;
         var withPass = group.Version == 2 && !string.IsNullOrEmpty(group.AuthPass);
         return new VrrpInstanceConfig(InstanceName(group.Name), group.Interface, checked((byte)group.Vrid))
         {
             // keepalived drops nopreempt and preempt_delay on a MASTER, so with either everyone starts BACKUP.
-            InitialState = group.Preempt && group.PreemptDelay == 0 && index == Highest(members) ? InitialState.Master : InitialState.Backup,
-            Priority = checked((byte)member.Priority),
+            InitialState = group.Preempt && group.PreemptDelay == 0 && index == Highest(priorities) ? InitialState.Master : InitialState.Backup,
+            Priority = checked((byte)priorities[index]),
             AdvertInterval = TimeSpan.FromMilliseconds(10 * Math.Round(group.AdvertInterval * 100)),
             Version = group.Version,
             Preempt = group.Preempt,
@@ -100,7 +106,36 @@ public static class GroupRenderer
             UnicastSourceIp = Ipv4.Parse(member.Address, $"members[{index}].address"),
             UnicastPeers = [.. members.Where((_, i) => i != index).Select(m => new UnicastPeer(Ipv4.Parse(m.Address, m.Node)))],
             VirtualIps = [.. group.VirtualIps.Select(ToVirtualIp)],
+            Handoff = primary < 0 ? HandoffConfig.None : new HandoffConfig
+            {
+                Primary = Ipv4.Parse(members[primary].Address, group.Primary!),
+                Linger = TimeSpan.FromMilliseconds(Math.Round(group.Linger * 1000)),
+            },
         };
+    }
+
+    /// <summary>
+    /// Each member's priority as rendered: as configured, except that a chosen master (<see cref="VipGroup.Primary"/>)
+    /// is raised just above every other member (tracking weights keep their meaning), the others lowered below it only
+    /// if they sit at the top already.
+    /// </summary>
+    public static int[] Priorities(VipGroup group)
+    {
+        var members = group.Members;
+        var priorities = members.Select(m => m.Priority).ToArray();
+        if (group.Primary is not { } chosen || IndexOf(members, chosen) is var primary && primary < 0)
+        {
+            return priorities;
+        }
+
+        var others = priorities.Where((_, i) => i != primary).DefaultIfEmpty(0).Max();
+        priorities[primary] = Math.Max(priorities[primary], Math.Min(MaxPriority, others + 1));
+        for (var i = 0; i < priorities.Length; i++)
+        {
+            priorities[i] = i == primary ? priorities[i] : Math.Min(priorities[i], priorities[primary] - 1);
+        }
+
+        return priorities;
     }
 
     /// <summary>The group's keys as auth_hmac: every key it holds (a new one is accepted before it signs), the active one, the mode.</summary>
@@ -130,12 +165,12 @@ public static class GroupRenderer
     }
 
     /// <summary>The first of equal priorities wins; validation forbids ties, so this only keeps rendering total.</summary>
-    private static int Highest(EquatableArray<Member> members)
+    private static int Highest(int[] priorities)
     {
         var best = 0;
-        for (var i = 1; i < members.Length; i++)
+        for (var i = 1; i < priorities.Length; i++)
         {
-            best = members[i].Priority > members[best].Priority ? i : best;
+            best = priorities[i] > priorities[best] ? i : best;
         }
 
         return best;

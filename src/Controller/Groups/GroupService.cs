@@ -105,8 +105,29 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             : new SaveResult.Conflict($"group '{group.Name}' was changed by another request; retry");
     }
 
-    private VipGroup WithStoredSecrets(VipGroup sent, VipGroup? stored) =>
-        Secrets.WithStoredKeys(Secrets.WithStoredPassword(sent, stored), stored, clock.GetUtcNow());
+    /// <summary>
+    /// What a save keeps of the stored group when the request leaves it out: the password and keys (write-only), and
+    /// the chosen master of a planned switchover (<c>"primary": ""</c> clears it; a node no longer a member drops it).
+    /// </summary>
+    private VipGroup WithStoredSecrets(VipGroup sent, VipGroup? stored)
+    {
+        var group = Secrets.WithStoredKeys(Secrets.WithStoredPassword(sent, stored), stored, clock.GetUtcNow());
+        return group.Primary switch
+        {
+            null => group with { Primary = stored?.Primary is { } kept && group.Members.Any(m => m?.Node == kept) ? kept : null },
+            "" => group with { Primary = null },
+            _ => group,
+        };
+    }
+
+    /// <summary>
+    /// A planned switchover's save: <paramref name="node"/> becomes the group's chosen master (a revision of its own,
+    /// nothing else changed, audited as a switchover). The members hand over among themselves once they have it.
+    /// </summary>
+    public async Task<SaveResult> SetPrimaryAsync(string name, string node, Actor who, string comment, CancellationToken ct) =>
+        desired.Get(name) is { } stored
+            ? await SaveAsync(stored.Group with { Primary = node }, isNew: false, who, AuditActions.Switchover, comment, ct)
+            : new SaveResult.NotFound();
 
     /// <summary>
     /// One step of the group's keyring (<see cref="GroupKeyring.Rotate"/> or <see cref="GroupKeyring.Next"/>) as a

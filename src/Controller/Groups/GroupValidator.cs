@@ -102,6 +102,16 @@ public static class GroupValidator
             errors.Add("advertInterval", $"{Show(seconds)} is not valid for VRRPv3: 0.01–40.95 seconds in steps of 0.01");
         }
 
+        if (!double.IsFinite(group.Linger) || group.Linger is < 0 or > VipGroup.MaxLingerSeconds)
+        {
+            errors.Add("linger", $"{Show(group.Linger)} is not valid: it must be 0–{VipGroup.MaxLingerSeconds} seconds");
+        }
+
+        if (group.Primary is { Length: > 0 } primary && !group.Members.Any(m => m?.Node == primary))
+        {
+            errors.Add("primary", $"'{primary}' is not a member of the group");
+        }
+
         if (!double.IsFinite(group.PreemptDelay) || group.PreemptDelay is < 0 or > MaxPreemptDelaySeconds)
         {
             errors.Add("preemptDelay", $"{Show(group.PreemptDelay)} is not valid: it must be 0–{MaxPreemptDelaySeconds} seconds");

@@ -429,6 +429,35 @@ namespace HaCluster.Controller.Data.Migrations.Postgres
                     b.ToTable("nodes", (string)null);
                 });
 
+            modelBuilder.Entity("HaCluster.Controller.Data.Entities.NodeMaintenanceEntity", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("Strict")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Node");
+
+                    b.ToTable("node_maintenance", (string)null);
+                });
+
             modelBuilder.Entity("HaCluster.Controller.Data.Entities.UserEntity", b =>
                 {
                     b.Property<string>("Name")

@@ -415,6 +415,35 @@ namespace HaCluster.Controller.Data.Migrations.Sqlite
                     b.ToTable("nodes", (string)null);
                 });
 
+            modelBuilder.Entity("HaCluster.Controller.Data.Entities.NodeMaintenanceEntity", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Strict")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Node");
+
+                    b.ToTable("node_maintenance", (string)null);
+                });
+
             modelBuilder.Entity("HaCluster.Controller.Data.Entities.UserEntity", b =>
                 {
                     b.Property<string>("Name")
