@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HaCluster.Contracts;
+using HaCluster.Controller.Tests.Infrastructure;
+using HaCluster.TestSupport;
+
+namespace HaCluster.Controller.Tests;
+
+/// <summary>
+/// Planned work through the REST API, with simulated agents that answer a push the way real ones do (the real handoff
+/// over VRRP is in the namespace tests): a switchover and what it reports, its refusals, a node's maintenance.
+/// </summary>
+public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClassFixture<SqliteBackendFixture>
+{
+    private const string Instance = "HC_web";
+
+    [Fact]
+    public async Task Switchover_TargetChosenAndRaised_TheAgentsReportsMakeTheResult_StoredAsAnOperationWithWhoAsked()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        await using var pair = await Pair.StartAsync(app);
+        using var operatorClient = app.Client(await app.IssueAsync("otto", HaCluster.Shared.Vocabulary.Role.Operator));
+
+        var response = await operatorClient.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n2", comment = "patch n1" });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("n1", "n2", true), (body.GetProperty("from").GetString(), body.GetProperty("to").GetString(), body.GetProperty("completed").GetBoolean()));
+        Assert.True(body.GetProperty("tookMs").GetDouble() >= 0);
+        Assert.Equal(300, body.GetProperty("lingerMs").GetDouble());
+        Assert.Contains("n2 took over", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("n1 stepped down", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The chosen member is raised just above the other and every member knows whom it hands over to.
+        Assert.Contains("priority 101\n", pair.LastConfig("n2"), StringComparison.Ordinal);
+        Assert.Contains("priority 100\n", pair.LastConfig("n1"), StringComparison.Ordinal);
+        Assert.All(["n1", "n2"], n => Assert.Contains("hacluster_primary 192.0.2.11\n    hacluster_linger 0.3\n", pair.LastConfig(n), StringComparison.Ordinal));
+
+        using var admin = app.CreateClient();
+        var group = await admin.GetFromJsonAsync<JsonElement>("/api/v1/groups/web");
+        Assert.Equal("n2", group.GetProperty("primary").GetString());
+        var revisions = await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/revisions") ?? [];
+        Assert.Equal(("switchover", "otto", "patch n1"), (revisions[0].GetProperty("action").GetString(), revisions[0].GetProperty("who").GetString(), revisions[0].GetProperty("comment").GetString()));
+        var operation = await WaitForEventAsync(admin, "kind=operation", e => e.GetProperty("detail").GetString()!.Contains("switchover to n2 asked by operator otto", StringComparison.Ordinal));
+        Assert.Equal("web", operation.GetProperty("group").GetString());
+
+        // An edit that leaves "primary" out keeps the chosen master; "" clears it.
+        Assert.True((await admin.PutAsJsonAsync("/api/v1/groups/web", new
+        {
+            name = "web",
+            vrid = 27,
+            @interface = "eth0",
+            virtualIps = new[] { new { address = "192.0.2.100/32" } },
+            members = new[] { new { node = "n1", address = "192.0.2.10", priority = 100 }, new { node = "n2", address = "192.0.2.11", priority = 80 } }
+        })).IsSuccessStatusCode);
+        Assert.Equal("n2", (await admin.GetFromJsonAsync<JsonElement>("/api/v1/groups/web")).GetProperty("primary").GetString());
+    }
+
+    [Fact]
+    public async Task Switchover_Refused_WithTheReason_NoGroup_NotAMember_AlreadyMaster_InFault_Unreachable()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        await using var pair = await Pair.StartAsync(app);
+        using var client = app.CreateClient();
+
+        var noGroup = await client.PostAsJsonAsync("/api/v1/groups/nope/switchover", new { to = "n2" });
+        var notMember = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n3" });
+        var already = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n1" });
+        await pair.N2.SendEventsAsync(pair.N2.Transition(Instance, VrrpState.Backup, VrrpState.Fault, TransitionReason.InterfaceDown));
+        await WaitAsync(async () => (await client.GetStringAsync("/api/v1/groups/web/status")).Contains("\"state\":\"FAULT\"", StringComparison.Ordinal));
+        var fault = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n2" });
+        var away = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { });
+        await pair.DisconnectN2Async();
+        await WaitAsync(async () => (await client.GetStringAsync("/api/v1/nodes/n2")).Contains("\"connected\":false", StringComparison.Ordinal));
+        var unreachable = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n2" });
+
+        Assert.Equal(HttpStatusCode.NotFound, noGroup.StatusCode);
+        await AssertProblem(notMember, HttpStatusCode.Conflict, "'n3' is not a member of group 'web'");
+        await AssertProblem(already, HttpStatusCode.Conflict, "'n1' is the master of group 'web' already");
+        await AssertProblem(fault, HttpStatusCode.Conflict, "'n2' cannot take over group 'web': is in FAULT");
+        await AssertProblem(away, HttpStatusCode.Conflict, "no other member can take over: n2 is in FAULT");
+        await AssertProblem(unreachable, HttpStatusCode.Conflict, "'n2' cannot take over group 'web': is unreachable");
+        // Nothing was saved by a refusal.
+        Assert.Single(await client.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/revisions") ?? []);
+    }
+
+    [Fact]
+    public async Task Maintenance_PreviewNamesTheMove_StartMovesTheGroupThenDrains_ShownOnTheNode_EndsByItselfAtUntil_AndSurvivesARestart()
+    {
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Operations:CheckInterval"] = "00:00:00.200" };
+        await using (var app = await ControllerApp.StartAsync(settings))
+        {
+            await using var pair = await Pair.StartAsync(app);
+            using var client = app.CreateClient();
+
+            var preview = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/nodes/n1/maintenance/preview") ?? [];
+            var pastUntil = await client.PostAsJsonAsync("/api/v1/nodes/n1/maintenance", new { until = DateTimeOffset.UtcNow.AddMinutes(-1) });
+            var unknown = await client.PostAsJsonAsync("/api/v1/nodes/n9/maintenance", new { });
+            var notIn = await client.DeleteAsync("/api/v1/nodes/n1/maintenance");
+            var start = await client.PostAsJsonAsync("/api/v1/nodes/n1/maintenance", new { reason = "kernel update", strict = true });
+            var body = await start.Content.ReadFromJsonAsync<JsonElement>();
+            var node = await client.GetFromJsonAsync<JsonElement>("/api/v1/nodes/n1");
+            var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/groups/web/status");
+
+            Assert.Equal(("web", "n1", "n2"), (preview[0].GetProperty("group").GetString(), preview[0].GetProperty("from").GetString(), preview[0].GetProperty("to").GetString()));
+            Assert.Equal(HttpStatusCode.BadRequest, pastUntil.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, notIn.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+            var moved = Assert.Single(body.GetProperty("moved").EnumerateArray());
+            Assert.Equal(("n2", true), (moved.GetProperty("to").GetString(), moved.GetProperty("completed").GetBoolean()));
+            Assert.Equal("kernel update", node.GetProperty("maintenance").GetProperty("reason").GetString());
+            Assert.True(status.GetProperty("members")[0].GetProperty("maintenance").GetProperty("strict").GetBoolean());
+            Assert.Contains("    hacluster_maintenance strict\n", pair.LastConfig("n1"), StringComparison.Ordinal);
+            Assert.DoesNotContain("hacluster_maintenance", pair.LastConfig("n2"), StringComparison.Ordinal);
+            Assert.Equal(node.GetProperty("desiredHash").GetString(), Hash(pair.LastConfig("n1")));
+            await WaitForEventAsync(client, "kind=operation", e => e.GetProperty("detail").GetString()!.StartsWith("n1: strict maintenance (kernel update) started by admin test-admin; web to n2: n2 took over", StringComparison.Ordinal));
+        }
+
+        // The controller restarted: the maintenance is still there, pushed again; with an until a second ahead, it ends by itself.
+        await using (var app = await ControllerApp.StartAsync(settings))
+        {
+            using var client = app.CreateClient();
+            var node = await client.GetFromJsonAsync<JsonElement>("/api/v1/nodes/n1");
+            Assert.Equal("kernel update", node.GetProperty("maintenance").GetProperty("reason").GetString());
+            using var agents = app.Agents();
+            await using var n1 = await SimulatedAgent.ConnectAsync(agents, "n1", ["192.0.2.10/24"]);
+            Assert.Contains("hacluster_maintenance strict", (await n1.NextConfigAsync()).Text, StringComparison.Ordinal);
+
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/nodes/n1/maintenance", new { until = DateTimeOffset.UtcNow.AddSeconds(1) })).StatusCode);
+            Assert.DoesNotContain("strict", (await n1.NextConfigAsync()).Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("hacluster_maintenance", (await n1.NextConfigAsync()).Text, StringComparison.Ordinal);
+            await WaitForEventAsync(client, "kind=operation", e => e.GetProperty("detail").GetString()!.Contains("ended by system the controller (maintenance until)", StringComparison.Ordinal));
+            Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/v1/nodes/n1")).TryGetProperty("maintenance", out var m) && m.ValueKind != JsonValueKind.Null);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 100, 80 }, "n2", new[] { 100, 101 })]
+    [InlineData(new[] { 100, 80 }, "n1", new[] { 100, 80 })]
+    [InlineData(new[] { 254, 80 }, "n2", new[] { 253, 254 })]
+    [InlineData(new[] { 100, 90, 80 }, "n3", new[] { 100, 90, 101 })]
+    [InlineData(new[] { 100, 90, 80 }, null, new[] { 100, 90, 80 })]
+    public void Priorities_TheChosenMasterJustAboveTheOthers_OthersLoweredOnlyFromTheTop(int[] configured, string? primary, int[] rendered)
+    {
+        var group = Samples.Web with
+        {
+            Members = [.. configured.Select((p, i) => new HaCluster.Controller.Domain.Member($"n{i + 1}", $"192.0.2.{10 + i}", p))],
+            Primary = primary,
+        };
+
+        Assert.Equal(rendered, HaCluster.Controller.Groups.GroupRenderer.Priorities(group));
+        Assert.All(group.Members, m => Assert.Equal(primary is null ? null : group.Members.Single(x => x.Node == primary).Address,
+            HaCluster.Controller.Groups.GroupRenderer.ToInstance(group, m.Node).Handoff.Primary?.ToString()));
+    }
+
+    private static string Hash(string text) => HaCluster.Controller.Groups.GroupRenderer.Hash(text);
+
+    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> WaitForEventAsync(HttpClient client, string query, Func<JsonElement, bool> match)
+    {
+        JsonElement found = default;
+        await WaitAsync(async () => (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/events?{query}") ?? []).FirstOrDefault(match) is { ValueKind: JsonValueKind.Object } e && (found = e).ValueKind != JsonValueKind.Undefined);
+        return found;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s");
+            await Task.Delay(50); // polls the controller's API
+        }
+    }
+
+    [GeneratedRegex(@"hacluster_primary (\S+)")]
+    private static partial Regex Primary();
+
+    /// <summary>
+    /// n1 (master, 100) and n2 (backup, 80) of group web, simulated: each applies every config it is pushed and, as
+    /// the real agent does, the chosen backup reports its takeover and a master that is not chosen its step-down.
+    /// </summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        private readonly Dictionary<string, string> _configs = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _following = [];
+        private AgentChannels? _agents;
+
+        public SimulatedAgent N1 { get; private set; } = null!;
+        public SimulatedAgent N2 { get; private set; } = null!;
+
+        private bool _n2Gone;
+
+        public async Task DisconnectN2Async()
+        {
+            _n2Gone = true;
+            await N2.DisposeAsync();
+        }
+
+        public string LastConfig(string node)
+        {
+            lock (_configs)
+            {
+                return _configs[node];
+            }
+        }
+
+        public static async Task<Pair> StartAsync(ControllerApp app)
+        {
+            var pair = new Pair { _agents = app.Agents() };
+            pair.N1 = await SimulatedAgent.ConnectAsync(pair._agents, "n1", ["192.0.2.10/24"]);
+            pair.N2 = await SimulatedAgent.ConnectAsync(pair._agents, "n2", ["192.0.2.11/24"]);
+            using var client = app.CreateClient();
+            Assert.True((await client.PostAsync("/api/v1/groups", Samples.Json(Samples.Web))).IsSuccessStatusCode);
+            pair._following.Add(pair.FollowAsync(pair.N1, "192.0.2.10", VrrpState.Master));
+            pair._following.Add(pair.FollowAsync(pair.N2, "192.0.2.11", VrrpState.Backup));
+            await WaitAsync(async () => (await client.GetFromJsonAsync<JsonElement>("/api/v1/groups/web/status")).GetProperty("masterNode").GetString() == "n1");
+            return pair;
+        }
+
+        private async Task FollowAsync(SimulatedAgent agent, string address, VrrpState state)
+        {
+            await agent.SendEventsAsync(agent.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup));
+            if (state == VrrpState.Master)
+            {
+                await agent.SendEventsAsync(agent.Transition(Instance, VrrpState.Backup, VrrpState.Master));
+            }
+
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var config = await agent.NextConfigAsync(TimeSpan.FromMinutes(5));
+                    lock (_configs)
+                    {
+                        _configs[agent.Node] = config.Text;
+                    }
+
+                    await agent.SendAppliedAsync(config);
+                    var chosen = Primary().Match(config.Text) is { Success: true } m ? m.Groups[1].Value : null;
+                    if (chosen == address && state == VrrpState.Backup)
+                    {
+                        await agent.SendEventsAsync(agent.Transition(Instance, VrrpState.Backup, state = VrrpState.Master, TransitionReason.Switchover));
+                    }
+                    else if (chosen is not null && chosen != address && state == VrrpState.Master)
+                    {
+                        await agent.SendEventsAsync(agent.Transition(Instance, VrrpState.Master, state = VrrpState.Backup, TransitionReason.Switchover));
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or Grpc.Core.RpcException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
+            {
+                // The test is over, or this agent was disconnected on purpose.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await N1.DisposeAsync();
+            if (!_n2Gone)
+            {
+                await N2.DisposeAsync();
+            }
+
+            await Task.WhenAll(_following).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _agents?.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
