@@ -25,7 +25,7 @@ public partial class HmacKeysTests
         var first = await HmacAsync(cluster);
         Assert.Equal((1, "enforce", false), (first.GetProperty("activeKey").GetInt32(), first.GetProperty("mode").GetString(), first.GetProperty("rolling").GetBoolean()));
         var marks = cluster.Agents.ToDictionary(a => a.Key, a => a.Value.Process.OutputLength);
-        var ping = PingAsync(cluster.Lab, TimeSpan.FromSeconds(12));
+        var ping = ClientLoad.Start(cluster.Lab, WebVip, TimeSpan.FromSeconds(12));
         await Task.Delay(TimeSpan.FromSeconds(1)); // waits for the ping to run before the rotation starts
 
         var rotate = await cluster.Controller.Http.PostAsync("/api/v1/groups/web/rotate-key", null);
@@ -35,8 +35,8 @@ public partial class HmacKeysTests
         await cluster.WaitForAsync("key 2 signing, key 1 retired", async () =>
             await HmacAsync(cluster) is var h && h.GetProperty("activeKey").GetInt32() == 2 && !h.GetProperty("rolling").GetBoolean());
 
-        var (sent, received) = await ping;
-        Assert.True(sent > 500 && received == sent, $"{sent - received} of {sent} pings lost during the rotation");
+        var (sent, lost, _, _, _) = await ping.ResultAsync();
+        Assert.True(sent > 500 && lost == 0, $"{lost} of {sent} pings lost during the rotation");
         foreach (var (host, mark) in marks)
         {
             Assert.DoesNotContain("VRRP transition", cluster.Agents[host].Process.Output[mark..], StringComparison.Ordinal);
@@ -70,15 +70,15 @@ public partial class HmacKeysTests
         await cluster.CreateAsync(web);
         await cluster.WaitForMasterAsync("web", "n1");
         var marks = cluster.Agents.ToDictionary(a => a.Key, a => a.Value.Process.OutputLength);
-        var ping = PingAsync(cluster.Lab, TimeSpan.FromSeconds(12));
+        var ping = ClientLoad.Start(cluster.Lab, WebVip, TimeSpan.FromSeconds(12));
         await Task.Delay(TimeSpan.FromSeconds(1)); // waits for the ping to run before the change
 
         await cluster.UpdateAsync(web with { AuthPass = null, Auth = "hmac" });
         await cluster.WaitForAsync("enforced", async () =>
             await HmacAsync(cluster) is var h && h.GetProperty("mode").GetString() == "enforce" && !h.GetProperty("rolling").GetBoolean());
 
-        var (sent, received) = await ping;
-        Assert.True(sent > 500 && received == sent, $"{sent - received} of {sent} pings lost during the migration");
+        var (sent, lost, _, _, _) = await ping.ResultAsync();
+        Assert.True(sent > 500 && lost == 0, $"{lost} of {sent} pings lost during the migration");
         foreach (var (host, mark) in marks)
         {
             Assert.DoesNotContain("VRRP transition", cluster.Agents[host].Process.Output[mark..], StringComparison.Ordinal);
@@ -96,16 +96,6 @@ public partial class HmacKeysTests
     private static async Task<JsonElement> HmacAsync(ManagedCluster cluster) =>
         (await cluster.Controller.GetAsync<JsonElement>("/api/v1/groups/web")).GetProperty("hmac");
 
-    /// <summary>ping -i 0.01 from the lab's client to the VIP for <paramref name="duration"/>: (sent, received).</summary>
-    private static async Task<(int Sent, int Received)> PingAsync(NetnsLab lab, TimeSpan duration)
-    {
-        var result = await lab.ExecAsync(lab.Client.Namespace, duration + TimeSpan.FromSeconds(10), "ping", "-n", "-q", "-i", "0.01", "-W", "1",
-            "-w", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), WebVip.ToString());
-        var summary = PingSummary().Match(result.Stdout);
-        Assert.True(summary.Success, result.ToString());
-        return (int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture), int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture));
-    }
-
     private static async Task<string> MetricsAsync(ManagedCluster cluster, string host)
     {
         var result = await cluster.Lab.ExecAsync(cluster.Lab[host], "sh", "-c", "printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' | socat -t 2 - TCP:127.0.0.1:9650");
@@ -113,9 +103,6 @@ public partial class HmacKeysTests
         return result.Stdout;
     }
 
-
-    [GeneratedRegex(@"(?<sent>\d+) packets transmitted, (?<received>\d+) received")]
-    private static partial Regex PingSummary();
 
     [GeneratedRegex(@"key \d+ hex:(?<key>[0-9a-f]+)")]
     private static partial Regex KeyLine();
