@@ -136,6 +136,52 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         }
     }
 
+    [Fact]
+    public async Task OverGrpc_SwitchoverMaintenanceRevisionsAndRollback_AsOnRest_RefusalsInGrpcsWords()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        await using var pair = await Pair.StartAsync(app);
+        using var channel = app.Channel(await app.IssueAsync("otto", HaCluster.Shared.Vocabulary.Role.Operator));
+        var admin = new Admin.AdminClient(channel);
+
+        var preview = await admin.PreviewMaintenanceAsync(new NodeRef { Name = "n1" });
+        var switched = await admin.SwitchoverAsync(new SwitchoverRequest { Group = "web", To = "n2", Comment = "over gRPC" });
+        var again = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => admin.SwitchoverAsync(new SwitchoverRequest { Group = "web", To = "n2" }).ResponseAsync);
+        var noGroup = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => admin.SwitchoverAsync(new SwitchoverRequest { Group = "nope" }).ResponseAsync);
+        var drained = await admin.StartMaintenanceAsync(new StartMaintenanceRequest { Node = "n1", Reason = "disk", Strict = true });
+        var pastUntil = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => admin.StartMaintenanceAsync(new StartMaintenanceRequest
+        {
+            Node = "n1",
+            Until = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        }).ResponseAsync);
+        var node = (await admin.ListNodesAsync(new ListNodesRequest())).Nodes.Single(n => n.Name == "n1");
+        var member = (await admin.GetGroupStatusAsync(new GroupRef { Name = "web" })).Members.Single(m => m.Node == "n1");
+        await admin.EndMaintenanceAsync(new NodeRef { Name = "n1" });
+        var notIn = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => admin.EndMaintenanceAsync(new NodeRef { Name = "n1" }).ResponseAsync);
+        var revisions = await admin.ListRevisionsAsync(new ListRevisionsRequest { Group = "web" });
+        var diff = await admin.DiffRevisionsAsync(new DiffRevisionsRequest { Group = "web", From = 1, To = 2 });
+        var operatorRollback = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => admin.RollbackAsync(new RollbackRequest { Group = "web", To = 1 }).ResponseAsync);
+        using var adminChannel = app.Channel(await app.IssueAsync("ada", HaCluster.Shared.Vocabulary.Role.Admin));
+        var rolledBack = await new Admin.AdminClient(adminChannel).RollbackAsync(new RollbackRequest { Group = "web", To = 1, Comment = "undo" });
+
+        Assert.Equal(("n2", ""), (preview.Moves.Single().To, preview.Moves.Single().Why));
+        Assert.Equal(("n1", "n2", true, "over gRPC"), (switched.From, switched.To, switched.Completed, revisions.Revisions[^2].Comment));
+        Assert.True(switched.HasTookMs);
+        Assert.Equal((Grpc.Core.StatusCode.FailedPrecondition, "'n2' is the master of group 'web' already"), (again.StatusCode, again.Status.Detail));
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, noGroup.StatusCode);
+        Assert.Equal(("disk", true, "operator otto"), (drained.Maintenance.Reason, drained.Maintenance.Strict, drained.Maintenance.By));
+        Assert.Empty(drained.Moved);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, pastUntil.StatusCode);
+        Assert.Equal("disk", node.Maintenance.Reason);
+        Assert.True(member.Maintenance.Strict);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, notIn.StatusCode);
+        Assert.Equal(["switchover", "create"], revisions.Revisions.Select(r => r.Action));
+        Assert.Equal("n2", (await admin.GetGroupAsync(new GroupRef { Name = "web" })).Primary is var p && rolledBack.Revision == 3 ? p : "");
+        Assert.Contains(diff.Members.Single(m => m.Node == "n2").Lines, l => l == "+     hacluster_primary 192.0.2.11");
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, operatorRollback.StatusCode);
+        Assert.Equal("undo", (await admin.ListRevisionsAsync(new ListRevisionsRequest { Group = "web" })).Revisions[0].Comment);
+    }
+
     [Theory]
     [InlineData(new[] { 100, 80 }, "n2", new[] { 100, 101 })]
     [InlineData(new[] { 100, 80 }, "n1", new[] { 100, 80 })]

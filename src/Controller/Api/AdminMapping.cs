@@ -22,6 +22,8 @@ internal static class AdminMapping
             Preempt = g.Preempt,
             PreemptDelay = g.PreemptDelay,
             Auth = g.Auth ?? "",
+            Primary = g.Primary ?? "",
+            Linger = g.Linger,
         };
         if (Domain.HmacStatus.Of(g.Keyring) is { } hmac)
         {
@@ -50,7 +52,9 @@ internal static class AdminMapping
         g.PreemptDelay,
         [.. g.VirtualIps.Select(v => new Vip(v.Address, Empty(v.Device), Empty(v.Label)))],
         [.. g.Members.Select(m => new Member(m.Node, m.Address, m.Priority))],
-        Empty(g.Auth));
+        Empty(g.Auth),
+        Primary: Empty(g.Primary),
+        Linger: g.HasLinger ? g.Linger : VipGroup.DefaultLingerSeconds);
 
     public static GroupStatus ToProto(GroupStatusView s)
     {
@@ -79,6 +83,7 @@ internal static class AdminMapping
             LastAdvertAt = Time(m.LastAdvertAt),
             HmacVerified = (ulong)(m.Hmac?.Verified ?? 0),
             HmacRefused = (ulong)(m.Hmac?.Refused ?? 0),
+            Maintenance = ToProto(m.Maintenance),
         }));
         return proto;
     }
@@ -95,6 +100,7 @@ internal static class AdminMapping
             LastSeenAt = Time(n.LastSeenAt),
             AppliedHash = n.AppliedHash ?? "",
             DesiredHash = n.DesiredHash ?? "",
+            Maintenance = ToProto(n.Maintenance),
         };
         proto.Addresses.AddRange(n.Addresses);
         proto.Interfaces.AddRange(n.Interfaces);
@@ -135,6 +141,55 @@ internal static class AdminMapping
             proto.TakeoverMs = ms;
         }
 
+        return proto;
+    }
+
+    public static Maintenance? ToProto(NodeMaintenance? m) => m is null ? null : new Maintenance
+    {
+        Since = Timestamp.FromDateTimeOffset(m.Since),
+        Until = Time(m.Until),
+        Reason = m.Reason ?? "",
+        Strict = m.Strict,
+        By = m.By,
+    };
+
+    public static SwitchoverReply ToProto(Fleet.SwitchoverResult r)
+    {
+        var proto = new SwitchoverReply
+        {
+            Group = r.Group,
+            From = r.From ?? "",
+            To = r.To,
+            Revision = r.Revision,
+            Completed = r.Completed,
+            RequestedAt = Timestamp.FromDateTimeOffset(r.RequestedAt),
+            TakeoverAt = Time(r.TakeoverAt),
+            StepDownAt = Time(r.StepDownAt),
+            LingerMs = r.LingerMs,
+            Detail = r.Detail,
+        };
+        if (r.TookMs is { } took)
+        {
+            proto.TookMs = took;
+        }
+
+        if (r.HandoffMs is { } handoff)
+        {
+            proto.HandoffMs = handoff;
+        }
+
+        return proto;
+    }
+
+    public static PlannedMove ToProto(Fleet.PlannedMove m) => new() { Group = m.Group, From = m.From, To = m.To ?? "", Why = m.Why ?? "" };
+
+    public static RevisionSummary ToProto(Data.GroupRevision r) =>
+        new() { Revision = r.Revision, At = Timestamp.FromDateTimeOffset(r.At), Action = r.Action, Who = r.Who, Role = r.Role, Comment = r.Comment ?? "" };
+
+    public static Contracts.RevisionDiff ToProto(Domain.RevisionDiff d)
+    {
+        var proto = new Contracts.RevisionDiff { From = d.From, To = d.To, GroupChanged = d.GroupChanged };
+        proto.Members.AddRange(d.Members.Select(m => new Contracts.MemberDiff { Node = m.Node, Lines = { m.Lines } }));
         return proto;
     }
 

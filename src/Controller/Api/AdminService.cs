@@ -13,10 +13,12 @@ namespace HaCluster.Controller.Api;
 
 /// <summary>
 /// The gRPC admin API: the REST API's operations plus the live fleet stream. Thin: domain ↔ proto at the edge. Reads
-/// take <see cref="Policies.Read"/>, changes <see cref="Policies.Admin"/>, as on REST.
+/// take <see cref="Policies.Read"/>, planned work <see cref="Policies.Operate"/>, changes <see cref="Policies.Admin"/>, as on REST.
 /// </summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class AdminService(GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, IHostApplicationLifetime lifetime, StreamQuota quota)
+public sealed class AdminService(
+    GroupService store, DesiredState desired, FleetState fleet, FleetBus bus, EventRepository events, PlannedWork work, TimeProvider clock,
+    IHostApplicationLifetime lifetime, StreamQuota quota)
     : Admin.AdminBase
 {
     private const int SnapshotEvents = 200;
@@ -52,6 +54,100 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
         var config = await store.GetConfigAsync(request.Group, request.Node, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"'{request.Node}' is not a member of group '{request.Group}'"));
         return AdminMapping.ToProto(config with { Revision = stored.Revision });
+    }
+
+    [Authorize(Policy = Policies.Operate)]
+    public override async Task<SwitchoverReply> Switchover(SwitchoverRequest request, ServerCallContext context)
+    {
+        if (request.Comment.Length > Data.Configurations.GroupRevisionLimits.MaxComment)
+        {
+            throw AdminMapping.Invalid([new GroupError("comment", $"at most {Data.Configurations.GroupRevisionLimits.MaxComment} characters")]);
+        }
+
+        var (result, refused) = await work.SwitchoverAsync(request.Group, Empty(request.To), Empty(request.Comment), Who(context), context.CancellationToken);
+        return result is not null ? AdminMapping.ToProto(result) : throw Refused(refused!);
+    }
+
+    public override Task<MaintenancePreview> PreviewMaintenance(NodeRef request, ServerCallContext context)
+    {
+        var preview = new MaintenancePreview();
+        preview.Moves.AddRange((work.IsKnown(request.Name) ? work.PreviewMaintenance(request.Name) : throw NodeNotFound(request.Name)).Select(AdminMapping.ToProto));
+        return Task.FromResult(preview);
+    }
+
+    [Authorize(Policy = Policies.Operate)]
+    public override async Task<MaintenanceReply> StartMaintenance(StartMaintenanceRequest request, ServerCallContext context)
+    {
+        if (!work.IsKnown(request.Node))
+        {
+            throw NodeNotFound(request.Node);
+        }
+
+        var until = request.Until is null ? (DateTimeOffset?)null : AdminMapping.FromProto(request.Until) ?? DateTimeOffset.MinValue;
+        var now = clock.GetUtcNow();
+        var errors = new List<GroupError>();
+        if (until is { } end && (end <= now || end - now > OperationsApi.MaxMaintenance))
+        {
+            errors.Add(new GroupError("until", $"must be in the future and at most {OperationsApi.MaxMaintenance.TotalDays:0} days ahead"));
+        }
+
+        if (request.Reason.Length > NodeMaintenance.MaxReason)
+        {
+            errors.Add(new GroupError("reason", $"at most {NodeMaintenance.MaxReason} characters"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw AdminMapping.Invalid(errors);
+        }
+
+        var result = await work.StartMaintenanceAsync(request.Node, until, Empty(request.Reason), request.Strict, Who(context), context.CancellationToken);
+        var reply = new MaintenanceReply { Maintenance = AdminMapping.ToProto(result.Maintenance) };
+        reply.Moved.AddRange(result.Moved.Select(AdminMapping.ToProto));
+        reply.Staying.AddRange(result.Staying.Select(AdminMapping.ToProto));
+        return reply;
+    }
+
+    [Authorize(Policy = Policies.Operate)]
+    public override async Task<EndMaintenanceResponse> EndMaintenance(NodeRef request, ServerCallContext context) =>
+        await work.EndMaintenanceAsync(request.Name, Who(context), context.CancellationToken)
+            ? new EndMaintenanceResponse()
+            : throw new RpcException(new Status(StatusCode.NotFound, $"node '{request.Name}' is not in maintenance"));
+
+    public override async Task<ListRevisionsResponse> ListRevisions(ListRevisionsRequest request, ServerCallContext context)
+    {
+        var revisions = await store.RevisionsAsync(request.Group, Math.Clamp(request.Limit == 0 ? 100 : request.Limit, 1, 1000), context.CancellationToken);
+        if (revisions.Count == 0 && desired.Get(request.Group) is null)
+        {
+            throw NotFound(request.Group);
+        }
+
+        var response = new ListRevisionsResponse();
+        response.Revisions.AddRange(revisions.Select(AdminMapping.ToProto));
+        return response;
+    }
+
+    public override async Task<Contracts.RevisionDiff> DiffRevisions(DiffRevisionsRequest request, ServerCallContext context) =>
+        AdminMapping.ToProto(await store.DiffAsync(request.Group, request.From, request.To, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"group '{request.Group}' has no revision {request.From} or {request.To}")));
+
+    [Authorize(Policy = Policies.Admin)]
+    public override async Task<SaveGroupResponse> Rollback(RollbackRequest request, ServerCallContext context)
+    {
+        if (request.Comment.Length > Data.Configurations.GroupRevisionLimits.MaxComment)
+        {
+            throw AdminMapping.Invalid([new GroupError("comment", $"at most {Data.Configurations.GroupRevisionLimits.MaxComment} characters")]);
+        }
+
+        var result = await store.RollbackAsync(request.Group, request.To, Who(context), Empty(request.Comment), context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"group '{request.Group}' has no revision {request.To}"));
+        return result switch
+        {
+            SaveResult.Saved saved => new SaveGroupResponse { Group = AdminMapping.ToProto(saved.Group), Revision = saved.Revision },
+            SaveResult.Invalid invalid => throw AdminMapping.Invalid(invalid.Errors),
+            SaveResult.Conflict conflict => throw new RpcException(new Status(StatusCode.Aborted, conflict.Detail)),
+            _ => throw NotFound(request.Group),
+        };
     }
 
     public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context)
@@ -161,6 +257,12 @@ public sealed class AdminService(GroupService store, DesiredState desired, Fleet
         FleetUpdate.GroupRemoved r => new FleetChange { GroupRemoved = r.Name },
         _ => throw new InvalidOperationException($"unknown change {change}"),
     };
+
+    private static RpcException NodeNotFound(string name) => new(new Status(StatusCode.NotFound, $"no node named '{name}'"));
+
+    /// <summary>A refused operation in gRPC's words: 404 NOT_FOUND, 409 FAILED_PRECONDITION (the group or a member is not fit for it).</summary>
+    private static RpcException Refused(OperationRefused refused) => new(new Status(
+        refused.Status == StatusCodes.Status404NotFound ? StatusCode.NotFound : StatusCode.FailedPrecondition, refused.Detail));
 
     private static RpcException NotFound(string name) => new(new Status(StatusCode.NotFound, $"no group named '{name}'"));
 

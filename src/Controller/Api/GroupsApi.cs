@@ -108,11 +108,6 @@ public static class GroupsApi
     public sealed record RevisionDetail(int Revision, DateTimeOffset At, string Action, string Who, string Role, string? Comment, GroupDocument Group,
         IReadOnlyList<RevisionConfig> Configs);
 
-    /// <summary>What changed between two revisions: each member's config as a line diff (" ", "+", "-"), and whether the desired state differs.</summary>
-    public sealed record RevisionDiff(int From, int To, bool GroupChanged, IReadOnlyList<MemberDiff> Members);
-
-    public sealed record MemberDiff(string Node, IReadOnlyList<string> Lines);
-
     public sealed record RollbackRequest(int? To, string? Comment);
 
     /// <summary>Newest first; a group saved before revisions were kept lists those saved since. 404 only when there is neither group nor revision.</summary>
@@ -129,19 +124,10 @@ public static class GroupsApi
             ? TypedResults.Ok(new RevisionDetail(r.Revision, r.At, r.Action, r.Who, r.Role, r.Comment, r.Group, r.Configs))
             : TypedResults.Problem($"group '{name}' has no revision {revision}", statusCode: StatusCodes.Status404NotFound);
 
-    public static async Task<IResult> DiffRevisions(string name, int revision, int other, GroupService store, CancellationToken ct)
-    {
-        if (await store.RevisionAsync(name, revision, ct) is not { } from || await store.RevisionAsync(name, other, ct) is not { } to)
-        {
-            return TypedResults.Problem($"group '{name}' has no revision {revision} or {other}", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        var nodes = from.Configs.Select(c => c.Node).Union(to.Configs.Select(c => c.Node), StringComparer.Ordinal);
-        var members = nodes.Select(node => new MemberDiff(node, LineDiff(
-            from.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? "", to.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? ""))).ToList();
-        var same = JsonSerializer.Serialize(from.Group, GroupJsonContext.Default.GroupDocument) == JsonSerializer.Serialize(to.Group, GroupJsonContext.Default.GroupDocument);
-        return TypedResults.Ok(new RevisionDiff(revision, other, !same, members));
-    }
+    public static async Task<IResult> DiffRevisions(string name, int revision, int other, GroupService store, CancellationToken ct) =>
+        await store.DiffAsync(name, revision, other, ct) is { } diff
+            ? TypedResults.Ok(diff)
+            : TypedResults.Problem($"group '{name}' has no revision {revision} or {other}", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>A new revision equal to an earlier one (its desired state; the current password and keys stay).</summary>
     public static async Task<IResult> Rollback(string name, RollbackRequest? request, HttpContext context, GroupService store, CancellationToken ct)
@@ -164,14 +150,6 @@ public static class GroupsApi
             _ => ToProblem(result, name),
         };
     }
-
-    private static List<string> LineDiff(string before, string after) =>
-        [.. DiffPlex.DiffBuilder.InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false).Lines.Select(l => l.Type switch
-        {
-            DiffPlex.DiffBuilder.Model.ChangeType.Inserted => "+ " + l.Text,
-            DiffPlex.DiffBuilder.Model.ChangeType.Deleted => "- " + l.Text,
-            _ => "  " + l.Text,
-        })];
 
     public static async Task<IResult> DeleteGroup(string name, HttpContext context, GroupService store, CancellationToken ct) =>
         await store.DeleteAsync(name, Who(context), ct) ? TypedResults.NoContent() : GroupNotFound(name);

@@ -77,3 +77,8 @@ public sealed record GroupRevisionRef(string Group, int Revision);
 /// (<see cref="Text"/>, with its <see cref="Hash"/>) — what is stored, shown and downloaded.
 /// </summary>
 public sealed record MemberConfig(string Group, int Revision, string Node, string Instance, string Text, string Hash);
+
+/// <summary>What changed between two revisions: each member's config as a line diff (" ", "+", "-"), and whether the desired state differs.</summary>
+public sealed record RevisionDiff(int From, int To, bool GroupChanged, IReadOnlyList<MemberDiff> Members);
+
+public sealed record MemberDiff(string Node, IReadOnlyList<string> Lines);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
 
@@ -36,6 +37,29 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
     public Task<IReadOnlyList<GroupRevision>> RevisionsAsync(string name, int limit, CancellationToken ct) => groups.RevisionsAsync(name, limit, ct);
 
     public Task<GroupRevision?> RevisionAsync(string name, int revision, CancellationToken ct) => groups.RevisionAsync(name, revision, ct);
+
+    /// <summary>What changed from revision <paramref name="from"/> to <paramref name="to"/>: each member's config as a line diff; null when either is missing.</summary>
+    public async Task<RevisionDiff?> DiffAsync(string name, int from, int to, CancellationToken ct)
+    {
+        if (await groups.RevisionAsync(name, from, ct) is not { } before || await groups.RevisionAsync(name, to, ct) is not { } after)
+        {
+            return null;
+        }
+
+        var nodes = before.Configs.Select(c => c.Node).Union(after.Configs.Select(c => c.Node), StringComparer.Ordinal);
+        var members = nodes.Select(node => new MemberDiff(node, LineDiff(
+            before.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? "", after.Configs.FirstOrDefault(c => c.Node == node)?.Text ?? ""))).ToList();
+        var same = JsonSerializer.Serialize(before.Group, GroupJsonContext.Default.GroupDocument) == JsonSerializer.Serialize(after.Group, GroupJsonContext.Default.GroupDocument);
+        return new RevisionDiff(from, to, !same, members);
+    }
+
+    private static List<string> LineDiff(string before, string after) =>
+        [.. DiffPlex.DiffBuilder.InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false).Lines.Select(l => l.Type switch
+        {
+            DiffPlex.DiffBuilder.Model.ChangeType.Inserted => "+ " + l.Text,
+            DiffPlex.DiffBuilder.Model.ChangeType.Deleted => "- " + l.Text,
+            _ => "  " + l.Text,
+        })];
 
     /// <summary>
     /// A new revision whose desired state is revision <paramref name="to"/>'s; the secrets stay the current ones (a
