@@ -38,6 +38,18 @@ public class PlannedWorkTests
         Assert.True(there.GetProperty("handoffMs").GetDouble() >= 0, there.ToString());
         Assert.Equal(["INIT>BACKUP:startup", "BACKUP>MASTER:switchover", "MASTER>BACKUP:switchover"], cluster.LoggedTransitions("n2", "HC_web"));
         Assert.Equal(["MASTER>BACKUP:switchover", "BACKUP>MASTER:switchover"], cluster.LoggedTransitions("n1", "HC_web")[^2..]);
+        // Each target guarded the handoff (segments of the old master's connections dropped, not reset), then let it go.
+        Assert.All(["n1", "n2"], n => Assert.Contains("are dropped here, not reset (nftables table hacluster_HC_web", cluster.Agents[n].Process.Output, StringComparison.Ordinal));
+        await cluster.WaitForAsync("the guards removed", async () =>
+        {
+            foreach (var host in cluster.Lab.Hosts)
+            {
+                if ((await cluster.Lab.ExecAsync(host, "nft", "list", "tables")).Stdout.Contains("hacluster", StringComparison.Ordinal))
+                    return false;
+            }
+
+            return true;
+        });
         await cluster.WaitForAsync("both switchovers stored as operations", async () =>
             (await cluster.Controller.GetAsync<JsonElement[]>("/api/v1/events?kind=operation&group=web")).Length == 2);
     }

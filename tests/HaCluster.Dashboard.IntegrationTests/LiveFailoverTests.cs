@@ -62,6 +62,64 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
         await page.SaveScreenshotAsync("overview-after-failover");
     }
 
+    /// <summary>
+    /// Planned work from the dashboard on real agents, a client pinging the VIP and requesting from it every 10 ms: a
+    /// switchover from the group page (nothing lost), its revision and diff, then a node drained from the overview after
+    /// its impact was shown.
+    /// </summary>
+    [SkippableFact]
+    public async Task SwitchoverFromTheGroupPage_NothingLost_ItsRevisionAndDiffShown_ThenDrainFromTheOverviewWithItsImpact()
+    {
+        await using var stack = await DashboardStack.StartAsync(hosts: 2);
+        var lab = stack.Lab;
+        foreach (var host in lab.Hosts)
+        {
+            await lab.StartResponderAsync(host);
+            await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
+        }
+
+        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
+        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
+        Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
+        var page = await stack.SignedInPageAsync(Browser);
+        await page.OpenAsync(stack.Url, "/groups/web");
+        var members = page.GetByTestId("members");
+        await Assertions.Expect(members.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
+
+        var load = ClientLoad.Start(lab, Vip, TimeSpan.FromSeconds(6), requests: true);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // lets the client run before the switchover
+        await page.GetByTestId("switchover").GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByTestId("switchover-to-n2").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("n2 takes the VIPs at once; n1 keeps answering for 300 ms");
+        await page.SaveScreenshotAsync("group-switchover-confirm");
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Switch over" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Switched over to n2");
+        await Assertions.Expect(members.GetByTestId("state-n2")).ToHaveAttributeAsync("data-state", "MASTER");
+        var (pings, lost, requests, failed, _) = await load.ResultAsync();
+        Assert.True(pings > 150 && lost == 0, $"{lost} of {pings} pings lost");
+        Assert.True(requests > 50 && failed == 0, $"{failed} of {requests} requests failed");
+
+        await Assertions.Expect(page.GetByTestId("primary")).ToContainTextAsync("chosen master n2");
+        await Assertions.Expect(page.GetByTestId("revisions").Locator("tbody tr").First).ToContainTextAsync("switchover");
+        await page.GetByTestId("diff-2").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("revision-diff-n1").Locator(".diff-add")).ToContainTextAsync(["hacluster_primary 192.0.2.11", "hacluster_linger 0.3"]);
+        await page.SaveScreenshotAsync("group-revisions");
+
+        await page.OpenAsync(stack.Url, "/");
+        await page.GetByTestId("drain-n2").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("drain-impact")).ToContainTextAsync("web: n2 → n1");
+        await page.Locator("input[data-testid=drain-reason], [data-testid=drain-reason] input").First.FillAsync("firmware");
+        await page.SaveScreenshotAsync("node-drain-impact");
+        await page.GetByTestId("drain-start").ClickAsync();
+        var card = page.GetByTestId("group-web");
+        await Assertions.Expect(card.GetByTestId("state-n1")).ToHaveAttributeAsync("data-state", "MASTER");
+        await Assertions.Expect(card.GetByTestId("maintenance-n2")).ToContainTextAsync("maintenance");
+        await Assertions.Expect(page.GetByTestId("undrain-n2")).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("overview-maintenance");
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -13,10 +13,12 @@ public sealed class RunningInstance
     private readonly InstanceTracking _tracking;
     private readonly NotifyDispatcher _notify;
     private readonly InstanceIo _io;
+    private readonly HandoffGuard _guard;
+    private readonly IPAddress _source;
 
-    private RunningInstance(InstanceDefinition definition, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify, InstanceIo io)
+    private RunningInstance(InstanceDefinition definition, InstanceRunner runner, InstanceTracking tracking, NotifyDispatcher notify, InstanceIo io, HandoffGuard guard, IPAddress source)
     {
-        (Definition, Runner, _tracking, _notify, _io) = (definition, runner, tracking, notify, io);
+        (Definition, Runner, _tracking, _notify, _io, _guard, _source) = (definition, runner, tracking, notify, io, guard, source);
     }
 
     /// <summary>What the instance runs: its block and what it depends on (tracked definitions, sync group).</summary>
@@ -46,7 +48,8 @@ public sealed class RunningInstance
         io.StartReceiving(runner.Post);
         runner.Start(link.IsUp);
 
-        return new RunningInstance(InstanceDefinition.Of(whole, config), runner, tracking, notify, io);
+        var guard = new HandoffGuard(config.Name, [.. config.VirtualIps.Select(v => v.Address)], logger);
+        return new RunningInstance(InstanceDefinition.Of(whole, config), runner, tracking, notify, io, guard, source);
     }
 
     /// <summary>
@@ -83,6 +86,13 @@ public sealed class RunningInstance
         _tracking.SetBasePriority(changed.Instance.Priority, changed.Instance.Handoff.Maintenance != MaintenanceMode.None);
         if (changed.Instance.Handoff != running.Handoff)
         {
+            // Chosen now, and about to take over: the TCP guard first, so that no client's connection to the old
+            // master is reset here once the GARPs have moved it.
+            if (_source.Equals(changed.Instance.Handoff.Primary) && !_source.Equals(running.Handoff.Primary) && Runner.State.State == Shared.Vocabulary.VrrpState.Backup)
+            {
+                _guard.Protect(changed.Instance.Handoff.Linger);
+            }
+
             Runner.Post(new VrrpEvent.HandoffChanged(changed.Instance.Handoff));
         }
 
@@ -96,6 +106,7 @@ public sealed class RunningInstance
     /// </summary>
     public Task Stop()
     {
+        _guard.Remove();
         _tracking.Dispose();
         Runner.Dispose();
         return _notify.Complete();

@@ -25,4 +25,13 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "VRRP socket on {Interface} from {Source} cannot be opened again ({Error}); retrying in {DelayMs} ms")]
     public static partial void SocketReopenFailed(ILogger logger, string @interface, string source, string error, double delayMs);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "VRRP instance={Instance} switchover: segments of connections the old master still serves are dropped here, not reset (nftables table {Table}, {Ms} ms)")]
+    public static partial void HandoffGuarded(ILogger logger, string instance, string table, double ms);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Warning, Message = "VRRP instance={Instance} switchover without the TCP guard (connections open on the old master may be reset): {Error}")]
+    public static partial void HandoffUnguarded(ILogger logger, string instance, string error);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot remove nftables table {Table}: {Error}")]
+    public static partial void HandoffGuardNotRemoved(ILogger logger, string instance, string table, string error);
 }

@@ -10,6 +10,12 @@ public sealed record ConfigDiff(IReadOnlyList<ConfigDiff.Line> Lines)
 
     public bool Changed => Lines.Any(l => l.Css.Length > 0);
 
+    /// <summary>A diff the controller made (a revision's): lines prefixed "+ ", "- " or "  ".</summary>
+    public static ConfigDiff FromLines(IEnumerable<string> lines) =>
+        new([.. lines.Select(l => l.StartsWith("+ ", StringComparison.Ordinal) ? new Line("+", l[2..], "diff-add")
+            : l.StartsWith("- ", StringComparison.Ordinal) ? new Line("-", l[2..], "diff-del")
+            : new Line(" ", l.Length >= 2 ? l[2..] : l, ""))]);
+
     public static ConfigDiff Between(string before, string after)
     {
         var diff = InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false);

@@ -53,6 +53,7 @@ public static class Labels
         TransitionReason.SyncGroup => "followed its sync group",
         TransitionReason.Shutdown => "stopped (priority 0 sent)",
         TransitionReason.Preempt => "preempted a lower-priority master",
+        TransitionReason.Switchover => "planned switchover (make-before-break)",
         _ => reason.Name().Replace('_', ' '),
     };
 
@@ -63,6 +64,7 @@ public static class Labels
         EventKind.Health => e.FromHealth == GroupHealth.Unspecified ? Health(e.ToHealth) : $"{Health(e.FromHealth)} → {Health(e.ToHealth)}",
         EventKind.Node => e.Connected ? "connected" : "disconnected",
         EventKind.Config => e.Accepted ? "applied" : "rejected",
+        EventKind.Operation => "planned work",
         _ => "",
     };
 
