@@ -52,6 +52,21 @@ public class PlannedWorkTests
         });
         await cluster.WaitForAsync("both switchovers stored as operations", async () =>
             (await cluster.Controller.GetAsync<JsonElement[]>("/api/v1/events?kind=operation&group=web")).Length == 2);
+
+        // A rollback to the first revision: every agent runs exactly that revision's config again (the same hash).
+        Assert.True((await cluster.Controller.Http.PostAsJsonAsync("/api/v1/groups/web/rollback", new { to = 1 })).IsSuccessStatusCode);
+        var first = await cluster.Controller.GetAsync<JsonElement>("/api/v1/groups/web/revisions/1");
+        await cluster.WaitForAsync("each agent runs revision 1's config", async () =>
+        {
+            foreach (var config in first.GetProperty("configs").EnumerateArray())
+            {
+                var node = await cluster.Controller.GetAsync<JsonElement>($"/api/v1/nodes/{config.GetProperty("node").GetString()}");
+                if (node.GetProperty("appliedHash").GetString() != config.GetProperty("hash").GetString())
+                    return false;
+            }
+
+            return true;
+        });
     }
 
     [SkippableFact]

@@ -176,10 +176,24 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         Assert.True(member.Maintenance.Strict);
         Assert.Equal(Grpc.Core.StatusCode.NotFound, notIn.StatusCode);
         Assert.Equal(["switchover", "create"], revisions.Revisions.Select(r => r.Action));
-        Assert.Equal("n2", (await admin.GetGroupAsync(new GroupRef { Name = "web" })).Primary is var p && rolledBack.Revision == 3 ? p : "");
+        // Revision 1 had no chosen master: the rollback brings that back too (its configs are revision 1's).
+        Assert.Equal((3, ""), (rolledBack.Revision, (await admin.GetGroupAsync(new GroupRef { Name = "web" })).Primary));
         Assert.Contains(diff.Members.Single(m => m.Node == "n2").Lines, l => l == "+     hacluster_primary 192.0.2.11");
         Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, operatorRollback.StatusCode);
         Assert.Equal("undo", (await admin.ListRevisionsAsync(new ListRevisionsRequest { Group = "web" })).Revisions[0].Comment);
+
+        // Confirm-or-revert over gRPC: the save says until when; confirmed once, then there is nothing left to confirm.
+        var adminClient = new Admin.AdminClient(adminChannel);
+        var group = await adminClient.GetGroupAsync(new GroupRef { Name = "web" });
+        group.PreemptDelay = 2;
+        var risky = await adminClient.UpdateGroupAsync(new SaveGroupRequest { Group = group, ConfirmWithin = "1h" });
+        var confirmed = await adminClient.ConfirmGroupAsync(new GroupRef { Name = "web" });
+        var twice = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => adminClient.ConfirmGroupAsync(new GroupRef { Name = "web" }).ResponseAsync);
+        var tooShort = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => adminClient.UpdateGroupAsync(new SaveGroupRequest { Group = group, ConfirmWithin = "1s" }).ResponseAsync);
+        Assert.InRange(risky.ConfirmBy.ToDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.Equal(risky.Revision, confirmed.Revision);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, twice.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, tooShort.StatusCode);
     }
 
     [Theory]

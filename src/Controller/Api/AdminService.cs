@@ -150,6 +150,12 @@ public sealed class AdminService(
         };
     }
 
+    [Authorize(Policy = Policies.Admin)]
+    public override async Task<ConfirmGroupResponse> ConfirmGroup(GroupRef request, ServerCallContext context) =>
+        await store.ConfirmAsync(request.Name, Who(context), context.CancellationToken) && desired.Get(request.Name) is { } stored
+            ? new ConfirmGroupResponse { Revision = stored.Revision }
+            : throw new RpcException(new Status(StatusCode.NotFound, $"no save of group '{request.Name}' waits for a confirmation"));
+
     public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context)
     {
         var response = new ListNodesResponse();
@@ -226,12 +232,25 @@ public sealed class AdminService(
         }
 
         var group = AdminMapping.FromProto(request.Group);
+        TimeSpan? within = null;
+        if (request.ConfirmWithin.Length > 0)
+        {
+            if (isNew || !Infrastructure.Durations.TryParse(request.ConfirmWithin, out var parsed) || parsed < PendingConfirm.MinWithin || parsed > PendingConfirm.MaxWithin)
+            {
+                throw AdminMapping.Invalid([new GroupError("confirmWithin", isNew
+                    ? "applies to an update: a new group has no earlier state to go back to"
+                    : $"'{request.ConfirmWithin}' is not a time from {PendingConfirm.MinWithin.TotalSeconds:0}s to {PendingConfirm.MaxWithin.TotalHours:0}h (as 90s, 5m, 1h)")]);
+            }
+
+            within = parsed;
+        }
+
         // Before the save replaces them: each member's config at the current revision, for the diff.
         var previous = desired.Get(group.Name)?.Group.Members.Select(m => desired.Part(group.Name, m.Node)).OfType<MemberConfig>().ToList() ?? [];
         var ct = context.CancellationToken;
         var result = request.ValidateOnly ? await store.PreviewAsync(group, isNew, ct)
             : isNew ? await store.CreateAsync(group, Who(context), ct)
-            : await store.UpdateAsync(group, Who(context), ct);
+            : await store.UpdateAsync(group, Who(context), ct, confirmWithin: within);
         if (result is not SaveResult.Saved saved)
         {
             throw result switch
@@ -245,6 +264,10 @@ public sealed class AdminService(
         var response = new SaveGroupResponse { Group = AdminMapping.ToProto(saved.Group), Revision = saved.Revision };
         response.Configs.AddRange(saved.Configs.Select(AdminMapping.ToProto));
         response.PreviousConfigs.AddRange(previous.Select(AdminMapping.ToProto));
+        if (within is not null && !request.ValidateOnly && await store.PendingAsync(group.Name, ct) is { } pending)
+        {
+            response.ConfirmBy = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(pending.Deadline);
+        }
 
         return response;
     }

@@ -6,38 +6,51 @@ namespace HaCluster.Controller.Api;
 /// <summary>Reads a group from the request so malformed JSON becomes a 400 problem naming where it broke.</summary>
 internal static class GroupBody
 {
-    public static async Task<(VipGroup? Group, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
-    {
-        var (group, _, problem) = await ReadWithCommentAsync(request, ct);
-        return (group, problem);
-    }
+    /// <summary>A save as sent: the group, why (an optional comment, kept with the revision), and confirm-or-revert's time.</summary>
+    public sealed record Save(VipGroup Group, string? Comment, TimeSpan? ConfirmWithin);
 
-    /// <summary>The group and the save's optional <c>comment</c> (why: kept with the revision, at most 500 characters).</summary>
-    public static async Task<(VipGroup? Group, string? Comment, IResult? Problem)> ReadWithCommentAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The group and the save's optional <c>comment</c> (at most 500 characters) and <c>confirmWithin</c> (10 s – 1 day).</summary>
+    public static async Task<(Save? Save, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, null, TypedResults.Problem("send the group as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, TypedResults.Problem("send the group as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
 
         try
         {
             var document = await JsonSerializer.DeserializeAsync(request.Body, GroupJsonContext.Default.GroupDocument, ct);
-            return document switch
+            if (document is null)
             {
-                null => (null, null, Invalid("$", "a group object is required")),
-                _ when CommentProblem(document.Comment) is { } tooLong => (null, null, tooLong),
-                _ => (document.ToGroup(), string.IsNullOrWhiteSpace(document.Comment) ? null : document.Comment.Trim(), null),
-            };
+                return (null, Invalid("$", "a group object is required"));
+            }
+
+            if (CommentProblem(document.Comment) is { } tooLong)
+            {
+                return (null, tooLong);
+            }
+
+            TimeSpan? within = null;
+            if (document.ConfirmWithin is { } text)
+            {
+                if (!Infrastructure.Durations.TryParse(text, out var parsed) || parsed < PendingConfirm.MinWithin || parsed > PendingConfirm.MaxWithin)
+                {
+                    return (null, Invalid("confirmWithin", $"'{text}' is not a time from {PendingConfirm.MinWithin.TotalSeconds:0}s to {PendingConfirm.MaxWithin.TotalHours:0}h (as 90s, 5m, 1h)"));
+                }
+
+                within = parsed;
+            }
+
+            return (new Save(document.ToGroup(), string.IsNullOrWhiteSpace(document.Comment) ? null : document.Comment.Trim(), within), null);
         }
         catch (JsonException e)
         {
-            return (null, null, Invalid(ToErrorPath(e.Path), e.Message));
+            return (null, Invalid(ToErrorPath(e.Path), e.Message));
         }
         catch (BadHttpRequestException e)
         {
             // The server refused the body itself: too large (413), malformed chunking (400), too slow or cut short.
-            return (null, null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
+            return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
         }
     }
 

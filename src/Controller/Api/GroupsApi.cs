@@ -37,6 +37,8 @@ public static class GroupsApi
             .RequireAuthorization(Policies.Read);
         api.MapPost("/{name}/rollback", Rollback).Produces<GroupDocument>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Admin);
+        api.MapPost("/{name}/confirm", ConfirmGroup).Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Admin);
         api.MapGet("/{name}/config/{node}", GetConfig).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         return app;
@@ -45,8 +47,11 @@ public static class GroupsApi
     public static async Task<IResult> ListGroups(GroupService store, CancellationToken ct) =>
         TypedResults.Ok((await store.ListAsync(ct)).Select(g => GroupDocument.Public(g.Group)).ToList());
 
+    /// <summary>The group; <c>confirmBy</c> set while a save of it waits for its confirmation.</summary>
     public static async Task<IResult> GetGroup(string name, GroupService store, CancellationToken ct) =>
-        await store.GetAsync(name, ct) is { } stored ? TypedResults.Ok(GroupDocument.Public(stored.Group)) : GroupNotFound(name);
+        await store.GetAsync(name, ct) is { } stored
+            ? TypedResults.Ok(GroupDocument.Public(stored.Group) with { ConfirmBy = (await store.PendingAsync(name, ct))?.Deadline })
+            : GroupNotFound(name);
 
     /// <summary>
     /// Starts a make-before-break rotation of an HMAC group's key: 202 with the new key's id (accepted everywhere
@@ -72,34 +77,53 @@ public static class GroupsApi
 
     public static async Task<IResult> CreateGroup(HttpContext context, GroupService store, CancellationToken ct)
     {
-        var (group, comment, problem) = await GroupBody.ReadWithCommentAsync(context.Request, ct);
-        if (group is null)
+        var (save, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        if (save is null)
         {
             return problem!;
         }
 
-        var result = await store.CreateAsync(group, Who(context), ct, comment);
+        if (save.ConfirmWithin is not null)
+        {
+            return GroupBody.Invalid("confirmWithin", "applies to an update: a new group has no earlier state to go back to");
+        }
+
+        var group = save.Group;
+        var result = await store.CreateAsync(group, Who(context), ct, save.Comment);
         return result is SaveResult.Saved saved
             ? TypedResults.Created($"/api/v1/groups/{Uri.EscapeDataString(saved.Group.Name)}", GroupDocument.Public(saved.Group))
             : ToProblem(result, group.Name);
     }
 
+    /// <summary>With <c>confirmWithin</c>, the reply's <c>confirmBy</c> says when the group goes back by itself unless confirmed.</summary>
     public static async Task<IResult> UpdateGroup(string name, HttpContext context, GroupService store, CancellationToken ct)
     {
-        var (group, comment, problem) = await GroupBody.ReadWithCommentAsync(context.Request, ct);
-        if (group is null)
+        var (save, problem) = await GroupBody.ReadAsync(context.Request, ct);
+        if (save is null)
         {
             return problem!;
         }
 
-        if (group.Name != name)
+        if (save.Group.Name != name)
         {
-            return GroupBody.Invalid("name", $"'{group.Name}' does not match the group in the URL, '{name}'");
+            return GroupBody.Invalid("name", $"'{save.Group.Name}' does not match the group in the URL, '{name}'");
         }
 
-        var result = await store.UpdateAsync(group, Who(context), ct, comment);
-        return result is SaveResult.Saved saved ? TypedResults.Ok(GroupDocument.Public(saved.Group)) : ToProblem(result, name);
+        var result = await store.UpdateAsync(save.Group, Who(context), ct, save.Comment, save.ConfirmWithin);
+        if (result is not SaveResult.Saved saved)
+        {
+            return ToProblem(result, name);
+        }
+
+        var pending = save.ConfirmWithin is null ? null : await store.PendingAsync(name, ct);
+        return TypedResults.Ok(GroupDocument.Public(saved.Group) with { ConfirmBy = pending?.Deadline });
     }
+
+    /// <summary>Confirms a save made with <c>confirmWithin</c>: it stays. 404 when no save of the group waits.</summary>
+    public static async Task<IResult> ConfirmGroup(string name, HttpContext context, GroupService store, CancellationToken ct) =>
+        await store.ConfirmAsync(name, Who(context), ct) && await store.GetAsync(name, ct) is { } stored
+            ? TypedResults.Ok(GroupDocument.Public(stored.Group))
+            : TypedResults.Problem($"no save of group '{name}' waits for a confirmation", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>One line of a revision list: who saved it, when, how and why.</summary>
     public sealed record RevisionSummary(int Revision, DateTimeOffset At, string Action, string Who, string Role, string? Comment);

@@ -23,6 +23,8 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<NodeMaintenanceEntity> NodeMaintenance => Set<NodeMaintenanceEntity>();
 
+    public DbSet<PendingConfirmEntity> PendingConfirms => Set<PendingConfirmEntity>();
+
     public DbSet<EventEntity> Events => Set<EventEntity>();
 
     public DbSet<JoinTokenEntity> JoinTokens => Set<JoinTokenEntity>();

@@ -36,6 +36,8 @@ public static class AuditActions
     public const string NodeRevoke = "node.revoke";
     public const string Rollback = "rollback";
     public const string Switchover = "switchover";
+    public const string Confirm = "confirm";
+    public const string Revert = "revert";
     public const string MaintenanceStart = "maintenance.start";
     public const string MaintenanceEnd = "maintenance.end";
     public const string KeyRotate = "hmac.rotate";

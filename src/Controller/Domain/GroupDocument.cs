@@ -5,7 +5,9 @@ namespace HaCluster.Controller.Domain;
 /// <summary>
 /// A group as JSON carries it — the REST API's request and response bodies, the stored row, the audit trail — with
 /// plain arrays, so that any JSON (missing lists, null elements) reads into it and the validator can name every
-/// problem. <see cref="ToGroup"/> and <see cref="Of"/> are the only conversions.
+/// problem. <see cref="ToGroup"/> and <see cref="Of"/> are the only conversions. <see cref="Comment"/> and
+/// <see cref="ConfirmWithin"/> are the save's (why; confirm-or-revert), <see cref="ConfirmBy"/> a reply's (when an
+/// unconfirmed save reverts).
 /// </summary>
 public sealed record GroupDocument(
     string? Name,
@@ -24,7 +26,9 @@ public sealed record GroupDocument(
     HmacStatus? Hmac = null,
     string? Comment = null,
     string? Primary = null,
-    double? Linger = null)
+    double? Linger = null,
+    string? ConfirmWithin = null,
+    DateTimeOffset? ConfirmBy = null)
 {
     /// <summary>The whole group, its password and keys included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(

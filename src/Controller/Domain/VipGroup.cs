@@ -82,3 +82,13 @@ public sealed record MemberConfig(string Group, int Revision, string Node, strin
 public sealed record RevisionDiff(int From, int To, bool GroupChanged, IReadOnlyList<MemberDiff> Members);
 
 public sealed record MemberDiff(string Node, IReadOnlyList<string> Lines);
+
+/// <summary>
+/// A save to be confirmed (VyOS's commit-confirm): unless confirmed by <see cref="Deadline"/>, the group goes back to
+/// revision <see cref="RevertTo"/> (the last confirmed state) by itself.
+/// </summary>
+public sealed record PendingConfirm(string Group, int Revision, int RevertTo, DateTimeOffset Deadline, TimeSpan Within, string By)
+{
+    public static readonly TimeSpan MinWithin = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MaxWithin = TimeSpan.FromDays(1);
+}

@@ -77,6 +77,8 @@ public static class Extensions
         services.AddOptions<KeyOptions>().BindConfiguration("Keys");
         services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
         services.AddSingleton<MaintenanceRepository>();
+        services.AddSingleton<ConfirmRepository>();
+        services.AddHostedService<ConfirmOrRevert>();
         services.AddSingleton<PlannedWork>();
         services.AddHostedService(sp => sp.GetRequiredService<PlannedWork>());
         services.AddSingleton<KeyRollout>();

@@ -1,5 +1,6 @@
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Fleet;
@@ -37,7 +38,7 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        while (await NextTickAsync(timer, stoppingToken))
+        while (await Ticks.NextAsync(timer, stoppingToken))
         {
             foreach (var stored in desired.Groups)
             {
@@ -50,19 +51,6 @@ public sealed partial class KeyRollout(GroupService groups, DesiredState desired
                     LogFailed(stored.Group.Name, e.Message);
                 }
             }
-        }
-    }
-
-    /// <summary>False once stopping — also when the host is disposed without having started (a port in use), which cancels the timer itself.</summary>
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

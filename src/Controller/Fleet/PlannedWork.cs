@@ -4,6 +4,7 @@ using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Events;
 using HaCluster.Controller.Groups;
+using HaCluster.Controller.Infrastructure;
 using HaCluster.Shared.Vocabulary;
 using Microsoft.Extensions.Options;
 
@@ -156,7 +157,7 @@ public sealed partial class PlannedWork(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        while (await NextTickAsync(timer, stoppingToken))
+        while (await Ticks.NextAsync(timer, stoppingToken))
         {
             foreach (var due in desired.Maintenance.Where(m => m.Until <= clock.GetUtcNow()))
             {
@@ -169,19 +170,6 @@ public sealed partial class PlannedWork(
                     LogEndFailed(due.Node, e.Message);
                 }
             }
-        }
-    }
-
-    /// <summary>False once stopping — also when the host is disposed without having started, which cancels the timer itself.</summary>
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

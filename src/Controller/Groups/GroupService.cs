@@ -9,7 +9,7 @@ namespace HaCluster.Controller.Groups;
 /// reported of their nodes (all errors at once), rendered once per member, stored with those configs and an audit
 /// entry in one transaction, then made the desired state (and so pushed to the members).
 /// </summary>
-public sealed class GroupService(GroupRepository groups, NodeRepository nodes, DesiredState desired, TimeProvider clock)
+public sealed class GroupService(GroupRepository groups, NodeRepository nodes, ConfirmRepository confirms, DesiredState desired, TimeProvider clock)
 {
     public Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken ct) => groups.ListAsync(ct);
 
@@ -31,8 +31,54 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
     public Task<SaveResult> CreateAsync(VipGroup group, Actor who, CancellationToken ct, string? comment = null) =>
         SaveAsync(group, isNew: true, who, AuditActions.Create, comment, ct);
 
-    public Task<SaveResult> UpdateAsync(VipGroup group, Actor who, CancellationToken ct, string? comment = null) =>
-        SaveAsync(group, isNew: false, who, AuditActions.Update, comment, ct);
+    /// <param name="confirmWithin">
+    /// Confirm-or-revert: unless <see cref="ConfirmAsync"/> is called within this time, the group goes back by itself to
+    /// the last confirmed revision. Null: the save needs no confirmation (and confirms one still waiting).
+    /// </param>
+    public async Task<SaveResult> UpdateAsync(VipGroup group, Actor who, CancellationToken ct, string? comment = null, TimeSpan? confirmWithin = null)
+    {
+        var pending = await confirms.GetAsync(group.Name, ct);
+        var result = await SaveAsync(group, isNew: false, who, AuditActions.Update, comment, ct);
+        if (result is SaveResult.Saved saved)
+        {
+            if (confirmWithin is { } within)
+            {
+                // Reverting goes back to the last confirmed state, also past several unconfirmed saves.
+                await confirms.SetAsync(new PendingConfirm(group.Name, saved.Revision, pending?.RevertTo ?? saved.Revision - 1, clock.GetUtcNow() + within, within, who.Describe()), ct);
+            }
+            else
+            {
+                await confirms.RemoveAsync(group.Name, null, ct);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The group's save waiting for its confirmation, or null.</summary>
+    public Task<PendingConfirm?> PendingAsync(string name, CancellationToken ct) => confirms.GetAsync(name, ct);
+
+    /// <summary>Confirms the group's save that waits for it (audited); false when none waits.</summary>
+    public async Task<bool> ConfirmAsync(string name, Actor who, CancellationToken ct) =>
+        await confirms.GetAsync(name, ct) is { } pending
+        && await confirms.RemoveAsync(name, new AuditEvent(AuditActions.Confirm, name, who, clock.GetUtcNow(), Detail: $"revision {pending.Revision} confirmed"), ct);
+
+    /// <summary>
+    /// A save not confirmed in time: the group goes back to <see cref="PendingConfirm.RevertTo"/>'s desired state (a new
+    /// revision, audited as a revert by the controller; the secrets as they are now).
+    /// </summary>
+    public async Task<SaveResult?> RevertAsync(PendingConfirm pending, CancellationToken ct)
+    {
+        if (!await confirms.RemoveAsync(pending.Group, null, ct) || await groups.RevisionAsync(pending.Group, pending.RevertTo, ct) is not { } revision)
+        {
+            return null;
+        }
+
+        var group = AsSaved(revision);
+        var who = Actor.Controller with { Name = "the controller (confirm-or-revert)" };
+        return await SaveAsync(group, isNew: false, who, AuditActions.Revert,
+            $"revision {pending.Revision} by {pending.By} not confirmed within {pending.Within}: back to revision {pending.RevertTo}", ct);
+    }
 
     public Task<IReadOnlyList<GroupRevision>> RevisionsAsync(string name, int limit, CancellationToken ct) => groups.RevisionsAsync(name, limit, ct);
 
@@ -72,9 +118,26 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
             return null;
         }
 
-        var group = revision.Group.ToGroup() with { AuthPass = null, Keyring = null };
-        return await SaveAsync(group, isNew: false, who, AuditActions.Rollback, comment ?? $"rollback to revision {to}", ct);
+        var group = AsSaved(revision);
+        var result = await SaveAsync(group, isNew: false, who, AuditActions.Rollback, comment ?? $"rollback to revision {to}", ct);
+        if (result is SaveResult.Saved)
+        {
+            await confirms.RemoveAsync(name, null, ct);
+        }
+
+        return result;
     }
+
+    /// <summary>
+    /// A revision's desired state to save again: as it was, its chosen master included (none is none: the configs come
+    /// out as that revision's), the secrets left out so that the current password and keys stay.
+    /// </summary>
+    private static VipGroup AsSaved(GroupRevision revision) => revision.Group.ToGroup() with
+    {
+        AuthPass = null,
+        Keyring = null,
+        Primary = revision.Group.Primary ?? "",
+    };
 
     public async Task<bool> DeleteAsync(string name, Actor who, CancellationToken ct)
     {
@@ -83,6 +146,7 @@ public sealed class GroupService(GroupRepository groups, NodeRepository nodes, D
         if (deleted)
         {
             desired.Removed(name);
+            await confirms.RemoveAsync(name, null, ct);
         }
 
         return deleted;

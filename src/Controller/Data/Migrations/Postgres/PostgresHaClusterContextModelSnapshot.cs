@@ -458,6 +458,34 @@ namespace HaCluster.Controller.Data.Migrations.Postgres
                     b.ToTable("node_maintenance", (string)null);
                 });
 
+            modelBuilder.Entity("HaCluster.Controller.Data.Entities.PendingConfirmEntity", b =>
+                {
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RevertTo")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("WithinSeconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("GroupName");
+
+                    b.ToTable("pending_confirms", (string)null);
+                });
+
             modelBuilder.Entity("HaCluster.Controller.Data.Entities.UserEntity", b =>
                 {
                     b.Property<string>("Name")

@@ -444,6 +444,34 @@ namespace HaCluster.Controller.Data.Migrations.Sqlite
                     b.ToTable("node_maintenance", (string)null);
                 });
 
+            modelBuilder.Entity("HaCluster.Controller.Data.Entities.PendingConfirmEntity", b =>
+                {
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Deadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RevertTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WithinSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GroupName");
+
+                    b.ToTable("pending_confirms", (string)null);
+                });
+
             modelBuilder.Entity("HaCluster.Controller.Data.Entities.UserEntity", b =>
                 {
                     b.Property<string>("Name")
