@@ -123,6 +123,31 @@ public class PlannedWorkTests
     }
 
     [SkippableFact]
+    public async Task Drill_OnRealAgents_OverAndBackWithNothingLost_ThenWithAMemberKilled_FailsAndMovesNothing()
+    {
+        await using var cluster = await ManagedCluster.StartAsync(hosts: 2);
+        await cluster.CreateAsync(cluster.Group("web", 27, "192.0.2.100", 100, 90));
+        await cluster.WaitForMasterAsync("web", "n1");
+        var load = ClientLoad.Start(cluster.Lab, WebVip, TimeSpan.FromSeconds(4));
+
+        var passed = await cluster.Controller.Http.PostAsync("/api/v1/groups/web/drill", null);
+        var drill = JsonDocument.Parse(await passed.Content.ReadAsStringAsync()).RootElement;
+        var (pings, lost, _, _, _) = await load.ResultAsync();
+
+        Assert.True(drill.GetProperty("ok").GetBoolean(), drill.ToString());
+        Assert.Equal(["n2", "n1"], drill.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("to").GetString()));
+        Assert.True(pings > 100 && lost == 0, $"{lost} of {pings} pings lost during the drill");
+        await cluster.WaitForMasterAsync("web", "n1");
+
+        await cluster.Agents["n2"].Process.KillAsync();
+        await cluster.WaitForAsync("n2 unreachable", async () => (await cluster.StatusAsync("web")).GetProperty("members")[1].GetProperty("connected").GetBoolean() == false);
+        var failed = JsonDocument.Parse(await (await cluster.Controller.Http.PostAsync("/api/v1/groups/web/drill", null)).Content.ReadAsStringAsync()).RootElement;
+        Assert.False(failed.GetProperty("ok").GetBoolean());
+        Assert.Contains("a member is missing: n2 is unreachable", failed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("n1", (await cluster.StatusAsync("web")).GetProperty("masterNode").GetString());
+    }
+
+    [SkippableFact]
     public async Task ControllerKilledDuringASwitchover_ThePairStaysConsistent_ExactlyOneHoldsTheVip()
     {
         await using var cluster = await ManagedCluster.StartAsync(hosts: 2);

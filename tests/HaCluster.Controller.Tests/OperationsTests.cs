@@ -196,6 +196,67 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, tooShort.StatusCode);
     }
 
+    [Fact]
+    public async Task Drill_OverAndBack_EachStepMeasured_ThePinClearedAsBefore_Recorded_ThenAMissingMemberFailsItWithAnAlertMail()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings())
+        {
+            ["Alerts:SmtpHost"] = "127.0.0.1",
+            ["Alerts:SmtpPort"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Alerts:From"] = "hacluster@example.com",
+            ["Alerts:To:0"] = "ops@example.com",
+            ["Alerts:Window"] = "00:00:00.200",
+        };
+        await using var app = await ControllerApp.StartAsync(settings);
+        await using var pair = await Pair.StartAsync(app);
+        using var operatorClient = app.Client(await app.IssueAsync("otto", HaCluster.Shared.Vocabulary.Role.Operator));
+
+        var passed = await operatorClient.PostAsync("/api/v1/groups/web/drill", null);
+        var drill = await passed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+        Assert.True(drill.GetProperty("ok").GetBoolean(), drill.ToString());
+        Assert.Equal([("n1", "n2"), ("n2", "n1")], drill.GetProperty("steps").EnumerateArray().Select(s => (s.GetProperty("from").GetString(), s.GetProperty("to").GetString())));
+        Assert.All(drill.GetProperty("steps").EnumerateArray(), s => Assert.True(s.GetProperty("completed").GetBoolean() && s.GetProperty("tookMs").GetDouble() >= 0));
+        using var admin = app.CreateClient();
+        var group = await admin.GetFromJsonAsync<JsonElement>("/api/v1/groups/web");
+        Assert.Equal(JsonValueKind.Null, group.GetProperty("primary").ValueKind);
+        Assert.DoesNotContain("hacluster_primary", pair.LastConfig("n1"), StringComparison.Ordinal);
+        Assert.Equal(["switchover", "switchover", "switchover", "create"], (await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/revisions") ?? []).Select(r => r.GetProperty("action").GetString()));
+
+        // n2 in FAULT: the drill moves nothing and fails, and says so by mail.
+        await pair.N2.SendEventsAsync(pair.N2.Transition(Instance, VrrpState.Backup, VrrpState.Fault, TransitionReason.InterfaceDown));
+        await WaitAsync(async () => (await admin.GetStringAsync("/api/v1/groups/web/status")).Contains("\"state\":\"FAULT\"", StringComparison.Ordinal));
+        var failed = await (await operatorClient.PostAsync("/api/v1/groups/web/drill", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(failed.GetProperty("ok").GetBoolean());
+        Assert.Equal("web: drill by operator otto FAILED: a member is missing: n2 is in FAULT", failed.GetProperty("detail").GetString());
+        Assert.Empty(failed.GetProperty("steps").EnumerateArray());
+        Assert.Equal(4, (await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/revisions") ?? []).Length);
+        var history = await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/drills") ?? [];
+        Assert.Equal([false, true], history.Select(d => d.GetProperty("ok").GetBoolean()));
+        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/drills") ?? []).Length);
+        await WaitAsync(() => Task.FromResult(smtp.Messages().Any(m => (m.TextBody ?? "").Contains("web: drill by operator otto FAILED: a member is missing: n2 is in FAULT", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task DrillSchedule_SecondsCron_RunsByItself_ABadOneRefusedAtItsField()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        await using var pair = await Pair.StartAsync(app);
+        using var admin = app.CreateClient();
+
+        var bad = await admin.PutAsync("/api/v1/groups/web", JsonContent.Create(HaCluster.Controller.Domain.GroupDocument.Of(Samples.Web with { DrillSchedule = "every day", DrillLimitMs = 5 }),
+            HaCluster.Controller.Domain.GroupJsonContext.Default.GroupDocument));
+        Assert.Equal(["drillLimitMs", "drillSchedule"], (await Samples.ReadErrorPathsAsync(bad)).Order(StringComparer.Ordinal));
+        Assert.True((await admin.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with { DrillSchedule = "*/2 * * * * *" }))).IsSuccessStatusCode);
+
+        await WaitAsync(async () => (await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/drills") ?? []).Length > 0);
+        var drill = (await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/groups/web/drills"))![0];
+        Assert.Equal("system the controller (drill schedule)", drill.GetProperty("by").GetString());
+        Assert.True(drill.GetProperty("ok").GetBoolean(), drill.ToString());
+        Assert.True((await admin.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web))).IsSuccessStatusCode);
+    }
+
     [Theory]
     [InlineData(new[] { 100, 80 }, "n2", new[] { 100, 101 })]
     [InlineData(new[] { 100, 80 }, "n1", new[] { 100, 80 })]
@@ -283,7 +344,8 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
             Assert.True((await client.PostAsync("/api/v1/groups", Samples.Json(Samples.Web))).IsSuccessStatusCode);
             pair._following.Add(pair.FollowAsync(pair.N1, "192.0.2.10", VrrpState.Master));
             pair._following.Add(pair.FollowAsync(pair.N2, "192.0.2.11", VrrpState.Backup));
-            await WaitAsync(async () => (await client.GetFromJsonAsync<JsonElement>("/api/v1/groups/web/status")).GetProperty("masterNode").GetString() == "n1");
+            await WaitAsync(async () => await client.GetFromJsonAsync<JsonElement>("/api/v1/groups/web/status") is var status
+                && status.GetProperty("masterNode").GetString() == "n1" && status.GetProperty("members")[1].GetProperty("state").GetString() == "BACKUP");
             return pair;
         }
 

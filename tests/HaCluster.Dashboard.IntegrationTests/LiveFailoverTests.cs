@@ -64,11 +64,11 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
 
     /// <summary>
     /// Planned work from the dashboard on real agents, a client pinging the VIP and requesting from it every 10 ms: a
-    /// switchover from the group page (nothing lost), its revision and diff, then a node drained from the overview after
-    /// its impact was shown.
+    /// switchover from the group page (nothing lost), its revision and diff, a drill from the Drills page, then a node
+    /// drained from the overview after its impact was shown.
     /// </summary>
     [SkippableFact]
-    public async Task SwitchoverFromTheGroupPage_NothingLost_ItsRevisionAndDiffShown_ThenDrainFromTheOverviewWithItsImpact()
+    public async Task SwitchoverFromTheGroupPage_NothingLost_ItsRevisionAndDiffShown_ADrillFromTheDrillsPage_ThenDrainFromTheOverviewWithItsImpact()
     {
         await using var stack = await DashboardStack.StartAsync(hosts: 2);
         var lab = stack.Lab;
@@ -106,6 +106,14 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
         await page.GetByTestId("diff-2").ClickAsync();
         await Assertions.Expect(page.GetByTestId("revision-diff-n1").Locator(".diff-add")).ToContainTextAsync(["hacluster_primary 192.0.2.11", "hacluster_linger 0.3"]);
         await page.SaveScreenshotAsync("group-revisions");
+
+        // A drill from the Drills page: over to n1 and back to n2, recorded with its figures.
+        await page.OpenAsync(stack.Url, "/drills");
+        await page.GetByTestId("drill-web").ClickAsync();
+        var drills = page.GetByTestId("drills-web");
+        await Assertions.Expect(drills.Locator("tbody tr").First).ToContainTextAsync("passed", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(drills.Locator("tbody tr").First).ToContainTextAsync("n2 → n1: took over");
+        await page.SaveScreenshotAsync("drills");
 
         await page.OpenAsync(stack.Url, "/");
         await page.GetByTestId("drain-n2").ClickAsync();

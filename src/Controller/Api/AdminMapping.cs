@@ -24,6 +24,8 @@ internal static class AdminMapping
             Auth = g.Auth ?? "",
             Primary = g.Primary ?? "",
             Linger = g.Linger,
+            DrillSchedule = g.DrillSchedule ?? "",
+            DrillLimitMs = g.DrillLimitMs,
         };
         if (Domain.HmacStatus.Of(g.Keyring) is { } hmac)
         {
@@ -54,7 +56,9 @@ internal static class AdminMapping
         [.. g.Members.Select(m => new Member(m.Node, m.Address, m.Priority))],
         Empty(g.Auth),
         Primary: Empty(g.Primary),
-        Linger: g.HasLinger ? g.Linger : VipGroup.DefaultLingerSeconds);
+        Linger: g.HasLinger ? g.Linger : VipGroup.DefaultLingerSeconds,
+        DrillSchedule: Empty(g.DrillSchedule),
+        DrillLimitMs: g.HasDrillLimitMs ? g.DrillLimitMs : VipGroup.DefaultDrillLimitMs);
 
     public static GroupStatus ToProto(GroupStatusView s)
     {
@@ -176,6 +180,37 @@ internal static class AdminMapping
         if (r.HandoffMs is { } handoff)
         {
             proto.HandoffMs = handoff;
+        }
+
+        return proto;
+    }
+
+    public static Drill ToProto(DrillRecord d)
+    {
+        var proto = new Drill
+        {
+            Id = d.Id,
+            Group = d.Group,
+            StartedAt = Timestamp.FromDateTimeOffset(d.StartedAt),
+            FinishedAt = Timestamp.FromDateTimeOffset(d.FinishedAt),
+            By = d.By,
+            Ok = d.Ok,
+            Detail = d.Detail,
+        };
+        foreach (var step in d.Steps)
+        {
+            var s = new Contracts.DrillStep { From = step.From ?? "", To = step.To, Completed = step.Completed, Detail = step.Detail };
+            if (step.TookMs is { } took)
+            {
+                s.TookMs = took;
+            }
+
+            if (step.HandoffMs is { } handoff)
+            {
+                s.HandoffMs = handoff;
+            }
+
+            proto.Steps.Add(s);
         }
 
         return proto;

@@ -150,6 +150,20 @@ public sealed class AdminService(
         };
     }
 
+    [Authorize(Policy = Policies.Operate)]
+    public override async Task<Drill> RunDrill(GroupRef request, ServerCallContext context)
+    {
+        var (drill, refused) = await work.DrillAsync(request.Name, Who(context), context.CancellationToken);
+        return drill is not null ? AdminMapping.ToProto(drill) : throw Refused(refused!);
+    }
+
+    public override async Task<ListDrillsResponse> ListDrills(ListDrillsRequest request, ServerCallContext context)
+    {
+        var response = new ListDrillsResponse();
+        response.Drills.AddRange((await work.DrillsAsync(Empty(request.Group), request.Limit == 0 ? 100 : request.Limit, context.CancellationToken)).Select(AdminMapping.ToProto));
+        return response;
+    }
+
     [Authorize(Policy = Policies.Admin)]
     public override async Task<ConfirmGroupResponse> ConfirmGroup(GroupRef request, ServerCallContext context) =>
         await store.ConfirmAsync(request.Name, Who(context), context.CancellationToken) && desired.Get(request.Name) is { } stored

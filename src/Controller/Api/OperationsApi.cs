@@ -4,7 +4,7 @@ using HaCluster.Controller.Security;
 
 namespace HaCluster.Controller.Api;
 
-/// <summary>Planned work (operator role): a group's switchover, a node's maintenance with its impact preview.</summary>
+/// <summary>Planned work (operator role): a group's switchover and failover drill, a node's maintenance with its impact preview.</summary>
 public static class OperationsApi
 {
     /// <summary>The furthest ahead a maintenance may be set to end by itself.</summary>
@@ -26,8 +26,25 @@ public static class OperationsApi
             .ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Operate);
         api.MapDelete("/nodes/{name}/maintenance", EndMaintenance).WithTags("Nodes").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Operate);
+        api.MapPost("/groups/{name}/drill", Drill).WithTags("Groups").Produces<DrillRecord>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Operate);
+        api.MapGet("/groups/{name}/drills", GroupDrills).WithTags("Groups").Produces<List<DrillRecord>>().RequireAuthorization(Policies.Read);
+        api.MapGet("/drills", AllDrills).WithTags("Groups").Produces<List<DrillRecord>>().RequireAuthorization(Policies.Read);
         return app;
     }
+
+    /// <summary>Runs a failover drill now and answers with its record (passed or failed, each step's figures).</summary>
+    public static async Task<IResult> Drill(string name, HttpContext context, PlannedWork work, CancellationToken ct)
+    {
+        var (drill, refused) = await work.DrillAsync(name, context.Actor(), ct);
+        return drill is null ? TypedResults.Problem(refused!.Detail, statusCode: refused.Status) : TypedResults.Ok(drill);
+    }
+
+    public static async Task<IResult> GroupDrills(string name, PlannedWork work, CancellationToken ct, int? limit = null) =>
+        TypedResults.Ok(await work.DrillsAsync(name, limit ?? 100, ct));
+
+    public static async Task<IResult> AllDrills(PlannedWork work, CancellationToken ct, int? limit = null) =>
+        TypedResults.Ok(await work.DrillsAsync(null, limit ?? 100, ct));
 
     /// <summary>200 with the measured handoff once both agents reported it; 202 when it is still under way at the timeout.</summary>
     public static async Task<IResult> Switchover(string name, SwitchoverRequest? request, HttpContext context, PlannedWork work, CancellationToken ct)

@@ -25,6 +25,8 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<PendingConfirmEntity> PendingConfirms => Set<PendingConfirmEntity>();
 
+    public DbSet<DrillEntity> Drills => Set<DrillEntity>();
+
     public DbSet<EventEntity> Events => Set<EventEntity>();
 
     public DbSet<JoinTokenEntity> JoinTokens => Set<JoinTokenEntity>();

@@ -28,12 +28,15 @@ public sealed record GroupDocument(
     string? Primary = null,
     double? Linger = null,
     string? ConfirmWithin = null,
-    DateTimeOffset? ConfirmBy = null)
+    DateTimeOffset? ConfirmBy = null,
+    string? DrillSchedule = null,
+    int? DrillLimitMs = null)
 {
     /// <summary>The whole group, its password and keys included: for storage only (and the agents' link renders from the domain).</summary>
     public static GroupDocument Of(VipGroup group) => new(
         group.Name, group.Vrid, group.Interface, group.Version, group.AdvertInterval, group.AuthPass, group.Preempt, group.PreemptDelay,
-        [.. group.VirtualIps], [.. group.Members], Auth: group.Auth, Keyring: KeyringDocument.Of(group.Keyring), Primary: group.Primary, Linger: group.Linger);
+        [.. group.VirtualIps], [.. group.Members], Auth: group.Auth, Keyring: KeyringDocument.Of(group.Keyring), Primary: group.Primary, Linger: group.Linger,
+        DrillSchedule: group.DrillSchedule, DrillLimitMs: group.DrillLimitMs);
 
     /// <summary>The group as every read path shows it: the password write-only (<c>authPassSet</c>), no key (<c>hmac</c>: which signs, since when).</summary>
     public static GroupDocument Public(VipGroup group) =>
@@ -54,7 +57,7 @@ public sealed record GroupDocument(
     public VipGroup ToGroup() => new(
         Name ?? "", Vrid, Interface ?? "", Version, AdvertInterval, AuthPass, Preempt, PreemptDelay,
         [.. (VirtualIps ?? []).Select(v => v!)], [.. (Members ?? []).Select(m => m!)], Auth, Keyring?.ToKeyring(), Primary,
-        Linger ?? VipGroup.DefaultLingerSeconds);
+        Linger ?? VipGroup.DefaultLingerSeconds, string.IsNullOrWhiteSpace(DrillSchedule) ? null : DrillSchedule.Trim(), DrillLimitMs ?? VipGroup.DefaultDrillLimitMs);
 
     /// <summary>A keyring as JSON carries it (plain lists).</summary>
     public sealed record KeyringDocument(IReadOnlyList<GroupKey>? Keys, int ActiveKey, string? Mode, int? Activating = null, int? Retiring = null)

@@ -8,7 +8,8 @@ namespace HaCluster.Controller.Domain;
 /// the group as sent (a missing name is empty, a null list element stays null, so that every problem can be named);
 /// its lists compare by value, so an unchanged group compares equal. <see cref="Primary"/> is the member chosen as
 /// master by a planned switchover (null: the priorities decide), <see cref="Linger"/> how long, in seconds, a master
-/// stepping down to it keeps answering (make-before-break). <see cref="Auth"/> is <c>null</c>/<c>"none"</c>/<c>"pass"</c>
+/// stepping down to it keeps answering (make-before-break). <see cref="DrillSchedule"/> (cron, UTC) runs a failover
+/// drill, each step of which must take over within <see cref="DrillLimitMs"/>. <see cref="Auth"/> is <c>null</c>/<c>"none"</c>/<c>"pass"</c>
 /// (with <see cref="AuthPass"/>) or <c>"hmac"</c>; <see cref="Keyring"/> is the controller's, never taken from a request.
 /// </summary>
 public sealed record VipGroup(
@@ -25,8 +26,13 @@ public sealed record VipGroup(
     string? Auth = null,
     GroupKeyring? Keyring = null,
     string? Primary = null,
-    double Linger = VipGroup.DefaultLingerSeconds)
+    double Linger = VipGroup.DefaultLingerSeconds,
+    string? DrillSchedule = null,
+    int DrillLimitMs = VipGroup.DefaultDrillLimitMs)
 {
+    /// <summary>A drill step whose takeover comes later than this after the request fails the drill, unless the group says.</summary>
+    public const int DefaultDrillLimitMs = 2000;
+
     /// <summary>How long a master that hands over keeps answering, unless the group says (<see cref="Linger"/>).</summary>
     public const double DefaultLingerSeconds = 0.3;
 
@@ -92,3 +98,9 @@ public sealed record PendingConfirm(string Group, int Revision, int RevertTo, Da
     public static readonly TimeSpan MinWithin = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxWithin = TimeSpan.FromDays(1);
 }
+
+/// <summary>A failover drill: over to the next member and back, each step's handoff as the agents reported it.</summary>
+public sealed record DrillRecord(long Id, string Group, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string By, bool Ok, string Detail, IReadOnlyList<DrillStep> Steps);
+
+/// <summary>One step of a drill: a switchover, with its figures.</summary>
+public sealed record DrillStep(string? From, string To, bool Completed, double? TookMs, double? HandoffMs, string Detail);

@@ -78,6 +78,7 @@ public static class Extensions
         services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
         services.AddSingleton<MaintenanceRepository>();
         services.AddSingleton<ConfirmRepository>();
+        services.AddSingleton<DrillRepository>();
         services.AddHostedService<ConfirmOrRevert>();
         services.AddSingleton<PlannedWork>();
         services.AddHostedService(sp => sp.GetRequiredService<PlannedWork>());

@@ -107,6 +107,16 @@ public static class GroupValidator
             errors.Add("linger", $"{Show(group.Linger)} is not valid: it must be 0–{VipGroup.MaxLingerSeconds} seconds");
         }
 
+        if (group.DrillSchedule is { } schedule && !DrillSchedules.TryParse(schedule, out _))
+        {
+            errors.Add("drillSchedule", $"'{schedule}' is not a cron expression (UTC: minute hour day month weekday, as \"0 3 * * 1\", or seconds first)");
+        }
+
+        if (group.DrillLimitMs is < 10 or > 60_000)
+        {
+            errors.Add("drillLimitMs", $"{group.DrillLimitMs} is not valid: it must be 10–60000 ms");
+        }
+
         if (group.Primary is { Length: > 0 } primary && !group.Members.Any(m => m?.Node == primary))
         {
             errors.Add("primary", $"'{primary}' is not a member of the group");

@@ -158,6 +158,47 @@ namespace HaCluster.Controller.Data.Migrations.Sqlite
                     b.ToTable("config_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("HaCluster.Controller.Data.Entities.DrillEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Ok")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupName", "StartedAt");
+
+                    b.ToTable("drills", (string)null);
+                });
+
             modelBuilder.Entity("HaCluster.Controller.Data.Entities.EventEntity", b =>
                 {
                     b.Property<long>("Id")
