@@ -72,7 +72,7 @@ internal static class FailoverBench
     }
 
     /// <summary>n1 first, holding the VIP; then n2, given a Master_Down_Interval to settle as backup.</summary>
-    private static async Task<(LabProcess N1, LabProcess N2)> SettleAsync(NetnsLab lab, Daemon daemon, Setting setting)
+    internal static async Task<(LabProcess N1, LabProcess N2)> SettleAsync(NetnsLab lab, Daemon daemon, Setting setting)
     {
         var n1 = daemon.Start(lab, lab.Hosts[0], Config(lab, lab.Hosts[0], 100, setting), "n1");
         if (!await WaitForAsync(() => lab.HasAddressAsync(lab.Hosts[0], Vip), TimeSpan.FromSeconds(20)))
@@ -90,7 +90,7 @@ internal static class FailoverBench
         return (n1, n2);
     }
 
-    private static string Config(NetnsLab lab, LabHost self, int priority, Setting setting) =>
+    internal static string Config(NetnsLab lab, LabHost self, int priority, Setting setting) =>
         Keepalived.Config(self.Name, KeepalivedInstance.Unicast(self, lab.Hosts, 27, priority, Vip) with
         {
             Version = setting.Version,

@@ -2,9 +2,9 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench [failover|footprint|hmac|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
+// hacluster-bench [failover|planned|footprint|hmac|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
 // hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
-var mode = args.FirstOrDefault(a => a is "failover" or "footprint" or "jitter" or "controller" or "hmac" or "all") ?? "all";
+var mode = args.FirstOrDefault(a => a is "failover" or "planned" or "footprint" or "jitter" or "controller" or "hmac" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -31,6 +31,21 @@ if (mode is "failover" or "all")
     }
 
     Console.WriteLine(Report.Markdown(measurements, runs));
+}
+
+if (mode is "failover" or "planned" or "all")
+{
+    Setting[] settings = [new("v2 advert_int 1", 2, 1.0), new("v3 advert_int 0.1", 3, 0.1)];
+    var planned = new List<PlannedMeasurement>();
+    for (var run = 1; run <= runs; run++)
+    {
+        foreach (var setting in settings)
+        {
+            planned.AddRange(await PlannedBench.RunAsync(setting, line => Console.Error.WriteLine($"[run {run}/{runs}] {line}")));
+        }
+    }
+
+    Console.WriteLine(PlannedBench.Markdown(planned, runs));
 }
 
 if (mode is "footprint" or "all")

@@ -239,6 +239,22 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
     }
 
     [Fact]
+    public async Task Drill_ATakeoverSlowerThanTheGroupsLimit_FailsTheDrill_NamingTheStepAndTheLimit()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        await using var pair = await Pair.StartAsync(app);
+        using var admin = app.CreateClient();
+        Assert.True((await admin.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with { DrillLimitMs = 50 }))).IsSuccessStatusCode);
+        pair.TakeoverDelay = TimeSpan.FromMilliseconds(300);
+
+        var drill = await (await admin.PostAsync("/api/v1/groups/web/drill", null)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.False(drill.GetProperty("ok").GetBoolean(), drill.ToString());
+        Assert.Matches(@"n2 took over \d+(\.\d+)? ms after the request: longer than the group's limit, 50 ms", drill.GetProperty("detail").GetString());
+        Assert.Equal(2, drill.GetProperty("steps").GetArrayLength());
+    }
+
+    [Fact]
     public async Task DrillSchedule_SecondsCron_RunsByItself_ABadOneRefusedAtItsField()
     {
         await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
@@ -316,6 +332,9 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         private readonly List<Task> _following = [];
         private AgentChannels? _agents;
 
+        /// <summary>How long the chosen member takes to report its takeover (a slow one fails a drill's limit).</summary>
+        public TimeSpan TakeoverDelay { get; set; }
+
         public SimulatedAgent N1 { get; private set; } = null!;
         public SimulatedAgent N2 { get; private set; } = null!;
 
@@ -371,6 +390,7 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
                     var chosen = Primary().Match(config.Text) is { Success: true } m ? m.Groups[1].Value : null;
                     if (chosen == address && state == VrrpState.Backup)
                     {
+                        await Task.Delay(TakeoverDelay, _stop.Token);
                         await agent.SendEventsAsync(agent.Transition(Instance, VrrpState.Backup, state = VrrpState.Master, TransitionReason.Switchover));
                     }
                     else if (chosen is not null && chosen != address && state == VrrpState.Master)

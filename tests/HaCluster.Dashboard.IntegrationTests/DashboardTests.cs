@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HaCluster.Contracts;
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
@@ -176,6 +177,30 @@ public class DashboardTests(Browser browser) : BrowserTest(browser)
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.First).ToContainTextAsync("master down timer expired");
         await page.SaveScreenshotAsync("events");
+    }
+
+    [SkippableFact]
+    public async Task RiskyEdit_SavedWithConfirmOrRevert_TheGroupPageSaysWhenItGoesBack_ConfirmKeepsIt()
+    {
+        await using var stack = await DashboardStack.StartAsync();
+        await stack.SimulateAsync("n1", "192.0.2.10");
+        await stack.SimulateAsync("n2", "192.0.2.11");
+        await stack.CreateAsync(Web);
+        var page = await stack.SignedInPageAsync(Browser);
+
+        await page.OpenAsync(stack.Url, "/groups/web/edit");
+        await page.FillFieldAsync("field-member-priority-1", "95");
+        await page.GetByTestId("review").ClickAsync();
+        await page.SelectAsync("confirm-within", "revert unless confirmed within 5 min");
+        await page.GetByTestId("save").ClickAsync();
+        await page.WaitForURLAsync("**/groups/web");
+
+        await Assertions.Expect(page.GetByTestId("confirm-banner")).ToContainTextAsync("Revision 2 goes back by itself at");
+        Assert.NotEqual(JsonValueKind.Null, (await stack.Controller.GetAsync<JsonElement>("/api/v1/groups/web")).GetProperty("confirmBy").ValueKind);
+        await page.SaveScreenshotAsync("group-confirm-or-revert");
+        await page.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-banner")).ToHaveCountAsync(0);
+        Assert.Equal(JsonValueKind.Null, (await stack.Controller.GetAsync<JsonElement>("/api/v1/groups/web")).GetProperty("confirmBy").ValueKind);
     }
 
     [SkippableFact]

@@ -30,8 +30,17 @@ public sealed class AdminService(
         return Task.FromResult(response);
     }
 
-    public override Task<Group> GetGroup(GroupRef request, ServerCallContext context) =>
-        Task.FromResult(AdminMapping.ToProto((desired.Get(request.Name) ?? throw NotFound(request.Name)).Group));
+    /// <summary>The group; <c>confirm_by</c> set while a save of it waits for its confirmation.</summary>
+    public override async Task<Group> GetGroup(GroupRef request, ServerCallContext context)
+    {
+        var group = AdminMapping.ToProto((desired.Get(request.Name) ?? throw NotFound(request.Name)).Group);
+        if (await store.PendingAsync(request.Name, context.CancellationToken) is { } pending)
+        {
+            group.ConfirmBy = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(pending.Deadline);
+        }
+
+        return group;
+    }
 
     [Authorize(Policy = Policies.Admin)]
     public override Task<SaveGroupResponse> CreateGroup(SaveGroupRequest request, ServerCallContext context) =>

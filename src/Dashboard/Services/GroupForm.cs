@@ -26,6 +26,18 @@ public sealed class GroupForm
     public bool UsesHmac => Auth == "hmac";
     public bool Preempt { get; set; } = true;
     public double PreemptDelay { get; set; }
+
+    /// <summary>Seconds a master handing over keeps answering (make-before-break).</summary>
+    public double Linger { get; set; } = 0.3;
+
+    /// <summary>A failover drill's schedule (cron, UTC); empty: none.</summary>
+    public string DrillSchedule { get; set; } = "";
+
+    public int DrillLimitMs { get; set; } = 2000;
+
+    /// <summary>Confirm-or-revert for this save: "" (none), or "5m": it goes back by itself unless confirmed in time.</summary>
+    public string ConfirmWithin { get; set; } = "";
+
     public List<VipRow> VirtualIps { get; } = [new()];
     public List<MemberRow> Members { get; } = [];
 
@@ -56,6 +68,9 @@ public sealed class GroupForm
             Auth = group.Auth == "hmac" ? "hmac" : "",
             Preempt = group.Preempt,
             PreemptDelay = group.PreemptDelay,
+            Linger = group.HasLinger ? group.Linger : 0.3,
+            DrillSchedule = group.DrillSchedule,
+            DrillLimitMs = group.HasDrillLimitMs ? group.DrillLimitMs : 2000,
         };
         form.VirtualIps.Clear();
         form.VirtualIps.AddRange(group.VirtualIps.Select(v => new VipRow { Address = v.Address, Device = v.Device, Label = v.Label }));
@@ -77,6 +92,9 @@ public sealed class GroupForm
             Auth = Auth,
             Preempt = Preempt,
             PreemptDelay = PreemptDelay,
+            Linger = Linger,
+            DrillSchedule = DrillSchedule.Trim(),
+            DrillLimitMs = DrillLimitMs,
         };
         group.VirtualIps.AddRange(VirtualIps.Where(v => v.Address.Trim().Length > 0)
             .Select(v => new GroupVip { Address = v.Address.Trim(), Device = v.Device.Trim(), Label = v.Label.Trim() }));
@@ -87,7 +105,7 @@ public sealed class GroupForm
     /// <summary>The JSON path of every input the form shows (errors at other paths go in its summary).</summary>
     public IReadOnlySet<string> FieldPaths() =>
         new HashSet<string>(
-            ["name", "vrid", "interface", "version", "advertInterval", "auth", "authPass", "preempt", "preemptDelay",
+            ["name", "vrid", "interface", "version", "advertInterval", "auth", "authPass", "preempt", "preemptDelay", "linger", "drillSchedule", "drillLimitMs",
              .. VirtualIps.SelectMany((_, i) => new[] { $"virtualIps[{i}].address", $"virtualIps[{i}].device", $"virtualIps[{i}].label" }),
              .. Members.SelectMany((_, i) => new[] { $"members[{i}].node", $"members[{i}].address", $"members[{i}].priority" })],
             StringComparer.Ordinal);
