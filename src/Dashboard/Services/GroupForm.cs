@@ -35,6 +35,10 @@ public sealed class GroupForm
 
     public int DrillLimitMs { get; set; } = 2000;
 
+    // Whether the group read had them: a round trip sends back exactly what it read (unset stays unset).
+    private bool _lingerSet;
+    private bool _drillLimitSet;
+
     /// <summary>Confirm-or-revert for this save: "" (none), or "5m": it goes back by itself unless confirmed in time.</summary>
     public string ConfirmWithin { get; set; } = "";
 
@@ -71,6 +75,8 @@ public sealed class GroupForm
             Linger = group.HasLinger ? group.Linger : 0.3,
             DrillSchedule = group.DrillSchedule,
             DrillLimitMs = group.HasDrillLimitMs ? group.DrillLimitMs : 2000,
+            _lingerSet = group.HasLinger,
+            _drillLimitSet = group.HasDrillLimitMs,
         };
         form.VirtualIps.Clear();
         form.VirtualIps.AddRange(group.VirtualIps.Select(v => new VipRow { Address = v.Address, Device = v.Device, Label = v.Label }));
@@ -92,10 +98,18 @@ public sealed class GroupForm
             Auth = Auth,
             Preempt = Preempt,
             PreemptDelay = PreemptDelay,
-            Linger = Linger,
             DrillSchedule = DrillSchedule.Trim(),
-            DrillLimitMs = DrillLimitMs,
         };
+        if (_lingerSet || Linger != 0.3)
+        {
+            group.Linger = Linger;
+        }
+
+        if (_drillLimitSet || DrillLimitMs != 2000)
+        {
+            group.DrillLimitMs = DrillLimitMs;
+        }
+
         group.VirtualIps.AddRange(VirtualIps.Where(v => v.Address.Trim().Length > 0)
             .Select(v => new GroupVip { Address = v.Address.Trim(), Device = v.Device.Trim(), Label = v.Label.Trim() }));
         group.Members.AddRange(Members.Select(m => new GroupMember { Node = m.Node, Address = m.Address.Trim(), Priority = m.Priority }));
