@@ -27,7 +27,8 @@ public class ManagedClusterTests
             Assert.True(HaCluster.Shared.Tls.CertificateIdentity.TryRead(identity, out var name, out var role, out var problem), problem);
             Assert.Equal((host.Name, HaCluster.Shared.Vocabulary.Role.Agent), (name, role));
             Assert.Equal(cluster.Controller.Ca.Subject, identity.Issuer);
-            Assert.Contains($"connected as node {host.Name}", cluster.Agents[host.Name].Process.Output, StringComparison.Ordinal);
+            // The agent logs it once the stream is up, which may be a moment after the controller counts it connected.
+            Assert.True(await cluster.Agents[host.Name].Process.WaitForOutputAsync($"connected as node {host.Name}", TimeSpan.FromSeconds(10)), cluster.Agents[host.Name].Process.Output);
         }
 
         // n3 far below n2: with 80 its Master_Down_Interval is only 39 ms longer than n2's, and under CI load n3 won that

@@ -99,6 +99,14 @@ public class PlannedWorkTests
             && n1.GetProperty("connected").GetBoolean() && n1.GetProperty("state").GetString() == "BACKUP" && n1.GetProperty("effectivePriority").GetInt32() == 1);
         Assert.Equal("n2", (await cluster.StatusAsync("web")).GetProperty("masterNode").GetString());
 
+        // The controller restarts: the maintenance is still there, and n1 still runs it.
+        await cluster.Controller.StopAsync();
+        await cluster.Controller.RestartAsync();
+        await cluster.WaitForAsync("n1 still in maintenance after a controller restart", async () =>
+            await cluster.Controller.GetAsync<JsonElement>("/api/v1/nodes/n1") is var n && n.GetProperty("maintenance").ValueKind == JsonValueKind.Object
+            && n.GetProperty("connected").GetBoolean() && n.GetProperty("appliedHash").GetString() == n.GetProperty("desiredHash").GetString());
+        Assert.Equal("n2", (await cluster.StatusAsync("web")).GetProperty("masterNode").GetString());
+
         // Every other member gone: n1 takes over as the last resort.
         await cluster.Agents["n2"].Process.KillAsync();
         await cluster.WaitForAsync("n1 master as the last resort", async () =>
@@ -120,6 +128,15 @@ public class PlannedWorkTests
         Assert.Equal(HttpStatusCode.NoContent, (await cluster.Controller.Http.DeleteAsync("/api/v1/nodes/n1/maintenance")).StatusCode);
         await cluster.WaitForAsync("n1 master once maintenance ended", async () =>
             (await lab.ExecAsync(lab["n1"], "ip", "-4", "addr", "show", "dev", "eth0")).Stdout.Contains("192.0.2.100/32", StringComparison.Ordinal));
+
+        // A maintenance with an end ends by itself: n1 back at its own priority.
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Controller.Http.PostAsJsonAsync("/api/v1/nodes/n1/maintenance", new { until, reason = "short" })).StatusCode);
+        await cluster.WaitForAsync("n1 at priority 1", async () => (await cluster.StatusAsync("web")).GetProperty("members")[0].GetProperty("effectivePriority").GetInt32() == 1);
+        await cluster.WaitForAsync("n1 back at priority 100 after until", async () =>
+            await cluster.StatusAsync("web") is var s && s.GetProperty("members")[0].GetProperty("effectivePriority").GetInt32() == 100
+            && !(s.GetProperty("members")[0].TryGetProperty("maintenance", out var m) && m.ValueKind != JsonValueKind.Null));
+        Assert.True(DateTimeOffset.UtcNow >= until);
     }
 
     [SkippableFact]

@@ -86,6 +86,21 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
     }
 
     [Fact]
+    public async Task Switchover_ToAMemberWhoseAgentWentQuiet_RefusedAsStale()
+    {
+        // Simulated agents send no periodic report: with a 1 s limit, n2 is stale a second after it last spoke.
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Operations:StaleAfter"] = "00:00:01" };
+        await using var app = await ControllerApp.StartAsync(settings);
+        await using var pair = await Pair.StartAsync(app);
+        using var client = app.CreateClient();
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // lets n2 go quiet for longer than the limit
+
+        var stale = await client.PostAsJsonAsync("/api/v1/groups/web/switchover", new { to = "n2" });
+
+        await AssertProblem(stale, HttpStatusCode.Conflict, "'n2' cannot take over group 'web': is stale (its agent was last heard");
+    }
+
+    [Fact]
     public async Task Maintenance_PreviewNamesTheMove_StartMovesTheGroupThenDrains_ShownOnTheNode_EndsByItselfAtUntil_AndSurvivesARestart()
     {
         var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Operations:CheckInterval"] = "00:00:00.200" };

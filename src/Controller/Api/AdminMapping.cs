@@ -23,10 +23,19 @@ internal static class AdminMapping
             PreemptDelay = g.PreemptDelay,
             Auth = g.Auth ?? "",
             Primary = g.Primary ?? "",
-            Linger = g.Linger,
             DrillSchedule = g.DrillSchedule ?? "",
-            DrillLimitMs = g.DrillLimitMs,
         };
+        // Optional fields at their default stay unset, as a group that never named them was sent.
+        if (g.Linger != VipGroup.DefaultLingerSeconds)
+        {
+            proto.Linger = g.Linger;
+        }
+
+        if (g.DrillLimitMs != VipGroup.DefaultDrillLimitMs)
+        {
+            proto.DrillLimitMs = g.DrillLimitMs;
+        }
+
         if (Domain.HmacStatus.Of(g.Keyring) is { } hmac)
         {
             proto.Hmac = new Contracts.HmacStatus
