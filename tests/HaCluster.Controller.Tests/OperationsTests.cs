@@ -89,7 +89,7 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
     public async Task Switchover_ToAMemberWhoseAgentWentQuiet_RefusedAsStale()
     {
         // Simulated agents send no periodic report: with a 1 s limit, n2 is stale a second after it last spoke.
-        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Operations:StaleAfter"] = "00:00:01" };
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Fleet:StaleAfter"] = "00:00:01" };
         await using var app = await ControllerApp.StartAsync(settings);
         await using var pair = await Pair.StartAsync(app);
         using var client = app.CreateClient();

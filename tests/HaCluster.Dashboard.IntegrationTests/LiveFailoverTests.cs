@@ -128,6 +128,42 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
         await page.SaveScreenshotAsync("overview-maintenance");
     }
 
+    /// <summary>An agent frozen (SIGSTOP): its member turns STALE on the overview, with its age, never MASTER; SIGCONT: fresh again.</summary>
+    [SkippableFact]
+    public async Task AgentFrozen_ItsMemberShowsStaleWithItsAge_NotMaster_ThawedItIsFreshAgain()
+    {
+        await using var stack = await DashboardStack.StartAsync(hosts: 2);
+        var lab = stack.Lab;
+        var agents = new Dictionary<string, AgentProcess>();
+        foreach (var host in lab.Hosts)
+        {
+            agents[host.Name] = await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
+        }
+
+        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
+        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
+        var page = await stack.SignedInPageAsync(Browser);
+        await page.OpenAsync(stack.Url, "/");
+        var n1 = page.GetByTestId("group-web").GetByTestId("state-n1");
+        await Assertions.Expect(n1).ToHaveAttributeAsync("data-state", "MASTER", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
+
+        Assert.True(agents["n1"].Process.Signal(Signals.Stop));
+        try
+        {
+            // Three missed 10 s reports, and a few seconds for the controller's view and the page.
+            await Assertions.Expect(n1).ToHaveAttributeAsync("data-state", "STALE", new LocatorAssertionsToHaveAttributeOptions { Timeout = 35_000 });
+            await Assertions.Expect(n1).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"STALE · (MASTER|BACKUP) · \d+ seconds ago"));
+            await page.SaveScreenshotAsync("overview-stale");
+        }
+        finally
+        {
+            agents["n1"].Process.Signal(Signals.Cont);
+        }
+
+        await Assertions.Expect(n1).Not.ToHaveAttributeAsync("data-state", "STALE", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

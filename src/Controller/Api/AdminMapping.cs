@@ -97,6 +97,8 @@ internal static class AdminMapping
             HmacVerified = (ulong)(m.Hmac?.Verified ?? 0),
             HmacRefused = (ulong)(m.Hmac?.Refused ?? 0),
             Maintenance = ToProto(m.Maintenance),
+            LastHeardAt = Time(m.LastHeardAt),
+            Stale = m.Stale,
         }));
         return proto;
     }
@@ -114,6 +116,7 @@ internal static class AdminMapping
             AppliedHash = n.AppliedHash ?? "",
             DesiredHash = n.DesiredHash ?? "",
             Maintenance = ToProto(n.Maintenance),
+            Stale = n.Stale,
         };
         proto.Addresses.AddRange(n.Addresses);
         proto.Interfaces.AddRange(n.Interfaces);

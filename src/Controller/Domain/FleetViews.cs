@@ -13,7 +13,11 @@ public sealed record GroupStatusView(
     string? MasterNode,
     DateTimeOffset? LastFailoverAt);
 
-/// <summary>One member as its agent reports it; <see cref="State"/> is unspecified until the agent reports the instance.</summary>
+/// <summary>
+/// One member as its agent reports it; <see cref="State"/> is unspecified until the agent reports the instance.
+/// <see cref="LastHeardAt"/>: when its agent last spoke (its hello, its 10 s reports); <see cref="Stale"/>: connected but
+/// not heard for longer than <c>Fleet:StaleAfter</c> — its state is the last one known, not a live one.
+/// </summary>
 public sealed record MemberStatusView(
     string Node,
     string Address,
@@ -27,7 +31,9 @@ public sealed record MemberStatusView(
     TransitionReason? LastReason,
     DateTimeOffset? LastAdvertAt,
     HmacCounts? Hmac = null,
-    NodeMaintenance? Maintenance = null);
+    NodeMaintenance? Maintenance = null,
+    DateTimeOffset? LastHeardAt = null,
+    bool Stale = false);
 
 /// <summary>auth_hmac adverts of one member, as its agent last counted them (only for an instance that verifies).</summary>
 public sealed record HmacCounts(long Verified, long Refused);
@@ -47,7 +53,8 @@ public sealed record NodeView(
     DateTimeOffset? LastSeenAt,
     string? AppliedHash,
     string? DesiredHash,
-    NodeMaintenance? Maintenance = null);
+    NodeMaintenance? Maintenance = null,
+    bool Stale = false);
 
 /// <summary>What an agent last said about one instance.</summary>
 public sealed record InstanceView(

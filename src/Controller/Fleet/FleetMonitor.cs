@@ -10,6 +10,12 @@ public sealed class FleetOptions
 {
     public TimeSpan HealthSettle { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// A connected agent not heard for longer than this (three of its 10 s reports) is stale: its last known state is shown
+    /// as such, never as a plain MASTER, and no switchover goes to it.
+    /// </summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Every problem with <see cref="FleetOptions"/>, checked at start.</summary>
@@ -26,6 +32,11 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (options.PublishInterval < TimeSpan.FromMilliseconds(10) || options.PublishInterval > TimeSpan.FromMinutes(1))
         {
             errors.Add($"Fleet:PublishInterval: {options.PublishInterval} is not 10 ms to 1 minute");
+        }
+
+        if (options.StaleAfter < TimeSpan.FromSeconds(1) || options.StaleAfter > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"Fleet:StaleAfter: {options.StaleAfter} is not 1 second to 10 minutes");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

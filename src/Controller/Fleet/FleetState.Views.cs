@@ -35,6 +35,11 @@ public sealed partial class FleetState
     {
         var now = clock.GetUtcNow();
         var changes = new List<HealthChange>();
+        lock (_lock)
+        {
+            RefreshStaleness();
+        }
+
         foreach (var stored in desired.Groups)
         {
             var status = Compute(stored);
@@ -104,10 +109,11 @@ public sealed partial class FleetState
         return new MemberStatusView(member.Node, member.Address, member.Priority, connected,
             view?.State ?? VrrpState.Unspecified, view?.Priority, applied,
             connected && (applied ?? 0) < group.Revision,
-            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt, view?.Hmac, desired.MaintenanceOf(member.Node));
+            view?.LastTransitionAt, view?.LastReason, view?.LastAdvertAt, view?.Hmac, desired.MaintenanceOf(member.Node),
+            node?.LastSeenAt, node is not null && IsStale(node));
     }
 
     private NodeView View(NodeRecord node) =>
         new(node.Name, node.Addresses, node.Interfaces, node.AgentVersion, node.BootId, node.Connected, node.ConnectedAt, node.LastSeenAt,
-            node.Applied?.Hash, desired.ConfigFor(node.Name).Hash, desired.MaintenanceOf(node.Name));
+            node.Applied?.Hash, desired.ConfigFor(node.Name).Hash, desired.MaintenanceOf(node.Name), IsStale(node));
 }

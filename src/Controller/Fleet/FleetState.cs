@@ -1,6 +1,7 @@
 using HaCluster.Controller.Domain;
 using HaCluster.Controller.Groups;
 using HaCluster.Shared.Vocabulary;
+using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Fleet;
 
@@ -9,7 +10,7 @@ namespace HaCluster.Controller.Fleet;
 /// derived from it (<see cref="GroupHealthRules"/>). Fed by the agent link and the event ingest; read by the APIs.
 /// Changes mark groups and nodes dirty; <see cref="FleetMonitor"/> publishes them and settles health.
 /// </summary>
-public sealed partial class FleetState(DesiredState desired, TimeProvider clock) : IStoredEventsObserver
+public sealed partial class FleetState(DesiredState desired, TimeProvider clock, IOptions<FleetOptions> options) : IStoredEventsObserver
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeRecord> _nodes = new(StringComparer.Ordinal);
@@ -192,6 +193,22 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
         return record;
     }
 
+    /// <summary>Connected, and not heard for longer than <see cref="FleetOptions.StaleAfter"/>.</summary>
+    private bool IsStale(NodeRecord node) => node.Connected && node.LastSeenAt is { } heard && clock.GetUtcNow() - heard > options.Value.StaleAfter;
+
+    /// <summary>Staleness comes with time, not with a message: each node whose staleness flipped is shown again.</summary>
+    private void RefreshStaleness()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            if (IsStale(node) != node.WasStale)
+            {
+                node.WasStale = !node.WasStale;
+                Touch(node);
+            }
+        }
+    }
+
     private void Touch(NodeRecord node)
     {
         _dirtyNodes.Add(node.Name);
@@ -221,6 +238,9 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock)
         public Guid? Session { get; set; }
         public DateTimeOffset? ConnectedAt { get; set; }
         public DateTimeOffset? LastSeenAt { get; set; }
+
+        /// <summary>Whether it was stale when last looked at: a change is published.</summary>
+        public bool WasStale { get; set; }
         public AppliedConfig? Applied { get; set; }
         public Dictionary<string, InstanceView> Instances { get; } = new(StringComparer.Ordinal);
     }

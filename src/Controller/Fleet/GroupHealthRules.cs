@@ -14,7 +14,8 @@ public static class GroupHealthRules
     public static (GroupHealth Health, IReadOnlyList<string> Problems, string? MasterNode) Evaluate(int revision, IReadOnlyList<MemberStatusView> members)
     {
         var problems = new List<string>();
-        var masters = members.Where(m => m.Connected && m.State == VrrpState.Master).Select(m => m.Node).ToList();
+        // A stale member's MASTER is only the last thing it said: it counts as unreachable, never as the master.
+        var masters = members.Where(m => m.Connected && !m.Stale && m.State == VrrpState.Master).Select(m => m.Node).ToList();
         var unreachable = false;
         var drift = false;
         foreach (var member in members)
@@ -23,6 +24,13 @@ public static class GroupHealthRules
             {
                 unreachable = true;
                 problems.Add($"{member.Node} unreachable");
+                continue;
+            }
+
+            if (member.Stale)
+            {
+                unreachable = true;
+                problems.Add($"{member.Node} stale (its agent stopped reporting; last known {member.State.Name()})");
                 continue;
             }
 

@@ -18,9 +18,6 @@ public sealed class OperationsOptions
     public TimeSpan HandoffTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>A connected agent not heard for this long (three of its 10 s reports) is stale: no switchover goes to it.</summary>
-    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>A planned switchover as the agents reported it: the takeover, the old master's step-down, and the figures.</summary>
@@ -392,8 +389,7 @@ public sealed partial class PlannedWork(
         { Maintenance: { } m } => $"is in {m.Describe()}",
         { State: VrrpState.Fault } => "is in FAULT",
         { State: not VrrpState.Backup and not VrrpState.Master } => $"is {member.State.Name()} (not BACKUP)",
-        _ when fleet.Node(member.Node) is { LastSeenAt: { } seen } && clock.GetUtcNow() - seen > options.Value.StaleAfter =>
-            $"is stale (its agent was last heard {(clock.GetUtcNow() - seen).TotalSeconds:0} s ago)",
+        { Stale: true } => $"is stale (its agent was last heard {(clock.GetUtcNow() - (member.LastHeardAt ?? clock.GetUtcNow())).TotalSeconds:0} s ago)",
         _ when desired.MaintenanceOf(member.Node) is { } m => $"is in {m.Describe()}",
         _ => null,
     };

@@ -11,6 +11,9 @@ public static class Labels
     /// <summary>What HaCluster knows beyond VRRP: the member's agent is not connected, so its state is not known.</summary>
     public const string Unreachable = "UNREACHABLE";
 
+    /// <summary>Connected, but its agent stopped reporting: what it said last is no longer live.</summary>
+    public const string Stale = "STALE";
+
     /// <summary>A member's state as its chip reads: the VRRP state as keepalived prints it, or UNREACHABLE.</summary>
     public static string State(VrrpState state, bool unreachable = false) => unreachable ? Unreachable : state.Name();
 
