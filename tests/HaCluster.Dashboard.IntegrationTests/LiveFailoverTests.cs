@@ -18,20 +18,8 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
     {
         await using var stack = await DashboardStack.StartAsync(hosts: 2);
         var lab = stack.Lab;
-        foreach (var host in lab.Hosts)
-        {
-            await lab.StartResponderAsync(host);
-        }
-
-        var agents = new Dictionary<string, AgentProcess>();
-        foreach (var host in lab.Hosts)
-        {
-            agents[host.Name] = await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
-        }
-
-        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
-        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
-            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
+        var agents = await StartAgentsAsync(stack, responders: true);
+        await stack.CreateAsync(Web);
         Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
 
         var page = await stack.SignedInPageAsync(Browser);
@@ -72,15 +60,8 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
     {
         await using var stack = await DashboardStack.StartAsync(hosts: 2);
         var lab = stack.Lab;
-        foreach (var host in lab.Hosts)
-        {
-            await lab.StartResponderAsync(host);
-            await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
-        }
-
-        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
-        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
-            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
+        await StartAgentsAsync(stack, responders: true);
+        await stack.CreateAsync(Web);
         Assert.NotNull(await lab.WaitForAnswerAsync(Vip, "n1", TimeSpan.FromSeconds(20)));
         var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/groups/web");
@@ -133,16 +114,8 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
     public async Task AgentFrozen_ItsMemberShowsStaleWithItsAge_NotMaster_ThawedItIsFreshAgain()
     {
         await using var stack = await DashboardStack.StartAsync(hosts: 2);
-        var lab = stack.Lab;
-        var agents = new Dictionary<string, AgentProcess>();
-        foreach (var host in lab.Hosts)
-        {
-            agents[host.Name] = await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
-        }
-
-        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
-        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
-            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]));
+        var agents = await StartAgentsAsync(stack);
+        await stack.CreateAsync(Web);
         var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/");
         var n1 = page.GetByTestId("group-web").GetByTestId("state-n1");
@@ -164,6 +137,28 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
         await Assertions.Expect(n1).Not.ToHaveAttributeAsync("data-state", "STALE", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
     }
 
+    /// <summary>The group of these tests: n1 (100) and n2 (80) of the lab, a VIP with a label, PASS.</summary>
+    private static readonly VipGroup Web = new("web", 27, "eth0", 2, 1, "1111", true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
+        [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)]);
+
+    /// <summary>A managed agent on every host of the lab (with <paramref name="responders"/>, a TCP responder first), all connected.</summary>
+    private static async Task<Dictionary<string, AgentProcess>> StartAgentsAsync(DashboardStack stack, bool responders = false)
+    {
+        var agents = new Dictionary<string, AgentProcess>();
+        foreach (var host in stack.Lab.Hosts)
+        {
+            if (responders)
+            {
+                await stack.Lab.StartResponderAsync(host);
+            }
+
+            agents[host.Name] = await AgentProcess.StartManagedAsync(stack.Lab, host, stack.Controller);
+        }
+
+        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == agents.Count);
+        return agents;
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -180,14 +175,8 @@ public class LiveFailoverTests(Browser browser) : BrowserTest(browser)
     {
         await using var stack = await DashboardStack.StartAsync(hosts: 2);
         var lab = stack.Lab;
-        foreach (var host in lab.Hosts)
-        {
-            await AgentProcess.StartManagedAsync(lab, host, stack.Controller);
-        }
-
-        await WaitAsync(async () => (await stack.Controller.GetAsync<JsonElement[]>("/api/v1/nodes")).Count(n => n.GetProperty("connected").GetBoolean()) == 2);
-        await stack.CreateAsync(new VipGroup("web", 27, "eth0", 2, 1, null, true, 0, [new Vip("192.0.2.100/32", "eth0", "eth0:0")],
-            [new Member("n1", "192.0.2.10", 100), new Member("n2", "192.0.2.11", 80)], Auth: "hmac"));
+        await StartAgentsAsync(stack);
+        await stack.CreateAsync(Web with { AuthPass = null, Auth = "hmac" });
 
         var page = await stack.SignedInPageAsync(Browser);
         await page.OpenAsync(stack.Url, "/groups/web");

@@ -142,6 +142,9 @@ public sealed partial class AgentService(
             sources.Commit(sources.Local, desired);
             var diff = _instances!.Apply(loaded.Config);
             HostingLog.ConfigApplied(_logger, "controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
+            // What the push changed in place (priorities, maintenance) reaches the engine before the caller reports the
+            // instances: the snapshot sent with the answer shows the new effective priorities, not the old ones.
+            _edges!.Engine.Flush(TimeSpan.FromSeconds(1));
             ReturnStartupMemory();
             return [];
         }
