@@ -20,6 +20,23 @@ internal sealed class FakeScripts : IScriptRunner
 
     public void ExitCode(string script, int code) => _exitCodes[script] = code;
 
+    /// <summary>Waits for a run of <paramref name="script"/>: notify scripts start on the dispatcher's own worker, not in the caller.</summary>
+    public async Task<bool> WaitForRunAsync(string script, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_runs.Any(r => r == script || r.StartsWith(script + " ", StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(5); // the worker is another thread; this one only looks
+        }
+
+        return true;
+    }
+
     /// <summary>Runs of <paramref name="script"/> wait until <see cref="Release"/> (or their stop token).</summary>
     public void Hang(string script) => _hung[script] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 

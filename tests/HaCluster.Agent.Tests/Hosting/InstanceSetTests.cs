@@ -181,7 +181,7 @@ public sealed class InstanceSetTests : IDisposable
         var metrics = set.Metrics();
         var drained = set.DrainAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Contains("/bin/notify-stop", _host.Scripts.Runs);
+        Assert.True(await _host.Scripts.WaitForRunAsync("/bin/notify-stop", TimeSpan.FromSeconds(5)), string.Join(", ", _host.Scripts.Runs));
         Assert.Contains("hacluster_receive_errors_total", metrics, StringComparison.Ordinal);
         Assert.False(drained.IsCompleted);
         _host.Scripts.Release("/bin/notify-stop");
