@@ -36,7 +36,8 @@ public class PlannedWorkTests
         Assert.Equal(("n2", "n1", true), (back.GetProperty("from").GetString(), back.GetProperty("to").GetString(), back.GetProperty("completed").GetBoolean()));
         // Make-before-break, from the agents' own clocks: the target took over first, the old master stepped down after it.
         Assert.True(there.GetProperty("handoffMs").GetDouble() >= 0, there.ToString());
-        Assert.Equal(["INIT>BACKUP:startup", "BACKUP>MASTER:switchover", "MASTER>BACKUP:switchover"], cluster.LoggedTransitions("n2", "HC_web"));
+        // (Before them, a start-up race may have made n2 master for a moment before it heard n1: not the switchovers' doing.)
+        Assert.Equal(["BACKUP>MASTER:switchover", "MASTER>BACKUP:switchover"], cluster.LoggedTransitions("n2", "HC_web")[^2..]);
         Assert.Equal(["MASTER>BACKUP:switchover", "BACKUP>MASTER:switchover"], cluster.LoggedTransitions("n1", "HC_web")[^2..]);
         // Each target guarded the handoff (segments of the old master's connections dropped, not reset), then let it go.
         Assert.All(["n1", "n2"], n => Assert.Contains("are dropped here, not reset (nftables table hacluster_HC_web", cluster.Agents[n].Process.Output, StringComparison.Ordinal));
