@@ -19,7 +19,9 @@ public sealed class SmtpSink : IAsyncDisposable
     public string Maildir { get; }
 
     /// <summary>Starts the server and waits until it accepts connections; skips (or fails, when required) without aiosmtpd.</summary>
-    public static async Task<SmtpSink> StartAsync()
+    /// <param name="port">The port to listen on (a free one by default): a test may start a server where a controller already sends.</param>
+    /// <param name="tls">A certificate and key (PEM files): the server then offers STARTTLS and requires it before any mail.</param>
+    public static async Task<SmtpSink> StartAsync(int? port = null, (string Certificate, string Key)? tls = null)
     {
         var probe = await Cmd.RunAsync(Python, "-c", "import aiosmtpd");
         if (!probe.Succeeded)
@@ -33,12 +35,13 @@ public sealed class SmtpSink : IAsyncDisposable
         var maildir = Directory.CreateTempSubdirectory("hc-smtp-").FullName;
         foreach (var sub in new[] { "tmp", "new", "cur" })
             Directory.CreateDirectory(Path.Combine(maildir, sub));
-        var port = FreePort.Next();
-        var info = Cmd.StartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir]);
+        var listen = port ?? FreePort.Next();
+        string[] secure = tls is { } files ? ["--tlscert", files.Certificate, "--tlskey", files.Key] : [];
+        var info = Cmd.StartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{listen}", .. secure, "-c", "aiosmtpd.handlers.Mailbox", maildir]);
         var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start aiosmtpd");
-        var sink = new SmtpSink(process, port, maildir);
+        var sink = new SmtpSink(process, listen, maildir);
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await AcceptsAsync(port))
+        while (!await AcceptsAsync(listen))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
                 throw new InvalidOperationException($"aiosmtpd did not start: {await process.StandardError.ReadToEndAsync()}");

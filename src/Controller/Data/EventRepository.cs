@@ -4,8 +4,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HaCluster.Controller.Data;
 
-/// <summary>The history, as the domain sees it: stored in batches, read by filter ("events of group X between T1 and T2" rides the (group, at) index).</summary>
-public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts)
+/// <summary>What follows from stored events, written in the transaction that stores them (the alert outbox), then told it is committed.</summary>
+public interface IEventOutbox
+{
+    /// <summary>Adds its rows for <paramref name="stored"/> (ids assigned) to <paramref name="db"/> and saves them; how many.</summary>
+    Task<int> AddAsync(HaClusterContext db, IReadOnlyList<FleetEvent> stored, CancellationToken ct);
+
+    /// <summary>The transaction with <paramref name="added"/> rows of its own is committed.</summary>
+    void Committed(int added);
+}
+
+/// <summary>
+/// The history, as the domain sees it: stored in batches, read by filter ("events of group X between T1 and T2" rides
+/// the (group, at) index). Each batch is one transaction with what the outboxes add for it: an alert is never stored
+/// without its event, nor an event without its alert.
+/// </summary>
+public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts, IEnumerable<IEventOutbox> outboxes)
 {
     /// <summary>Deletes the events that happened before <paramref name="cutoff"/>; how many.</summary>
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
@@ -18,6 +32,7 @@ public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts
     public async Task<IReadOnlyList<FleetEvent>> InsertAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var rows = events.Select(EventRows.ToEntity).ToList();
         if (db.Database.IsNpgsql())
         {
@@ -29,7 +44,20 @@ public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts
             await db.SaveChangesAsync(ct);
         }
 
-        return [.. events.Select((e, i) => e with { Id = rows[i].Id })];
+        IReadOnlyList<FleetEvent> stored = [.. events.Select((e, i) => e with { Id = rows[i].Id })];
+        var added = new List<(IEventOutbox, int)>();
+        foreach (var outbox in outboxes)
+        {
+            added.Add((outbox, await outbox.AddAsync(db, stored, ct)));
+        }
+
+        await transaction.CommitAsync(ct);
+        foreach (var (outbox, count) in added)
+        {
+            outbox.Committed(count);
+        }
+
+        return stored;
     }
 
     /// <summary>The highest sequence stored for one agent boot (0: none).</summary>

@@ -29,6 +29,17 @@ public abstract class HaClusterContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<EventEntity> Events => Set<EventEntity>();
 
+    /// <summary>The alert outbox: each alert, its deliveries per channel, the incidents they form.</summary>
+    public DbSet<AlertEntity> Alerts => Set<AlertEntity>();
+
+    public DbSet<AlertDeliveryEntity> AlertDeliveries => Set<AlertDeliveryEntity>();
+
+    public DbSet<IncidentEntity> Incidents => Set<IncidentEntity>();
+
+    public DbSet<AlertChannelEntity> AlertChannels => Set<AlertChannelEntity>();
+
+    public DbSet<GroupQuietEntity> GroupQuiet => Set<GroupQuietEntity>();
+
     public DbSet<JoinTokenEntity> JoinTokens => Set<JoinTokenEntity>();
 
     public DbSet<IssuedCertificateEntity> IssuedCertificates => Set<IssuedCertificateEntity>();

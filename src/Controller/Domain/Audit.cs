@@ -42,6 +42,13 @@ public static class AuditActions
     public const string MaintenanceEnd = "maintenance.end";
     public const string KeyRotate = "hmac.rotate";
     public const string KeyStep = "hmac.step";
+    public const string ChannelCreate = "alert-channel.create";
+    public const string ChannelUpdate = "alert-channel.update";
+    public const string ChannelDelete = "alert-channel.delete";
+    public const string ChannelTest = "alert-channel.test";
+    public const string Acknowledge = "incident.acknowledge";
+    public const string QuietStart = "quiet.start";
+    public const string QuietEnd = "quiet.end";
     public const string SignIn = "sign-in";
     public const string SignInFailed = "sign-in.failed";
     public const string Refused = "refused";

@@ -21,6 +21,7 @@ public sealed partial class EventIngest(
 {
     public const int MaxBatch = 2000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000) { SingleReader = true });
     private readonly Dictionary<(string Node, string Boot), long> _stored = [];
 
@@ -40,21 +41,63 @@ public sealed partial class EventIngest(
         }
     }
 
-    /// <remarks>Agents' events still queued when it stops were not acknowledged either: their journals still hold them.</remarks>
+    /// <remarks>
+    /// Agents' events still queued when it stops were not acknowledged either: their journals still hold them. The
+    /// controller's own (health, node, config, operations) have no journal: they are stored before the stop completes.
+    /// </remarks>
     protected override async Task ServeAsync(CancellationToken stoppingToken)
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(stoppingToken))
+        var items = new List<Item>();
+        try
         {
-            var items = new List<Item>();
-            var count = 0;
-            while (count < MaxBatch && reader.TryRead(out var item))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                items.Add(item);
-                count += item.Events.Count;
-            }
+                items = [];
+                var count = 0;
+                while (count < MaxBatch && reader.TryRead(out var item))
+                {
+                    items.Add(item);
+                    count += item.Events.Count;
+                }
 
-            await StoreWithRetryAsync(items, stoppingToken);
+                await StoreWithRetryAsync(items, stoppingToken);
+                items = [];
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await StoreOwnAtStopAsync(items);
+            throw;
+        }
+    }
+
+    /// <summary>The controller's own events of the batch the stop interrupted and of the queue, stored with a deadline of their own.</summary>
+    private async Task StoreOwnAtStopAsync(List<Item> interrupted)
+    {
+        var own = interrupted.Where(i => i.Session is null).ToList();
+        while (_queue.Reader.TryRead(out var item))
+        {
+            if (item.Session is null)
+            {
+                own.Add(item);
+            }
+        }
+
+        if (own.Count == 0)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(StopDeadline);
+        try
+        {
+            Publish(own, await StoreAsync(own, deadline.Token));
+            EventsLog.StoredAtStop(logger, own.Sum(i => i.Events.Count));
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException or OperationCanceledException)
+        {
+            EventsLog.LostAtStop(logger, own.Sum(i => i.Events.Count), e.InnerException?.Message ?? e.Message);
         }
     }
 

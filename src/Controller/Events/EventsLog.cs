@@ -8,4 +8,10 @@ internal static partial class EventsLog
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "event dropped: the database refuses it (kind={Kind} node={Node} boot={BootId} sequence={Sequence}): {Error}")]
     public static partial void EventRefused(ILogger logger, string kind, string? node, string? bootId, long? sequence, string error);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "stopping: {Count} event(s) of the controller's own stored before the stop")]
+    public static partial void StoredAtStop(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "stopping: {Count} event(s) of the controller's own could not be stored and are lost: {Error}")]
+    public static partial void LostAtStop(ILogger logger, int count, string error);
 }

@@ -85,7 +85,15 @@ public static class Extensions
         services.AddSingleton<KeyRollout>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRollout>());
         services.AddSingleton<AlertMetrics>();
-        services.AddHostedService<AlertMailer>();
+        services.AddSingleton<AlertRepository>();
+        services.AddSingleton<AlertChannels>();
+        services.AddSingleton<AlertOutbox>();
+        services.AddSingleton<IEventOutbox>(sp => sp.GetRequiredService<AlertOutbox>());
+        services.AddSingleton<IAlertSender, SmtpSender>();
+        services.AddSingleton<IAlertSender, WebhookSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
+        services.AddHostedService<AlertDispatcher>();
         return builder;
     }
 
@@ -106,6 +114,7 @@ public static class Extensions
         app.MapOperationsApi();
         app.MapCredentialsApi();
         app.MapAccessApi();
+        app.MapAlertsApi();
         app.MapGrpcService<AgentLinkService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<EnrollmentService>();

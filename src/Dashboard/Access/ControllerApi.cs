@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace HaCluster.Dashboard.Access;
 
 /// <summary>
-/// The controller's REST routes that have no gRPC method — sign-in, who am I, users, API keys, audit — called with the
+/// The controller's REST routes that have no gRPC method — sign-in, who am I, users, API keys, audit, alerts — called with the
 /// signed-in person's token (or, for sign-in, with none). One HTTP/2 client for every caller; the token goes on each request.
 /// </summary>
 public sealed class ControllerApi(HttpClient http)
@@ -71,6 +71,57 @@ public sealed class ControllerApi(HttpClient http)
         Add("to", query.To?.ToString("O"));
         return SendAsync<List<AuditEntry>>(HttpMethod.Get, "/api/v1/audit?" + string.Join('&', parameters), token, null, ct);
     }
+
+    public sealed record Delivery(string Channel, string Status, int Attempts, string? LastError, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, string? Key);
+
+    public sealed record Alert(long Id, DateTimeOffset At, string Subject, string? Group, string Kind, string Severity, string Summary, long? EventId,
+        long? IncidentId, string? Suppressed, List<Delivery> Deliveries);
+
+    public sealed record Incident(long Id, string Subject, string? Group, string Title, string Severity, DateTimeOffset OpenedAt, DateTimeOffset LastAlertAt,
+        DateTimeOffset? RecoveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy, int Alerts);
+
+    public sealed record Quiet(string Group, DateTimeOffset Since, DateTimeOffset Until, string? Reason, string By);
+
+    public sealed record Channel(string Name, string Type, bool Enabled, string Source, string? Host, int? Port, string? Security, string? From, List<string>? To,
+        string? User, bool PasswordSet, string? CaFile, string? Url, string? Format, bool SecretSet, List<string> Groups, List<string> Kinds, string MinSeverity,
+        DateTimeOffset? UpdatedAt, string? UpdatedBy);
+
+    /// <summary>A channel change: what is null is left as it is (secrets included: they are never read back).</summary>
+    public sealed record ChannelChange(string? Type, bool? Enabled, string? Host, int? Port, string? Security, string? From, List<string>? To, string? User,
+        string? Password, string? Url, string? Format, string? Secret, List<string>? Groups, List<string>? Kinds, string? MinSeverity);
+
+    public sealed record TestQueued(long AlertId, string Channel);
+
+    public Task<List<Alert>> AlertsAsync(string? token, string? group, long? incident, int limit, CancellationToken ct)
+    {
+        var query = $"limit={limit}" + (group is null ? "" : $"&group={Uri.EscapeDataString(group)}") + (incident is null ? "" : $"&incident={incident}");
+        return SendAsync<List<Alert>>(HttpMethod.Get, "/api/v1/alerts?" + query, token, null, ct);
+    }
+
+    public Task<List<Incident>> IncidentsAsync(string? token, string? group, CancellationToken ct) =>
+        SendAsync<List<Incident>>(HttpMethod.Get, "/api/v1/incidents" + (group is null ? "" : $"?group={Uri.EscapeDataString(group)}"), token, null, ct);
+
+    public Task<Incident> AcknowledgeAsync(string? token, long id, CancellationToken ct) =>
+        SendAsync<Incident>(HttpMethod.Post, $"/api/v1/incidents/{id}/acknowledge", token, null, ct);
+
+    public Task<List<Quiet>> QuietAsync(string? token, CancellationToken ct) => SendAsync<List<Quiet>>(HttpMethod.Get, "/api/v1/quiet", token, null, ct);
+
+    public Task<Quiet> StartQuietAsync(string? token, string group, DateTimeOffset until, string? reason, CancellationToken ct) =>
+        SendAsync<Quiet>(HttpMethod.Put, $"/api/v1/groups/{Uri.EscapeDataString(group)}/quiet", token, new { until, reason }, ct);
+
+    public Task EndQuietAsync(string? token, string group, CancellationToken ct) =>
+        SendAsync<object>(HttpMethod.Delete, $"/api/v1/groups/{Uri.EscapeDataString(group)}/quiet", token, null, ct);
+
+    public Task<List<Channel>> ChannelsAsync(string? token, CancellationToken ct) => SendAsync<List<Channel>>(HttpMethod.Get, "/api/v1/alert-channels", token, null, ct);
+
+    public Task<Channel> SaveChannelAsync(string? token, string name, ChannelChange change, CancellationToken ct) =>
+        SendAsync<Channel>(HttpMethod.Put, $"/api/v1/alert-channels/{Uri.EscapeDataString(name)}", token, change, ct);
+
+    public Task DeleteChannelAsync(string? token, string name, CancellationToken ct) =>
+        SendAsync<object>(HttpMethod.Delete, $"/api/v1/alert-channels/{Uri.EscapeDataString(name)}", token, null, ct);
+
+    public Task<TestQueued> TestChannelAsync(string? token, string name, CancellationToken ct) =>
+        SendAsync<TestQueued>(HttpMethod.Post, $"/api/v1/alert-channels/{Uri.EscapeDataString(name)}/test", token, null, ct);
 
     /// <summary>An exception's message and its causes' ("An error occurred while sending the request" says nothing alone).</summary>
     private static string Reasons(Exception e)
