@@ -28,7 +28,8 @@ internal sealed class BenchController : IAsyncDisposable
 
     public Uri Grpc { get; }
 
-    public static async Task<BenchController> StartAsync(string connectionString)
+    /// <param name="settings">Extra configuration (Key:Sub → value).</param>
+    public static async Task<BenchController> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var web = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var grpc = new Uri($"https://127.0.0.1:{FreePort.Next()}");
@@ -48,6 +49,11 @@ internal sealed class BenchController : IAsyncDisposable
         info.Environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
         // A thousand connects would be a thousand log lines: keep the log to warnings for the load.
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start the controller");
         process.StandardInput.Close();
         _ = process.StandardOutput.ReadToEndAsync();

@@ -2,9 +2,9 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench [failover|planned|footprint|hmac|controller|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
+// hacluster-bench [failover|planned|footprint|hmac|controller|alerts|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
 // hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
-var mode = args.FirstOrDefault(a => a is "failover" or "planned" or "footprint" or "jitter" or "controller" or "hmac" or "all") ?? "all";
+var mode = args.FirstOrDefault(a => a is "failover" or "planned" or "footprint" or "jitter" or "controller" or "hmac" or "alerts" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -95,6 +95,12 @@ if (mode is "controller" or "all")
     var streams = Option("--streams") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 1000;
     var perAgent = Option("--events-per-agent") is { } e ? int.Parse(e, CultureInfo.InvariantCulture) : 200;
     Console.WriteLine(Report.Controller(await ControllerBench.RunAsync(streams, perAgent, runs, Console.Error.WriteLine)));
+}
+
+if (mode is "alerts" or "all")
+{
+    var count = Option("--alerts") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 1000;
+    Console.WriteLine(AlertBench.Markdown(await AlertBench.RunAsync(count, Console.Error.WriteLine)));
 }
 
 return 0;

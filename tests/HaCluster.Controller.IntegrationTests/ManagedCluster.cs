@@ -26,7 +26,8 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
     public IReadOnlyDictionary<string, AgentProcess> Agents => _runs.ToDictionary(r => r.Key, r => r.Value[^1]);
 
     /// <param name="settings">The controller's extra configuration (Key:Sub → value).</param>
-    public static async Task<ManagedCluster> StartAsync(int hosts = 3, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="localConfig">Each host's own keepalived.conf (default: none but global_defs).</param>
+    public static async Task<ManagedCluster> StartAsync(int hosts = 3, IReadOnlyDictionary<string, string>? settings = null, Func<NetnsLab, LabHost, string>? localConfig = null)
     {
         Privileges.RequireOrSkip("a managed cluster in network namespaces", "dotnet");
         var lab = await NetnsLab.CreateAsync(hosts);
@@ -36,7 +37,7 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
             foreach (var host in lab.Hosts)
             {
                 await lab.StartResponderAsync(host);
-                await cluster.StartAgentAsync(host);
+                await cluster.StartAgentAsync(host, localConfig?.Invoke(lab, host));
             }
 
             await cluster.WaitForAsync("every agent connected", async () =>
@@ -51,9 +52,9 @@ internal sealed partial class ManagedCluster : IAsyncDisposable
     }
 
     /// <summary>(Re)starts the managed agent of <paramref name="host"/>, enrolled with a join token the first time; its state directory is kept across runs.</summary>
-    public async Task<AgentProcess> StartAgentAsync(LabHost host)
+    public async Task<AgentProcess> StartAgentAsync(LabHost host, string? localConfig = null)
     {
-        var agent = await AgentProcess.StartManagedAsync(Lab, host, Controller);
+        var agent = localConfig is null ? await AgentProcess.StartManagedAsync(Lab, host, Controller) : await AgentProcess.StartManagedAsync(Lab, host, Controller, localConfig);
         (_runs.TryGetValue(host.Name, out var runs) ? runs : _runs[host.Name] = []).Add(agent);
         return agent;
     }

@@ -95,6 +95,8 @@ public sealed class EndpointRoleTests(SqliteBackendFixture sqlite) : IClassFixtu
         ["DELETE /api/v1/apikeys/{id}"] = Access.Admin,
         ["GET /api/v1/audit"] = Access.Admin,
         ["GET /api/v1/alerts"] = Access.Viewer,
+        ["GET /api/v1/events/{id}/why"] = Access.Viewer,
+        ["GET /api/v1/groups/{name}/analytics"] = Access.Viewer,
         ["GET /api/v1/incidents"] = Access.Viewer,
         ["GET /api/v1/quiet"] = Access.Viewer,
         ["POST /api/v1/incidents/{id}/acknowledge"] = Access.Operator,

@@ -219,6 +219,7 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         {
             ["Alerts:SmtpHost"] = "127.0.0.1",
             ["Alerts:SmtpPort"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Alerts:Security"] = "none", // the test's server offers no TLS (the default, starttls, would refuse it)
             ["Alerts:From"] = "hacluster@example.com",
             ["Alerts:To:0"] = "ops@example.com",
             ["Alerts:Window"] = "00:00:00.200",

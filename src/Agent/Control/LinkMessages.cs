@@ -64,7 +64,33 @@ internal static class LinkMessages
             state.LastAdvertAt = Timestamp.FromDateTimeOffset(advert);
         }
 
+        state.Breakdown = Breakdown(runner);
         return state;
+    }
+
+    /// <summary>The instance's priority breakdown now (its base priority alone when nothing tracks for it).</summary>
+    public static Contracts.PriorityBreakdown Breakdown(InstanceRunner runner)
+    {
+        var now = runner.Explain?.Invoke() ?? Vrrp.PriorityBreakdown.Untracked(runner.Settings.Priority);
+        var proto = new Contracts.PriorityBreakdown
+        {
+            BasePriority = now.BasePriority,
+            EffectivePriority = now.EffectivePriority,
+            Maintenance = now.Maintenance,
+            Fault = now.Fault,
+        };
+        proto.Tracks.AddRange(now.Tracks.Select(t => new Contracts.TrackPart
+        {
+            Kind = t.Kind,
+            Name = t.Name,
+            Weight = t.Weight,
+            Reverse = t.Reverse,
+            State = t.State,
+            Value = t.Value,
+            Delta = t.Delta,
+            Faults = t.Faults,
+        }));
+        return proto;
     }
 
     public static StateEvent Event(InstanceRunner runner, TransitionRecord transition)
@@ -77,6 +103,7 @@ internal static class LinkMessages
             Reason = transition.Reason,
             Priority = transition.Priority,
             At = Timestamp.FromDateTimeOffset(transition.At),
+            Breakdown = Breakdown(runner),
         };
         if (transition.MasterLastHeardAt is { } heard)
         {

@@ -40,6 +40,7 @@ public sealed class RunningInstance
         Warmup.Run(settings, AdvertPolicy.From(config, source));
         var runner = new InstanceRunner(config.Name, config.Interface, config.VirtualRouterId, settings, io, counters, logger, edges.Engine) { BasePriority = config.Priority };
         var notify = new NotifyDispatcher("INSTANCE", config.Name, config.Notify, NotifyDispatcher.DefaultTimeout, edges.Tracking.Scripts, loggers.CreateLogger("HaCluster.Agent.Notify"));
+        runner.Explain = () => tracking.Breakdown;
         runner.Transitioned += (_, t) => notify.Enqueue(t.To, t.Priority);
         runner.Transitioned += onTransition;
         // The current tracking first, then every change, all before Startup in the engine's queue: the instance enters

@@ -1,3 +1,4 @@
+using HaCluster.Agent.Vrrp;
 using HaCluster.Shared.Config;
 
 namespace HaCluster.Agent.Tracking;
@@ -40,6 +41,10 @@ public sealed class InstanceTracking : IDisposable
     }
 
     public byte EffectivePriority { get; private set; }
+
+    /// <summary>What the effective priority is made of, as of the last change (read without a lock: it is replaced whole).</summary>
+    public PriorityBreakdown Breakdown => Volatile.Read(ref _breakdown);
+    private PriorityBreakdown _breakdown = PriorityBreakdown.Untracked(0);
     public bool Faulted { get; private set; }
 
     /// <summary>A weight-0 script (its own or a sync group member's) has no result yet: the instance must wait.</summary>
@@ -96,10 +101,19 @@ public sealed class InstanceTracking : IDisposable
 
     private (byte, bool, bool) Evaluate()
     {
-        var result = TrackingPolicy.Evaluate(_tracks.Select(t =>
-            new TrackInput(t.Reference.Kind, t.Tracked.Ok, t.Tracked.Value, t.Weight.Weight, t.Weight.Reverse, t.Tracked.Known)));
+        var inputs = _tracks.Select(t => (t.Reference, Input: new TrackInput(t.Reference.Kind, t.Tracked.Ok, t.Tracked.Value, t.Weight.Weight, t.Weight.Reverse, t.Tracked.Known))).ToList();
+        var result = TrackingPolicy.Evaluate(inputs.Select(i => i.Input));
         var pending = result.Pending || _gates.Any(g => !g.Known);
-        return (_maintenance ? MaintenancePriority : TrackingPolicy.EffectivePriority(_basePriority, result.Delta), result.Fault, pending);
+        var priority = _maintenance ? MaintenancePriority : TrackingPolicy.EffectivePriority(_basePriority, result.Delta);
+        Volatile.Write(ref _breakdown, new PriorityBreakdown(_basePriority, priority, _maintenance, result.Fault, [.. inputs.Select(i => Part(i.Reference, i.Input))]));
+        return (priority, result.Fault, pending);
+    }
+
+    private static TrackPart Part(TrackReference reference, TrackInput input)
+    {
+        var (delta, faults) = input.Known ? TrackingPolicy.Adjust(input) : (0, false);
+        var kind = input.Kind switch { TrackKind.Script => "script", TrackKind.Interface => "interface", _ => "file" };
+        return new TrackPart(kind, reference.Name, input.Weight, input.Reverse, !input.Known ? "unknown" : input.Ok ? "ok" : "failed", input.Value, delta, faults);
     }
 
     /// <summary>The weight-0 scripts of the other members of <paramref name="instance"/>'s sync groups.</summary>

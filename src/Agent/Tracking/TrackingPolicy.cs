@@ -33,13 +33,16 @@ public static class TrackingPolicy
                 continue;
             }
 
-            var (adjust, faults) = input.Kind == TrackKind.File ? FileAdjust(input) : StatusAdjust(input);
+            var (adjust, faults) = Adjust(input);
             delta += adjust;
             fault |= faults;
         }
 
         return new TrackingResult(delta, fault, pending);
     }
+
+    /// <summary>What one object with a result does: its adjustment and whether it faults the instance.</summary>
+    public static (int Delta, bool Faults) Adjust(TrackInput input) => input.Kind == TrackKind.File ? FileAdjust(input) : StatusAdjust(input);
 
     /// <summary>Base plus adjustments, within 1..254; an address owner's 255 never moves, and nothing moves to 255.</summary>
     public static byte EffectivePriority(byte basePriority, int delta) =>

@@ -56,6 +56,9 @@ public sealed partial class InstanceRunner : IDisposable
     public byte VirtualRouterId { get; }
     /// <summary>The configured priority; <see cref="Settings"/> holds the effective one (after tracking).</summary>
     public byte BasePriority { get => _basePriority; init => _basePriority = value; }
+
+    /// <summary>What the effective priority is made of now (set by whoever tracks for this instance; read from any thread).</summary>
+    public Func<PriorityBreakdown>? Explain { get; set; }
     public VrrpSettings Settings => _settings;
     public TransitionRecord? LastTransition => _lastTransition;
 

@@ -152,7 +152,7 @@ public sealed partial class AgentLinkService(
             {
                 if (Runs(session, e))
                 {
-                    events.Add(@event);
+                    events.Add(@event with { Context = fleet.ContextOf(@event) });
                 }
                 else
                 {

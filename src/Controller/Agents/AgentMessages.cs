@@ -81,8 +81,18 @@ public static class AgentMessages
             Reason = e.Reason,
             Priority = e.Priority,
             TakeoverMs = e.To == VrrpState.Master && heard is { } h && h <= at ? (at - h).TotalMilliseconds : null,
+            Context = ToParts(e.Breakdown) is { } parts ? new TransitionContext(parts, null, []) : null,
         };
     }
+
+    private static readonly HashSet<string> TrackKinds = ["script", "interface", "file"];
+    private static readonly HashSet<string> TrackStates = ["ok", "failed", "unknown"];
+
+    /// <summary>A priority breakdown as the controller keeps it: bounded (64 tracks, names cut), unknown words dropped; null when none was sent.</summary>
+    public static PriorityParts? ToParts(PriorityBreakdown? b) => b is null ? null : new PriorityParts(
+        Math.Clamp(b.BasePriority, 0, 255), Math.Clamp(b.EffectivePriority, 0, 255), b.Maintenance, b.Fault,
+        [.. b.Tracks.Where(t => TrackKinds.Contains(t.Kind) && TrackStates.Contains(t.State)).Take(PriorityParts.MaxTracks)
+            .Select(t => new TrackShare(t.Kind, Show(t.Name), Math.Clamp(t.Weight, -254, 254), t.Reverse, t.State, t.Value, Math.Clamp(t.Delta, -510, 510), t.Faults))]);
 
     public static Dictionary<string, InstanceView> ToInstances(InstanceSnapshot snapshot, Action<string> dropped)
     {
@@ -97,7 +107,7 @@ public static class AgentMessages
 
             views[i.Instance] = new InstanceView(i.State, i.Priority, Math.Clamp(i.BasePriority, 0, 255),
                 Ipv4.TryParse(i.MasterAddress, out var master) ? master.ToString() : null,
-                ToTime(i.LastTransitionAt), IsReason(i.LastReason) ? i.LastReason : null, ToTime(i.LastAdvertAt));
+                ToTime(i.LastTransitionAt), IsReason(i.LastReason) ? i.LastReason : null, ToTime(i.LastAdvertAt), Breakdown: ToParts(i.Breakdown));
         }
 
         return views;

@@ -64,6 +64,7 @@ public sealed record AlertMessage(string Key, Incident? Incident, IReadOnlyList<
         {
             id = a.Id,
             at = a.At,
+            storedAt = a.StoredAt,
             kind = a.Kind,
             severity = a.Severity.Name(),
             subject = a.Subject,

@@ -15,7 +15,7 @@ namespace HaCluster.Controller.Alerts;
 /// acknowledged (kept, listed, not sent), and otherwise gets a pending delivery for each channel whose rules take it.
 /// A group whose takeovers exceed the flapping rule gets a flapping alert too. The delivery worker is woken on commit.
 /// </summary>
-public sealed class AlertOutbox(AlertChannels channels, DesiredState desired, IOptions<AlertOptions> settings, TimeProvider clock) : IEventOutbox
+public sealed class AlertOutbox(AlertChannels channels, DesiredState desired, FlappingRule flapping, IOptions<AlertOptions> settings, TimeProvider clock) : IEventOutbox
 {
     public const int MaxSummary = 4000;
     private static readonly HashSet<string> QuietInMaintenance = [AlertKinds.Failover, AlertKinds.Health, AlertKinds.Recovery, AlertKinds.Flapping];
@@ -122,10 +122,10 @@ public sealed class AlertOutbox(AlertChannels channels, DesiredState desired, IO
     /// <summary>The flapping alert when this takeover is one more than the rule allows in its window, once per window.</summary>
     private async Task<AlertDraft?> FlappingAsync(HaClusterContext db, string group, DateTimeOffset now, CancellationToken ct)
     {
-        var since = now - options.FlappingWindow;
+        var since = now - flapping.Window;
         var (transition, master) = (EventKind.Transition.Name(), VrrpState.Master.Name());
         var takeovers = await db.Events.CountAsync(e => e.GroupName == group && e.Kind == transition && e.ToState == master && e.At >= since, ct);
-        if (takeovers <= options.FlappingTransitions
+        if (takeovers <= flapping.Transitions
             || await db.Alerts.AnyAsync(a => a.GroupName == group && a.Kind == AlertKinds.Flapping && a.CreatedAt >= since, ct))
         {
             return null;
@@ -133,7 +133,7 @@ public sealed class AlertOutbox(AlertChannels channels, DesiredState desired, IO
 
         return new AlertDraft(AlertKinds.Flapping, AlertSeverity.Critical,
             string.Create(CultureInfo.InvariantCulture,
-                $"{group}: flapping: {takeovers} takeovers in the last {options.FlappingWindow.TotalMinutes:0.##} min (the rule allows {options.FlappingTransitions})"));
+                $"{group}: flapping: {takeovers} takeovers in the last {flapping.Window.TotalMinutes:0.##} min (the rule allows {flapping.Transitions})"));
     }
 
     /// <summary>The subjects' incidents of this batch: the newest within the window joined, else a new one.</summary>

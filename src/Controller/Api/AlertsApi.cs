@@ -14,10 +14,10 @@ public static class AlertsApi
 {
     public sealed record DeliveryJson(string Channel, string Status, int Attempts, string? LastError, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, string? Key);
 
-    public sealed record AlertJson(long Id, DateTimeOffset At, string Subject, string? Group, string Kind, string Severity, string Summary, long? EventId,
-        long? IncidentId, string? Suppressed, IReadOnlyList<DeliveryJson> Deliveries)
+    public sealed record AlertJson(long Id, DateTimeOffset At, DateTimeOffset StoredAt, string Subject, string? Group, string Kind, string Severity, string Summary,
+        long? EventId, long? IncidentId, string? Suppressed, IReadOnlyList<DeliveryJson> Deliveries)
     {
-        public static AlertJson Of(Alert a) => new(a.Id, a.At, a.Subject, a.Group, a.Kind, a.Severity.Name(), a.Summary, a.EventId, a.IncidentId, a.Suppressed,
+        public static AlertJson Of(Alert a) => new(a.Id, a.At, a.StoredAt, a.Subject, a.Group, a.Kind, a.Severity.Name(), a.Summary, a.EventId, a.IncidentId, a.Suppressed,
             [.. a.Deliveries.Select(d => new DeliveryJson(d.Channel, d.Status, d.Attempts, d.LastError, d.NextAttemptAt, d.DeliveredAt, d.Key))]);
     }
 

@@ -1,6 +1,8 @@
 using HaCluster.Controller.Data;
 using HaCluster.Controller.Domain;
+using HaCluster.Controller.Events;
 using HaCluster.Controller.Fleet;
+using HaCluster.Controller.Groups;
 using HaCluster.Controller.Security;
 using HaCluster.Shared.Vocabulary;
 
@@ -18,6 +20,8 @@ public static class FleetApi
         api.MapGet("/nodes", ListNodes).WithTags("Nodes").Produces<List<NodeView>>();
         api.MapGet("/nodes/{name}", GetNode).WithTags("Nodes").Produces<NodeView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/events", ListEvents).WithTags("Events").Produces<List<FleetEvent>>().ProducesValidationProblem();
+        api.MapGet("/groups/{name}/analytics", Analytics).WithTags("Groups").Produces<GroupAnalytics>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/events/{id}/why", Why).WithTags("Events").Produces<TransitionWhy>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -41,6 +45,38 @@ public static class FleetApi
 
     public static IResult GetNode(string name, FleetState fleet) =>
         fleet.Node(name) is { } node ? TypedResults.Ok(node) : TypedResults.Problem($"no node named '{name}'", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary><c>GET /groups/{name}/analytics?from=&amp;to=</c> (default: the last day; at most 31 days): transitions per hour, takeover times, flapping.</summary>
+    public static async Task<IResult> Analytics(string name, HttpRequest request, DesiredState desired, FlapAnalytics analytics, CancellationToken ct)
+    {
+        if (desired.Get(name) is null)
+        {
+            return TypedResults.Problem($"there is no group {name}", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var from = EventFilterQuery.Time(request.Query["from"], "from", errors);
+        var to = EventFilterQuery.Time(request.Query["to"], "to", errors);
+        if (from is { } f && to is { } t && (t <= f || t - f > FlapAnalytics.MaxRange))
+        {
+            errors["to"] = [$"must be after from, at most {FlapAnalytics.MaxRange.TotalDays:0} days later"];
+        }
+
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await analytics.ForGroupAsync(name, from, to, ct));
+    }
+
+    /// <summary>One transition explained: cause, breakdowns, revision and its diff, the events of both nodes a minute around it.</summary>
+    public static async Task<IResult> Why(string id, TransitionInsight insight, CancellationToken ct)
+    {
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{(id.Length <= 32 ? id : id[..32])}' is not an event id"] });
+        }
+
+        return await insight.WhyAsync(number, ct) is { } why
+            ? TypedResults.Ok(why)
+            : TypedResults.Problem($"there is no transition {number}", statusCode: StatusCodes.Status404NotFound);
+    }
 
     public static async Task<IResult> ListEvents(HttpRequest request, EventRepository events, CancellationToken ct)
     {

@@ -59,7 +59,8 @@ internal static class AlertRows
     {
         AlertSeverities.TryParse(row.Severity, out var severity);
         return new Alert(row.Id, row.At, row.Subject, row.GroupName, row.Kind, severity, row.Summary, row.EventId, row.IncidentId, row.Suppressed,
-            [.. deliveries.OrderBy(d => d.Channel, StringComparer.Ordinal).Select(ToDomain)]);
+            [.. deliveries.OrderBy(d => d.Channel, StringComparer.Ordinal).Select(ToDomain)])
+        { StoredAt = row.CreatedAt };
     }
 
     public static AlertDelivery ToDomain(AlertDeliveryEntity d) =>

@@ -60,6 +60,22 @@ public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts
         return stored;
     }
 
+    public async Task<FleetEvent?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } row ? EventRows.ToDomain(row) : null;
+    }
+
+    /// <summary>The events of <paramref name="nodes"/> or of <paramref name="group"/> between two times, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<FleetEvent>> AroundAsync(IReadOnlyList<string> nodes, string? group, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Events.AsNoTracking()
+            .Where(e => e.At >= from && e.At <= to && ((e.Node != null && nodes.Contains(e.Node)) || (group != null && e.GroupName == group)))
+            .OrderBy(e => e.At).ThenBy(e => e.Id).Take(limit).ToListAsync(ct);
+        return [.. rows.Select(EventRows.ToDomain)];
+    }
+
     /// <summary>The highest sequence stored for one agent boot (0: none).</summary>
     public async Task<long> HighestSequenceAsync(string node, string bootId, CancellationToken ct)
     {

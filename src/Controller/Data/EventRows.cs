@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using HaCluster.Controller.Data.Entities;
 using HaCluster.Controller.Domain;
 using HaCluster.Shared.Vocabulary;
@@ -12,6 +14,7 @@ namespace HaCluster.Controller.Data;
 internal static class EventRows
 {
     private const string Connected = "connected", Disconnected = "disconnected", Applied = "applied", Rejected = "rejected";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static EventEntity ToEntity(FleetEvent e) => new()
     {
@@ -43,6 +46,7 @@ internal static class EventRows
         Priority = e.Priority,
         Detail = e.Detail,
         TakeoverMs = e.TakeoverMs,
+        Context = e.Context is null ? null : JsonSerializer.Serialize(e.Context, Json),
     };
 
     public static FleetEvent ToDomain(EventEntity row)
@@ -67,7 +71,20 @@ internal static class EventRows
             Accepted = kind == EventKind.Config ? row.ToState == Applied : null,
             Detail = row.Detail,
             TakeoverMs = row.TakeoverMs,
+            Context = ReadContext(row.Context),
         };
+    }
+
+    private static TransitionContext? ReadContext(string? json)
+    {
+        try
+        {
+            return json is null ? null : JsonSerializer.Deserialize<TransitionContext>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null; // a row written by another version: the event without its context
+        }
     }
 
     /// <summary>The value a kind filter compares the column with.</summary>

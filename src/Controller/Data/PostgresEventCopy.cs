@@ -19,7 +19,7 @@ internal static class PostgresEventCopy
         nameof(EventEntity.Id), nameof(EventEntity.Kind), nameof(EventEntity.At), nameof(EventEntity.ReceivedAt), nameof(EventEntity.Node),
         nameof(EventEntity.BootId), nameof(EventEntity.Sequence), nameof(EventEntity.GroupName), nameof(EventEntity.Instance),
         nameof(EventEntity.FromState), nameof(EventEntity.ToState), nameof(EventEntity.Reason), nameof(EventEntity.Priority),
-        nameof(EventEntity.Detail), nameof(EventEntity.TakeoverMs),
+        nameof(EventEntity.Detail), nameof(EventEntity.TakeoverMs), nameof(EventEntity.Context),
     }.Select(c => $"\"{c}\""));
 
     public static async Task InsertAsync(HaClusterContext db, IReadOnlyList<EventEntity> events, CancellationToken ct)
@@ -53,6 +53,7 @@ internal static class PostgresEventCopy
                 await ValueAsync(copy, e.Priority, NpgsqlDbType.Integer, ct);
                 await TextAsync(copy, e.Detail, ct, NpgsqlDbType.Text);
                 await ValueAsync(copy, e.TakeoverMs, NpgsqlDbType.Double, ct);
+                await TextAsync(copy, e.Context, ct, NpgsqlDbType.Text);
             }
 
             await copy.CompleteAsync(ct);

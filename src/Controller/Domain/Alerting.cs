@@ -81,9 +81,14 @@ public sealed record AlertDraft(string Kind, AlertSeverity Severity, string Summ
 /// One alert as stored in the outbox: about a subject (its group, or the node for a node's own work), part of the
 /// subject's incident, and either suppressed (with why) or queued for each channel whose rules take it.
 /// </summary>
+/// <param name="At">When its event happened (the agent's clock for a transition).</param>
+/// <param name="StoredAt">When it was stored, with its event (the controller's clock).</param>
 public sealed record Alert(
     long Id, DateTimeOffset At, string Subject, string? Group, string Kind, AlertSeverity Severity, string Summary,
-    long? EventId, long? IncidentId, string? Suppressed, IReadOnlyList<AlertDelivery> Deliveries);
+    long? EventId, long? IncidentId, string? Suppressed, IReadOnlyList<AlertDelivery> Deliveries)
+{
+    public DateTimeOffset StoredAt { get; init; }
+}
 
 /// <summary>An alert's way to one channel: <see cref="DeliveryStatus"/>, attempts, the last error; the message's idempotency key once formed.</summary>
 public sealed record AlertDelivery(
@@ -176,3 +181,6 @@ public static class SmtpSecurity
 
     public static readonly IReadOnlyList<string> All = [StartTls, Tls, None];
 }
+
+/// <summary>The flapping rule (<c>Alerts:FlappingTransitions</c>, <c>FlappingWindow</c>): more than <paramref name="Transitions"/> takeovers of a group within <paramref name="Window"/>.</summary>
+public sealed record FlappingRule(int Transitions, TimeSpan Window);

@@ -49,6 +49,9 @@ public sealed record FleetEvent(EventKind Kind, DateTimeOffset At)
     /// <summary>On a takeover: from when the new master last heard the old one to when it took over.</summary>
     public double? TakeoverMs { get; init; }
 
+    /// <summary>A transition: the priority breakdown, revision and other members when it was stored (the "why did it fail over" view).</summary>
+    public TransitionContext? Context { get; init; }
+
     /// <summary>A transition to MASTER: what failover alerts and "last failover" are about.</summary>
     public bool IsTakeover => Kind == EventKind.Transition && ToState == VrrpState.Master;
 

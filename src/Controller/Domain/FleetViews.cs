@@ -65,7 +65,8 @@ public sealed record InstanceView(
     DateTimeOffset? LastTransitionAt,
     TransitionReason? LastReason,
     DateTimeOffset? LastAdvertAt,
-    HmacCounts? Hmac = null);
+    HmacCounts? Hmac = null,
+    PriorityParts? Breakdown = null);
 
 /// <summary>What an agent says of itself in its hello, in the controller's terms.</summary>
 public sealed record NodeHello(

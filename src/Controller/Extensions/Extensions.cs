@@ -84,6 +84,11 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<PlannedWork>());
         services.AddSingleton<KeyRollout>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRollout>());
+        services.AddSingleton<TransitionInsight>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value is var alerts ? new FlappingRule(alerts.FlappingTransitions, alerts.FlappingWindow) : null!);
+        services.AddSingleton<FlapAnalytics>();
+        services.AddSingleton<GroupMetrics>();
+        services.AddSingleton<IStoredEventsObserver>(sp => sp.GetRequiredService<GroupMetrics>());
         services.AddSingleton<AlertMetrics>();
         services.AddSingleton<AlertRepository>();
         services.AddSingleton<AlertChannels>();

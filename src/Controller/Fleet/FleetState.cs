@@ -129,7 +129,7 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock,
                 }
 
                 node.Instances[e.Instance!] = new InstanceView(e.ToState ?? VrrpState.Unspecified, e.Priority ?? 0, current?.BasePriority ?? e.Priority ?? 0,
-                    current?.MasterAddress, e.At, e.Reason, current?.LastAdvertAt);
+                    current?.MasterAddress, e.At, e.Reason, current?.LastAdvertAt, current?.Hmac, e.Context?.Breakdown ?? current?.Breakdown);
                 if (e.Group is { } group && e.IsTakeover)
                 {
                     Health(group).LastFailoverAt = e.At;
@@ -137,6 +137,33 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock,
 
                 MarkGroupOf(e.Instance!);
             }
+        }
+    }
+
+    /// <summary>
+    /// A transition with what the fleet knows of it now: the revision of its group the node runs, and every other node
+    /// that is a member of the group (or, for an instance of the host's own file, runs one of that name) as it stands.
+    /// </summary>
+    public TransitionContext? ContextOf(FleetEvent e)
+    {
+        if (e.Kind != EventKind.Transition || e.Node is null || e.Instance is null)
+        {
+            return e.Context;
+        }
+
+        lock (_lock)
+        {
+            var others = e.Group is { } group && desired.Get(group) is { } stored
+                ? stored.Group.Members.Select(m => m.Node)
+                : _nodes.Values.Where(n => n.Instances.ContainsKey(e.Instance)).Select(n => n.Name);
+            var peers = others.Where(n => n != e.Node).Distinct().Order(StringComparer.Ordinal).Select(name =>
+            {
+                var node = _nodes.GetValueOrDefault(name);
+                var view = node?.Instances.GetValueOrDefault(e.Instance);
+                return new PeerAtTransition(name, view?.State, view?.Priority, node is not null && IsStale(node), node?.Connected ?? false, view?.Breakdown);
+            }).ToList();
+            var revision = e.Group is { } g && _nodes.GetValueOrDefault(e.Node)?.Applied?.Groups.TryGetValue(g, out var r) == true ? r : (int?)null;
+            return new TransitionContext(e.Context?.Breakdown, revision, peers);
         }
     }
 

@@ -123,6 +123,37 @@ public sealed class ControllerApi(HttpClient http)
     public Task<TestQueued> TestChannelAsync(string? token, string name, CancellationToken ct) =>
         SendAsync<TestQueued>(HttpMethod.Post, $"/api/v1/alert-channels/{Uri.EscapeDataString(name)}/test", token, null, ct);
 
+    public sealed record TrackShare(string Kind, string Name, int Weight, bool Reverse, string State, int Value, int Delta, bool Faults);
+
+    public sealed record PriorityParts(int BasePriority, int EffectivePriority, bool Maintenance, bool Fault, List<TrackShare> Tracks);
+
+    public sealed record Peer(string Node, string? State, int? Priority, bool Stale, bool Connected, PriorityParts? Breakdown);
+
+    public sealed record EventItem(long Id, string Kind, DateTimeOffset At, string? Node, string? Group, string? Instance, string? FromState, string? ToState,
+        string? Reason, int? Priority, string? FromHealth, string? ToHealth, bool? Connected, bool? Accepted, string? Detail, double? TakeoverMs);
+
+    public sealed record MemberDiff(string Node, List<string> Lines);
+
+    public sealed record RevisionDiff(int From, int To, bool GroupChanged, List<MemberDiff> Members);
+
+    /// <summary>"Why did it fail over": one transition explained.</summary>
+    public sealed record Why(EventItem Event, string Cause, PriorityParts? Breakdown, List<Peer> Peers, int? Revision, RevisionDiff? RevisionDiff, List<EventItem> Around);
+
+    public sealed record HourBucket(DateTimeOffset Hour, int Transitions, int Takeovers);
+
+    public sealed record TakeoverPoint(long Id, DateTimeOffset At, string Node, double? Ms);
+
+    public sealed record TakeoverStats(int Measured, double? P50Ms, double? P99Ms, double? MaxMs);
+
+    public sealed record Analytics(string Group, DateTimeOffset From, DateTimeOffset To, List<HourBucket> Hours, int TransitionsTotal, int TakeoversTotal,
+        TakeoverStats Takeover, List<TakeoverPoint> Takeovers, DateTimeOffset? LastFailoverAt, double? SecondsSinceLastFailover, bool Flapping,
+        int RecentTakeovers, int FlappingTransitions, double FlappingWindowSeconds);
+
+    public Task<Why> WhyAsync(string? token, long id, CancellationToken ct) => SendAsync<Why>(HttpMethod.Get, $"/api/v1/events/{id}/why", token, null, ct);
+
+    public Task<Analytics> AnalyticsAsync(string? token, string group, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        SendAsync<Analytics>(HttpMethod.Get, $"/api/v1/groups/{Uri.EscapeDataString(group)}/analytics?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}", token, null, ct);
+
     /// <summary>An exception's message and its causes' ("An error occurred while sending the request" says nothing alone).</summary>
     private static string Reasons(Exception e)
     {

@@ -7,7 +7,7 @@ namespace HaCluster.Dashboard.Services;
 public sealed record MasterBand(string Node, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>One transition on the timeline.</summary>
-public sealed record TimelineMark(DateTimeOffset At, string Node, VrrpState From, VrrpState To, TransitionReason Reason, double? TakeoverMs);
+public sealed record TimelineMark(DateTimeOffset At, string Node, VrrpState From, VrrpState To, TransitionReason Reason, double? TakeoverMs, long Id = 0);
 
 /// <summary>
 /// Which member was master when, over a time range, from the group's transitions: pure, so it is tested without a
@@ -29,7 +29,7 @@ public sealed record Timeline(DateTimeOffset From, DateTimeOffset To, IReadOnlyL
             .OrderBy(e => e.At.ToDateTimeOffset())
             .ToList();
         var marks = inRange.Where(e => e.Kind == EventKind.Transition)
-            .Select(e => new TimelineMark(e.At.ToDateTimeOffset(), e.Node, e.FromState, e.ToState, e.Reason, e.HasTakeoverMs ? e.TakeoverMs : null))
+            .Select(e => new TimelineMark(e.At.ToDateTimeOffset(), e.Node, e.FromState, e.ToState, e.Reason, e.HasTakeoverMs ? e.TakeoverMs : null, e.Id))
             .ToList();
         var bands = new List<MasterBand>();
         foreach (var node in members)

@@ -37,6 +37,9 @@ public sealed class EventEntity
 
     /// <summary>On a takeover: from when the new master last heard the old one to when it took over.</summary>
     public double? TakeoverMs { get; set; }
+
+    /// <summary>A transition's context (<c>TransitionContext</c> as JSON): the breakdown, revision and other members.</summary>
+    public string? Context { get; set; }
 }
 
 public static class EventKinds

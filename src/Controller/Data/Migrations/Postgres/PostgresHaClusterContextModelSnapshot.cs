@@ -376,6 +376,9 @@ namespace HaCluster.Controller.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("text");
+
                     b.Property<string>("Detail")
                         .HasColumnType("text");
 
