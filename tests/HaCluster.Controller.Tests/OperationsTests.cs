@@ -289,6 +289,36 @@ public sealed partial class OperationsTests(SqliteBackendFixture sqlite) : IClas
         Assert.True((await admin.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web))).IsSuccessStatusCode);
     }
 
+    /// <summary>A node in maintenance makes its groups quiet: their failovers are stored and listed as suppressed, not sent; the maintenance itself is.</summary>
+    [Fact]
+    public async Task NodeInMaintenance_ItsGroupsFailoverAlertsSuppressed_TheOperationStillSent()
+    {
+        await using var hook = WebhookReceiver.Start();
+        var settings = new Dictionary<string, string>(sqlite.Backend.NewSettings()) { ["Alerts:Window"] = "00:00:00.100" };
+        await using var app = await ControllerApp.StartAsync(settings);
+        await using var pair = await Pair.StartAsync(app);
+        using var admin = app.CreateClient();
+        (await admin.PutAsJsonAsync("/api/v1/alert-channels/hook", new { type = "webhook", url = hook.Url.ToString(), secret = "a-webhook-secret-of-some-length" })).EnsureSuccessStatusCode();
+
+        (await admin.PostAsJsonAsync("/api/v1/nodes/n2/maintenance", new { reason = "disk swap" })).EnsureSuccessStatusCode();
+        var since = DateTimeOffset.UtcNow;
+        await pair.N1.SendEventsAsync(pair.N1.Transition(Instance, VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityHeard),
+            pair.N1.Transition(Instance, VrrpState.Backup, VrrpState.Master));
+
+        // The failover (and any health change of the group) after the maintenance began: kept as maintenance, not sent.
+        static bool After(JsonElement a, DateTimeOffset since) => a.GetProperty("storedAt").GetDateTimeOffset() >= since;
+        await WaitAsync(async () => (await AlertTests.AlertsAsync(app)).Any(a => a.GetProperty("kind").GetString() == "failover" && After(a, since)));
+        var alerts = await AlertTests.AlertsAsync(app);
+        Assert.All(alerts.Where(a => a.GetProperty("kind").GetString() is "failover" or "health" or "recovery" && After(a, since)),
+            a => Assert.Equal("maintenance", a.GetProperty("suppressed").GetString()));
+        var operation = alerts.Single(a => a.GetProperty("kind").GetString() == "operation" && a.GetProperty("summary").GetString()!.Contains("disk swap", StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Null, operation.GetProperty("suppressed").ValueKind);
+        var request = Assert.Single(await hook.WaitForAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Contains("disk swap", request.Body, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a message for the failover would be here
+        Assert.Single(hook.Requests);
+    }
+
     [Theory]
     [InlineData(new[] { 100, 80 }, "n2", new[] { 100, 101 })]
     [InlineData(new[] { 100, 80 }, "n1", new[] { 100, 80 })]

@@ -62,19 +62,7 @@ public static class AlertsApi
         var from = EventFilterQuery.Time(request.Query["from"], "from", errors);
         var to = EventFilterQuery.Time(request.Query["to"], "to", errors);
         var limit = EventFilterQuery.Limit(request.Query["limit"], AlertFilter.DefaultLimit, AlertFilter.MaxLimit, errors);
-        long? incident = null;
-        if (request.Query["incident"].ToString() is { Length: > 0 } text)
-        {
-            if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-            {
-                incident = id;
-            }
-            else
-            {
-                errors["incident"] = [$"'{(text.Length <= 32 ? text : text[..32])}' is not an incident id"];
-            }
-        }
-
+        var incident = request.Query["incident"].ToString() is { Length: > 0 } text ? EventFilterQuery.Id(text, "incident", "an incident id", errors) : null;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -101,9 +89,10 @@ public static class AlertsApi
     /// <summary>No repeats of this incident from now on (its recovery is still sent); acknowledging twice keeps the first.</summary>
     public static async Task<IResult> Acknowledge(string id, HttpContext context, AlertRepository alerts, TimeProvider clock, CancellationToken ct)
     {
-        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        var errors = new Dictionary<string, string[]>();
+        if (EventFilterQuery.Id(id, "id", "an incident id", errors) is not { } number)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{(id.Length <= 32 ? id : id[..32])}' is not an incident id"] });
+            return TypedResults.ValidationProblem(errors);
         }
 
         var audit = new AuditEvent(AuditActions.Acknowledge, $"incident {number}", context.Actor(), clock.GetUtcNow());

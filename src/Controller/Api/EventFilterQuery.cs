@@ -43,6 +43,18 @@ internal static class EventFilterQuery
         return (new EventFilter(group, node, kind, from, to, limit), null);
     }
 
+    /// <summary>An id in a route or query (<paramref name="what"/>: "an incident id"): a whole number, else null and a problem.</summary>
+    internal static long? Id(string? text, string field, string what, Dictionary<string, string[]> errors)
+    {
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+
+        errors[field] = [$"'{(text is { Length: > 32 } ? text[..32] + "…" : text)}' is not {what}"];
+        return null;
+    }
+
     /// <summary><c>?limit=</c>: a whole number 1..<paramref name="max"/>, else <paramref name="fallback"/> and a problem.</summary>
     internal static int Limit(string? text, int fallback, int max, Dictionary<string, string[]> errors)
     {

@@ -68,9 +68,10 @@ public static class FleetApi
     /// <summary>One transition explained: cause, breakdowns, revision and its diff, the events of both nodes a minute around it.</summary>
     public static async Task<IResult> Why(string id, TransitionInsight insight, CancellationToken ct)
     {
-        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        var errors = new Dictionary<string, string[]>();
+        if (EventFilterQuery.Id(id, "id", "an event id", errors) is not { } number)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{(id.Length <= 32 ? id : id[..32])}' is not an event id"] });
+            return TypedResults.ValidationProblem(errors);
         }
 
         return await insight.WhyAsync(number, ct) is { } why

@@ -70,6 +70,16 @@ public sealed class AlertRepository(IDbContextFactory<HaClusterContext> contexts
         return alert.Id;
     }
 
+    /// <summary>Deletes the alerts (with their deliveries) stored before <paramref name="cutoff"/> and the incidents quiet since; how many alerts.</summary>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.AlertDeliveries.Where(d => d.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+        var alerts = await db.Alerts.Where(a => a.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+        await db.Incidents.Where(i => i.LastAlertAt < cutoff).ExecuteDeleteAsync(ct);
+        return alerts;
+    }
+
     public async Task<IReadOnlyList<Incident>> IncidentsAsync(string? group, int limit, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace HaCluster.Controller.Events;
 
-/// <summary>The history does not grow for ever: events older than <c>Storage:RetentionDays</c> are deleted at start and every hour.</summary>
-public sealed partial class EventRetention(EventRepository events, IOptions<StorageOptions> storage, TimeProvider clock, ILogger<EventRetention> logger)
+/// <summary>
+/// The history does not grow for ever: events older than <c>Storage:RetentionDays</c> are deleted at start and every
+/// hour, and the alerts (with their deliveries and incidents) as old.
+/// </summary>
+public sealed partial class EventRetention(EventRepository events, AlertRepository alerts, IOptions<StorageOptions> storage, TimeProvider clock, ILogger<EventRetention> logger)
     : StoppableService
 {
     public static readonly TimeSpan Period = TimeSpan.FromHours(1);
@@ -15,9 +18,10 @@ public sealed partial class EventRetention(EventRepository events, IOptions<Stor
     {
         var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(storage.Value.RetentionDays);
         var deleted = await events.DeleteOlderThanAsync(cutoff, ct);
-        if (deleted > 0)
+        var alertsDeleted = await alerts.DeleteOlderThanAsync(cutoff, ct);
+        if (deleted + alertsDeleted > 0)
         {
-            LogDeleted(logger, deleted, storage.Value.RetentionDays, cutoff);
+            LogDeleted(logger, deleted, alertsDeleted, storage.Value.RetentionDays, cutoff);
         }
 
         return deleted;
@@ -33,6 +37,6 @@ public sealed partial class EventRetention(EventRepository events, IOptions<Stor
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 80, Level = LogLevel.Information, Message = "retention: {Count} event(s) older than {Days} days (before {Cutoff:u}) deleted")]
-    private static partial void LogDeleted(ILogger logger, int count, int days, DateTimeOffset cutoff);
+    [LoggerMessage(EventId = 80, Level = LogLevel.Information, Message = "retention: {Count} event(s) and {Alerts} alert(s) older than {Days} days (before {Cutoff:u}) deleted")]
+    private static partial void LogDeleted(ILogger logger, int count, int alerts, int days, DateTimeOffset cutoff);
 }
