@@ -124,9 +124,12 @@ public sealed class ScriptTrackerTests : IDisposable
         var script = Path.Combine(_dir, "check.sh");
         File.WriteAllText(script, $"#!/bin/sh\nRUNS={Runs}\necho run >> \"$RUNS\"\n{check}\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Runs every 100 ms, but each may take up to 10 s: these tests count results, and a run killed for being slow on
+        // a loaded machine (the timeout defaults to the interval) would be a failure they did not make (it failed once so).
         var config = new VrrpScriptConfig("chk", check.StartsWith('/') ? check : script)
         {
             Interval = TimeSpan.FromMilliseconds(100),
+            Timeout = TimeSpan.FromSeconds(10),
             Rise = rise,
             Fall = fall,
             InitFail = initFail,
