@@ -193,6 +193,37 @@ public sealed class WebhookAlertTests(SqliteBackendFixture sqlite) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/incidents/999999/acknowledge", null)).StatusCode);
     }
 
+    /// <summary>An acknowledged incident repeats nothing, but its recovery goes out as an update of the same incident, which reads recovered.</summary>
+    [Fact]
+    public async Task AcknowledgedIncident_ItsRecoveryStillSentAsAnUpdate_TheIncidentRecovered()
+    {
+        await using var hook = WebhookReceiver.Start();
+        await using var app = await ControllerApp.StartAsync(Settings());
+        using var client = app.CreateClient();
+        await CreateHookAsync(app, hook);
+        var recorder = app.Services.GetRequiredService<IEventRecorder>();
+
+        recorder.Record(FleetEvent.Health("web", GroupHealth.Ok, GroupHealth.SplitBrain, "2 masters: n1, n2", DateTimeOffset.UtcNow));
+        var first = Assert.Single(await hook.WaitForAsync(1, TimeSpan.FromSeconds(15)));
+        Assert.Contains("web: health split_brain: 2 masters: n1, n2", first.Body, StringComparison.Ordinal);
+        var incident = Assert.Single(await client.GetFromJsonAsync<JsonElement[]>("/api/v1/incidents") ?? []).GetProperty("id").GetInt64();
+        (await client.PostAsync($"/api/v1/incidents/{incident}/acknowledge", null)).EnsureSuccessStatusCode();
+
+        recorder.Record(FleetEvent.Health("web", GroupHealth.SplitBrain, GroupHealth.NoMaster, "no member is MASTER", DateTimeOffset.UtcNow));
+        recorder.Record(FleetEvent.Health("web", GroupHealth.NoMaster, GroupHealth.Ok, "n1 is MASTER", DateTimeOffset.UtcNow));
+
+        var requests = await hook.WaitForAsync(2, TimeSpan.FromSeconds(15));
+        Assert.Equal(2, requests.Count);
+        using var update = JsonDocument.Parse(requests[1].Body);
+        Assert.Equal(incident, update.RootElement.GetProperty("incident").GetProperty("id").GetInt64());
+        Assert.Equal(JsonValueKind.String, update.RootElement.GetProperty("incident").GetProperty("recoveredAt").ValueKind);
+        Assert.Equal(["recovery"], update.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("kind").GetString()));
+        var alerts = await AlertTests.AlertsAsync(app);
+        Assert.Equal("acknowledged", alerts.Single(a => a.GetProperty("kind").GetString() == "health" && a.GetProperty("summary").GetString()!.Contains("no_master", StringComparison.Ordinal)).GetProperty("suppressed").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a third message would be here
+        Assert.Equal(2, hook.Requests.Count);
+    }
+
     [Fact]
     public async Task QuietGroup_SendsNothing_AlertsListedAsSuppressed_OtherGroupsStillSent()
     {
