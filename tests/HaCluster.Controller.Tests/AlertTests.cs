@@ -189,14 +189,17 @@ internal sealed class TestCertificates : IDisposable
         var caRequest = new CertificateRequest("CN=test smtp ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // One instant for both, and the CA outliving the leaf: with two UtcNow reads a second apart, the leaf's
+        // notAfter could pass the CA's and the certificate could not be made.
+        var now = DateTimeOffset.UtcNow;
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+        using var server = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), [1, 2, 3, 4]);
         File.WriteAllText(files.CaPath, ca.ExportCertificatePem());
         File.WriteAllText(files.CertificatePath, server.ExportCertificatePem());
         File.WriteAllText(files.KeyPath, key.ExportPkcs8PrivateKeyPem());
