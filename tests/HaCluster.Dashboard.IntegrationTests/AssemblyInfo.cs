@@ -1,2 +1,3 @@
-// One browser and one lab at a time on these two cores.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Two browser tests at a time (xUnit's conservative algorithm starts a test only when one of the two slots is
+// free): each starts its own controller, dashboard and lab, and mostly waits on them.
+[assembly: CollectionBehavior(MaxParallelThreads = 2)]

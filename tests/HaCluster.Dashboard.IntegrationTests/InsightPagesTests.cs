@@ -21,6 +21,7 @@ public class InsightPagesTests(Browser browser) : BrowserTest(browser)
         var n1 = await stack.SimulateAsync("n1", "192.0.2.10");
         var n2 = await stack.SimulateAsync("n2", "192.0.2.11");
         await stack.CreateAsync(DashboardTests.Web);
+        await stack.Controller.WaitForAppliedAsync("n1", "n2"); // the transitions below are of revision 1
         await n1.SendEventsAsync(n1.Transition(Instance, VrrpState.Backup, VrrpState.Master, TransitionReason.MasterDownTimer, 100, DateTimeOffset.UtcNow.AddSeconds(-20)));
         await n2.SendEventsAsync(n2.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 80, DateTimeOffset.UtcNow.AddSeconds(-20)));
         var at = DateTimeOffset.UtcNow;

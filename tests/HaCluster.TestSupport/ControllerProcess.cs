@@ -117,6 +117,26 @@ public sealed class ControllerProcess : IAsyncDisposable
     public async Task<T> GetAsync<T>(string path) =>
         await Http.GetFromJsonAsync<T>(path) ?? throw new InvalidOperationException($"GET {path} returned null");
 
+    /// <summary>
+    /// Waits until each of <paramref name="nodes"/> is connected and has reported running the config it was last sent
+    /// (its applied hash is the desired one): what a test waits for before events that must carry the revision.
+    /// </summary>
+    public async Task WaitForAppliedAsync(params string[] nodes)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var listed = await GetAsync<System.Text.Json.JsonElement[]>("/api/v1/nodes");
+            var pending = nodes.Where(name => !listed.Any(n => n.GetProperty("name").GetString() == name && n.GetProperty("connected").GetBoolean()
+                && n.GetProperty("appliedHash").GetString() is { Length: > 0 } applied && applied == n.GetProperty("desiredHash").GetString())).ToList();
+            if (pending.Count == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not reported running the config they were sent: {string.Join(", ", pending)}");
+            await Task.Delay(100); // waits for the agents applying their configs and reporting them
+        }
+    }
+
     /// <summary>REST over TLS with <paramref name="certificate"/> (null: none).</summary>
     public HttpClient Client(X509Certificate2? certificate) => TlsClients.Http(Web, Ca, certificate);
 
