@@ -52,6 +52,40 @@ public sealed record GlobalDefs
     public string? ScriptGroup { get; init; }
     /// <summary>Refuse scripts that a non-root user could modify, as keepalived's <c>enable_script_security</c>.</summary>
     public bool EnableScriptSecurity { get; init; }
+
+    /// <summary>
+    /// <c>vrrp_rt_priority N</c> (1-99): the VRRP engine runs SCHED_RR at N. null: not set, which means real-time at
+    /// <see cref="RealtimeDefaults.Priority"/> when an instance advertises more often than once a second; 0: never.
+    /// </summary>
+    public int? RealtimePriority { get; init; }
+
+    /// <summary>
+    /// <c>vrrp_rlimit_rttime N</c>: microseconds of CPU the real-time engine may use without sleeping (RLIMIT_RTTIME:
+    /// a warning at half of it, the process killed at all of it); by default <see cref="RealtimeDefaults.LimitMicroseconds"/>.
+    /// </summary>
+    public int RealtimeLimitMicroseconds { get; init; } = RealtimeDefaults.LimitMicroseconds;
+
+    /// <summary><c>vrrp_no_swap</c>: the agent's memory locked (mlockall). null: not set, which means locked when an instance advertises more often than once a second.</summary>
+    public bool? NoSwap { get; init; }
+
+    /// <summary><c>vrrp_cpu_affinity C [C...]</c>: the CPUs the VRRP engine may run on; empty: any.</summary>
+    public EquatableArray<int> CpuAffinity { get; init; } = [];
+}
+
+/// <summary>What HaCluster does about scheduling when keepalived.conf does not say.</summary>
+public static class RealtimeDefaults
+{
+    /// <summary>SCHED_RR priority of the engine for sub-second adverts: above ordinary work and IRQ threads' default 50, below watchdogs (99).</summary>
+    public const int Priority = 50;
+
+    /// <summary>
+    /// 200 ms: keepalived's 10 ms is for its C loop; a .NET thread may collect garbage (and, not compiled ahead of
+    /// time, compile code) before it next sleeps, and must not be killed for it. A thread spinning for ever still is.
+    /// </summary>
+    public const int LimitMicroseconds = 200_000;
+
+    /// <summary>The highest CPU number <c>vrrp_cpu_affinity</c> takes (a 1024-bit mask, as glibc's cpu_set_t).</summary>
+    public const int MaxCpu = 1023;
 }
 
 /// <summary>

@@ -57,8 +57,57 @@ internal static class GlobalDefsMapper
         "enable_script_security" => s.Flag(d) ? g with { EnableScriptSecurity = true } : g,
         "smtp_connect_timeout" => s.TryInt(d, 1, 3600, out var timeout)
             ? g with { SmtpConnectTimeout = TimeSpan.FromSeconds(timeout) } : g,
+        "vrrp_rt_priority" => s.TryInt(d, int.MinValue, int.MaxValue, out var rt) ? g with { RealtimePriority = RealtimePriority(rt, s, d) } : g,
+        "vrrp_rlimit_rttime" or "vrrp_rlimit_rtime" => RealtimeLimit(g, s, d),
+        "vrrp_no_swap" => s.Flag(d) ? g with { NoSwap = true } : g,
+        "vrrp_cpu_affinity" => CpuAffinity(g, s, d),
         _ => Unknown(g, s, d),
     };
+
+    /// <summary>As keepalived: a priority outside 1-99 is brought inside, with a warning. 0 (HaCluster's): never real-time.</summary>
+    private static int RealtimePriority(int value, ConfigStatement s, DiagnosticBag d)
+    {
+        var clamped = Math.Clamp(value, 0, 99);
+        if (clamped != value)
+        {
+            d.Warning(s.Location, $"vrrp_rt_priority {value} is outside 1-99 (0: never real-time): {clamped} used");
+        }
+
+        return clamped;
+    }
+
+    private static GlobalDefs RealtimeLimit(GlobalDefs g, ConfigStatement s, DiagnosticBag d)
+    {
+        if (s.Keyword == "vrrp_rlimit_rtime")
+        {
+            d.Warning(s.Location, "'vrrp_rlimit_rtime' is the old spelling of 'vrrp_rlimit_rttime'");
+        }
+
+        // keepalived raises 1 to 2: the soft limit is half of it, and must not be 0.
+        return s.TryInt(d, 1, int.MaxValue, out var micros) ? g with { RealtimeLimitMicroseconds = Math.Max(2, micros) } : g;
+    }
+
+    private static GlobalDefs CpuAffinity(GlobalDefs g, ConfigStatement s, DiagnosticBag d)
+    {
+        if (s.Args.IsEmpty)
+        {
+            d.Error(s.Location, "'vrrp_cpu_affinity' requires at least one CPU number");
+            return g;
+        }
+
+        var cpus = new List<int>();
+        foreach (var arg in s.Args)
+        {
+            if (!ConfigValues.TryInt(arg, "vrrp_cpu_affinity", 0, RealtimeDefaults.MaxCpu, s.Location, d, out var cpu))
+            {
+                return g; // as keepalived: one bad CPU and no affinity is set at all
+            }
+
+            cpus.Add(cpu);
+        }
+
+        return g with { CpuAffinity = [.. cpus.Distinct().Order()] };
+    }
 
     private static GlobalDefs IgnoreIptables(GlobalDefs g, ConfigStatement s, DiagnosticBag d)
     {

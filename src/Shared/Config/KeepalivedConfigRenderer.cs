@@ -204,7 +204,31 @@ public static class KeepalivedConfigRenderer
         }
 
         TrackingRenderer.GlobalScriptSettings(global, text);
+        RenderRealtime(global, text);
         text.Append("}\n");
+    }
+
+    private static void RenderRealtime(GlobalDefs global, StringBuilder text)
+    {
+        if (global.RealtimePriority is { } priority)
+        {
+            Line(text, "vrrp_rt_priority", priority.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (global.RealtimeLimitMicroseconds != RealtimeDefaults.LimitMicroseconds)
+        {
+            Line(text, "vrrp_rlimit_rttime", global.RealtimeLimitMicroseconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (global.NoSwap == true)
+        {
+            text.Append("    vrrp_no_swap\n");
+        }
+
+        if (!global.CpuAffinity.IsEmpty)
+        {
+            Line(text, "vrrp_cpu_affinity", string.Join(' ', global.CpuAffinity.Select(c => c.ToString(CultureInfo.InvariantCulture))));
+        }
     }
 
     private static void RenderUnicast(VrrpInstanceConfig instance, StringBuilder text)

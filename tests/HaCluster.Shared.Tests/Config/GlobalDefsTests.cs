@@ -38,6 +38,74 @@ public class GlobalDefsTests
         Assert.Equal(3, g.GarpMasterRefreshRepeat);
     }
 
+    /// <summary>keepalived's scheduling keywords for its VRRP process, read for the agent's VRRP threads, and written back out.</summary>
+    [Fact]
+    public void Parse_RealtimeKeywords_AreMappedAndRenderedBack()
+    {
+        var result = ParseGlobal("vrrp_rt_priority 60\nvrrp_rlimit_rttime 20000\nvrrp_no_swap\nvrrp_cpu_affinity 1 0 1");
+
+        Conf.NoErrors(result);
+        Assert.Empty(result.Warnings);
+        var g = result.Config.Global;
+        Assert.Equal(60, g.RealtimePriority);
+        Assert.Equal(20000, g.RealtimeLimitMicroseconds);
+        Assert.True(g.NoSwap);
+        Assert.Equal([0, 1], g.CpuAffinity);
+        var again = Conf.Parse(KeepalivedConfigRenderer.RenderGlobal(g)).Config.Global;
+        Assert.Equal(g, again);
+    }
+
+    [Fact]
+    public void Parse_RealtimeKeywordsAbsent_DefaultsLeftToTheAgent()
+    {
+        var g = ParseGlobal("router_id x").Config.Global;
+
+        Assert.Null(g.RealtimePriority);
+        Assert.Equal(RealtimeDefaults.LimitMicroseconds, g.RealtimeLimitMicroseconds);
+        Assert.Null(g.NoSwap);
+        Assert.Empty(g.CpuAffinity);
+        Assert.DoesNotContain("vrrp_", KeepalivedConfigRenderer.RenderGlobal(g), StringComparison.Ordinal);
+    }
+
+    /// <summary>As keepalived: a priority outside 1-99 is brought inside with a warning at its line; 0 is HaCluster's "never".</summary>
+    [Theory]
+    [InlineData("150", 99, true)]
+    [InlineData("-3", 0, true)]
+    [InlineData("0", 0, false)]
+    [InlineData("1", 1, false)]
+    public void Parse_RealtimePriority_ClampedWithAWarning(string value, int expected, bool warned)
+    {
+        var result = ParseGlobal($"vrrp_rt_priority {value}");
+
+        Conf.NoErrors(result);
+        Assert.Equal(expected, result.Config.Global.RealtimePriority);
+        Assert.Equal(warned, result.Warnings.Any(w => w.Location.Line == 2 && w.Message.Contains($"vrrp_rt_priority {value} is outside 1-99", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Parse_RlimitOldSpellingAndOne_AcceptedAsKeepalivedDoes()
+    {
+        var result = ParseGlobal("vrrp_rlimit_rtime 1");
+
+        Conf.NoErrors(result);
+        Assert.Equal(2, result.Config.Global.RealtimeLimitMicroseconds);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("old spelling of 'vrrp_rlimit_rttime'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("vrrp_cpu_affinity", "'vrrp_cpu_affinity' requires at least one CPU number")]
+    [InlineData("vrrp_cpu_affinity 0 x", "vrrp_cpu_affinity: 'x' is not an integer")]
+    [InlineData("vrrp_cpu_affinity 1024", "vrrp_cpu_affinity 1024 is out of range (0-1023)")]
+    [InlineData("vrrp_rlimit_rttime 0", "out of range")]
+    [InlineData("vrrp_rt_priority high", "is not an integer")]
+    public void Parse_BadRealtimeValue_ReportsFileLine(string line, string message)
+    {
+        var result = ParseGlobal(line);
+
+        Conf.HasError(result, 2, message);
+        Assert.Empty(result.Config.Global.CpuAffinity);
+    }
+
     [Fact]
     public void Parse_SmtpServerWithPortAndHostName_IsMapped()
     {

@@ -103,6 +103,10 @@ public class PushedConfigPolicyTests
     [InlineData("enable_script_security")]
     [InlineData("notification_email {\n        a@b.c\n    }")]
     [InlineData("vrrp_strict")]
+    [InlineData("vrrp_rt_priority 99")]
+    [InlineData("vrrp_rlimit_rttime 1000000")]
+    [InlineData("vrrp_no_swap")]
+    [InlineData("vrrp_cpu_affinity 0")]
     public void GlobalDefsWithAnything_Refused(string setting)
     {
         var text = Rendered.Replace("global_defs {\n", $"global_defs {{\n    {setting}\n", StringComparison.Ordinal);
