@@ -27,6 +27,17 @@ public sealed partial class AgentProcess : IAsyncDisposable
         return new AgentProcess(host, process, configPath);
     }
 
+    /// <summary>
+    /// An agent started through <paramref name="wrapper"/> (e.g. prlimit and setpriv, as a unit's limits and user would
+    /// start it): <c>wrapper... dotnet hacluster-agent.dll --config FILE --metrics off</c>, with a config file the
+    /// wrapped user can read.
+    /// </summary>
+    public static AgentProcess StartWrapped(NetnsLab lab, LabHost host, string configPath, string name, params string[] wrapper)
+    {
+        var process = lab.Start(host, wrapper[0], [.. wrapper[1..], "dotnet", AgentDll, "--config", configPath, "--metrics", "off"], name);
+        return new AgentProcess(host, process, configPath);
+    }
+
     /// <summary>Where <paramref name="host"/>'s managed agent keeps its identity, pushed config and journal (kept across restarts, as on a real host).</summary>
     public static string StateDir(NetnsLab lab, LabHost host) => Path.Combine(lab.WorkDir, $"state-{host.Name}");
 

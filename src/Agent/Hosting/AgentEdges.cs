@@ -16,15 +16,19 @@ public sealed record AgentEdges(NetworkEdges Net, TrackingEdges Tracking, VrrpEn
 
     public TimeProvider Time => Net.Time;
 
+    /// <summary>The scheduling of the VRRP threads (real-time on the real machine; nothing asked in unit tests).</summary>
+    public IVrrpThreads Threads { get; init; } = NormalThreads.Instance;
+
     /// <summary>The real edges: rtnetlink, AF_PACKET, raw protocol-112 sockets, /bin/sh, the system clock.</summary>
     public static AgentEdges System(ILoggerFactory loggers)
     {
         var time = TimeProvider.System;
         var network = new RtNetlink();
-        var sockets = new SocketHub(loggers.CreateLogger("HaCluster.Agent.Net"), time);
+        var threads = new RealtimeThreads(loggers.CreateLogger("HaCluster.Agent.Net"));
+        var sockets = new SocketHub(loggers.CreateLogger("HaCluster.Agent.Net"), time, threads: threads);
         var net = new NetworkEdges(network, new GarpSender(), sockets, time);
         var tracking = new TrackingEdges(ShellScript.Instance, time, name => network.GetLink(name)?.IsUp ?? false);
-        return new AgentEdges(net, tracking, new VrrpEngine(time));
+        return new AgentEdges(net, tracking, new VrrpEngine(time, new PollWait(), threads)) { Threads = threads };
     }
 
     public void Dispose()
@@ -33,5 +37,6 @@ public sealed record AgentEdges(NetworkEdges Net, TrackingEdges Tracking, VrrpEn
         Net.Sockets.Dispose();
         (Net.Garp as IDisposable)?.Dispose();
         (Net.Network as IDisposable)?.Dispose();
+        (Threads as IDisposable)?.Dispose();
     }
 }

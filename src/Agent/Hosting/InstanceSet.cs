@@ -63,6 +63,8 @@ public sealed partial class InstanceSet : IDisposable
     public ConfigDiff Apply(KeepalivedConfig next)
     {
         var diff = ConfigDiff.Between(Config, next);
+        // Before any instance starts: a sub-second instance's first deadline already runs real-time.
+        _edges.Threads.Apply(RealtimePolicy.Of(next));
         using var keep = _trackers.Pin();
         List<RunningInstance> stopping;
         HashSet<string> restart;

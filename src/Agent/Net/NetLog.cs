@@ -34,4 +34,16 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "VRRP instance={Instance} cannot remove nftables table {Table}: {Error}")]
     public static partial void HandoffGuardNotRemoved(ILogger logger, string instance, string table, string error);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Information, Message = "VRRP engine scheduling: {What}")]
+    public static partial void Scheduling(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 29, Level = LogLevel.Warning, Message = "VRRP engine not real-time: {Error}. {Grant}; running on at normal priority, where adverts can be late on a busy host")]
+    public static partial void RealtimeRefused(ILogger logger, string error, string grant);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "VRRP engine: {What} not done: {Error}. {Grant}; running on without it")]
+    public static partial void SchedulingPartRefused(ILogger logger, string what, string error, string grant);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "VRRP engine used {LimitUs} µs of CPU without sleeping (half of vrrp_rlimit_rttime): at the limit the kernel kills the agent; is something spinning, or does vrrp_rlimit_rttime need raising?")]
+    public static partial void RealtimeCpuWarning(ILogger logger, int limitUs);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HaCluster.Agent.Vrrp;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Net;
@@ -38,21 +39,25 @@ public sealed record SocketPair(IPacketSocket Sender, IPacketSocket Receiver) : 
 public sealed partial class SharedSocket : IVrrpChannel
 {
     private const int VrrpHeaderOffsetMax = 60;
+    // One sleep of a few µs per this many packets: nothing at 100 adverts a second, a little breath in a flood.
+    private const int BreatheEvery = 64;
     private static readonly TimeSpan ReopenBackoffMax = TimeSpan.FromSeconds(5);
     private readonly Func<SocketSpec, SocketPair> _open;
     private readonly Action<SharedSocket> _release;
     private readonly Action<SocketSpec> _failed;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IVrrpThreads _threads;
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _closed = new();
     private volatile SocketPair _pair;
     // An immutable snapshot, replaced on (un)register: the receive loop reads it without locking or allocating.
     private volatile (object Token, byte Vrid, PacketHandler Handler)[] _handlers = [];
 
-    internal SharedSocket(SocketSpec spec, Func<SocketSpec, SocketPair> open, Action<SharedSocket> release, Action<SocketSpec> failed, ILogger logger, TimeProvider time)
+    internal SharedSocket(SocketSpec spec, Func<SocketSpec, SocketPair> open, Action<SharedSocket> release, Action<SocketSpec> failed, ILogger logger, TimeProvider time,
+        IVrrpThreads threads)
     {
-        (Spec, _open, _release, _failed, _logger, _time) = (spec, open, release, failed, logger, time);
+        (Spec, _open, _release, _failed, _logger, _time, _threads) = (spec, open, release, failed, logger, time, threads);
         _pair = open(spec);
         new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp-rx-{spec.Interface}" }.Start();
     }
@@ -103,9 +108,30 @@ public sealed partial class SharedSocket : IVrrpChannel
 
     private void ReceiveLoop()
     {
+        // An advert waiting here while the engine's Master_Down timer runs would be a takeover nobody asked for: this
+        // thread is scheduled as the engine is.
+        _threads.Enter();
+        try
+        {
+            ReceiveUntilClosed();
+        }
+        finally
+        {
+            _threads.Leave();
+        }
+    }
+
+    private void ReceiveUntilClosed()
+    {
         var buffer = new byte[65536];
+        var received = 0;
         while (!_closed.IsCancellationRequested)
         {
+            if (++received % BreatheEvery == 0)
+            {
+                _threads.Breathe(); // a flood never keeps this (real-time) thread from sleeping
+            }
+
             string? error;
             try
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using HaCluster.Agent.Vrrp;
 using Microsoft.Extensions.Logging;
 
 namespace HaCluster.Agent.Net;
@@ -33,7 +34,7 @@ public delegate void PacketHandler(ReadOnlySpan<byte> packet);
 /// from there, with packets handed to the instances of the VRID they carry. Per-instance sockets would each get a copy
 /// of every packet and need a thread each.
 /// </summary>
-public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec, SocketPair>? open = null) : IVrrpSockets
+public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec, SocketPair>? open = null, IVrrpThreads? threads = null) : IVrrpSockets
 {
     private readonly ConcurrentDictionary<SocketSpec, SharedSocket> _sockets = new();
     private readonly ConcurrentDictionary<string, long> _receiveErrors = new(StringComparer.Ordinal);
@@ -45,7 +46,7 @@ public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec
     {
         lock (_sockets)
         {
-            var socket = _sockets.GetOrAdd(spec, s => new SharedSocket(s, _open, Release, ReceiveFailed, logger, time));
+            var socket = _sockets.GetOrAdd(spec, s => new SharedSocket(s, _open, Release, ReceiveFailed, logger, time, threads ?? NormalThreads.Instance));
             socket.Users++;
             return socket;
         }

@@ -119,7 +119,16 @@ public static class AdvertFilter
         }
 
         // Stricter than keepalived: only configured peers may take part in the election.
-        var peer = policy.Peers.FirstOrDefault(p => p.Address.Equals(ip.Source));
+        UnicastPeer? peer = null;
+        foreach (var candidate in policy.Peers) // a loop, not a lambda: nothing allocated per packet
+        {
+            if (candidate.Address.Equals(ip.Source))
+            {
+                peer = candidate;
+                break;
+            }
+        }
+
         if (peer is null)
         {
             return DropReason.UnknownPeer;
@@ -152,8 +161,22 @@ public static class AdvertFilter
             : DropReason.None;
     }
 
-    private static bool SameAddresses(ImmutableArray<IPAddress> ours, ImmutableArray<IPAddress> theirs) =>
-        ours.Length == theirs.Length && ours.SequenceEqual(theirs.Order(IPAddressComparer.Instance));
+    /// <summary>The same addresses in any order (ours are sorted); in order, as almost always, it compares without sorting or allocating.</summary>
+    private static bool SameAddresses(ImmutableArray<IPAddress> ours, ImmutableArray<IPAddress> theirs)
+    {
+        if (ours.Length != theirs.Length)
+        {
+            return false;
+        }
+
+        var inOrder = true;
+        for (var i = 0; i < ours.Length && inOrder; i++)
+        {
+            inOrder = ours[i].Equals(theirs[i]);
+        }
+
+        return inOrder || ours.SequenceEqual(theirs.Order(IPAddressComparer.Instance));
+    }
 }
 
 /// <summary>Which unicast peers the TTL-255 guard covers: those inside a subnet connected to the instance's interface, without min_ttl/max_ttl of their own.</summary>

@@ -10,11 +10,14 @@ namespace HaCluster.Agent.Vrrp;
 public sealed class VrrpEngine : IDisposable
 {
     private const int InboxCapacity = 16384;
+    // Events handled in a row, without sleeping, before a breath of a few µs.
+    private const int BreatheEvery = 64;
     private readonly ConcurrentQueue<(InstanceRunner? Runner, VrrpEvent Event)> _inbox = new();
     private readonly Lock _attach = new();
     private readonly TimeProvider _time;
     private readonly long _origin;
     private readonly DeadlineWait _wait;
+    private readonly IVrrpThreads _threads;
     private readonly Thread _thread;
     // Built once: the engine loop allocates nothing per pass.
     private readonly Func<TimeSpan> _now;
@@ -23,14 +26,19 @@ public sealed class VrrpEngine : IDisposable
     private volatile InstanceRunner[] _runners = [];
     private volatile bool _disposed;
 
-    public VrrpEngine(TimeProvider time)
+    /// <param name="time">The clock of every deadline.</param>
+    /// <param name="precise">The kernel's wait on the system clock (null: whole milliseconds).</param>
+    /// <param name="threads">The engine thread's scheduling (null: normal).</param>
+    public VrrpEngine(TimeProvider time, IPreciseWait? precise = null, IVrrpThreads? threads = null)
     {
         _time = time;
         _origin = time.GetTimestamp();
-        _wait = new DeadlineWait(time);
+        _wait = new DeadlineWait(time, precise);
+        _threads = threads ?? NormalThreads.Instance;
         _now = () => Now;
         _pending = () => !_inbox.IsEmpty || _disposed;
-        _thread = new Thread(Run) { IsBackground = true, Name = "vrrp-engine", Priority = ThreadPriority.AboveNormal };
+        // Thread.Priority does nothing on Linux: real-time scheduling comes from IVrrpThreads.
+        _thread = new Thread(Run) { IsBackground = true, Name = "vrrp-engine" };
         _thread.Start();
     }
 
@@ -120,18 +128,33 @@ public sealed class VrrpEngine : IDisposable
 
     private void Run()
     {
-        // Until disposed and drained: the release events queued before Dispose are still carried out.
-        while (!_disposed || !_inbox.IsEmpty)
+        _threads.Enter();
+        try
         {
-            var earliest = HandleDeadlines();
-            if (_inbox.TryDequeue(out var item))
+            // Until disposed and drained: the release events queued before Dispose are still carried out.
+            var awake = 0;
+            while (!_disposed || !_inbox.IsEmpty)
             {
-                Interlocked.Decrement(ref _queued);
-                Handle(item.Runner, item.Event);
-                continue;
-            }
+                var earliest = HandleDeadlines();
+                if (_inbox.TryDequeue(out var item))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    Handle(item.Runner, item.Event);
+                    if (++awake % BreatheEvery == 0)
+                    {
+                        _threads.Breathe(); // a flood in the inbox never keeps this (real-time) thread from sleeping
+                    }
 
-            _wait.Until(earliest, _now, _pending);
+                    continue;
+                }
+
+                awake = 0;
+                _wait.Until(earliest, _now, _pending);
+            }
+        }
+        finally
+        {
+            _threads.Leave();
         }
     }
 

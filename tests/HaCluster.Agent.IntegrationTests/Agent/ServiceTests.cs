@@ -44,7 +44,7 @@ public class ServiceTests
     }
 
     [Fact]
-    public void AgentUnit_IsTypeNotify_NonRoot_WithExactlyTheNetworkCapabilities_RestartedOnFailure()
+    public void AgentUnit_IsTypeNotify_NonRoot_WithExactlyTheNetworkAndRealtimeCapabilities_RestartedOnFailure()
     {
         var lines = File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "systemd", "hacluster-agent.service"))
             .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
@@ -52,8 +52,11 @@ public class ServiceTests
 
         Assert.Equal(["notify"], lines["Type"]);
         Assert.Equal(["hacluster"], lines["User"]);
-        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN"], lines["AmbientCapabilities"]);
-        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN"], lines["CapabilityBoundingSet"]);
+        // Raw IP and packet sockets, netlink; real-time scheduling and locked memory for sub-second VRRP (issue 17).
+        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK"], lines["AmbientCapabilities"]);
+        Assert.Equal(["CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_NICE CAP_IPC_LOCK"], lines["CapabilityBoundingSet"]);
+        Assert.Equal(["no"], lines["RestrictRealtime"]);
+        Assert.Empty(lines["LimitRTPRIO"]); // a limit would reach the scripts; the capability is dropped for them
         Assert.Equal(["on-failure"], lines["Restart"]);
         Assert.Equal(["/bin/kill -HUP $MAINPID"], lines["ExecReload"]);
     }

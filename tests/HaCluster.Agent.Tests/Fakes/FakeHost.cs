@@ -27,8 +27,12 @@ internal sealed class FakeHost : IDisposable
         Edges = new AgentEdges(
             new NetworkEdges(Network, Network, Sockets, Time),
             new TrackingEdges(Scripts, Time, Network.IsUp),
-            new VrrpEngine(Time));
+            new VrrpEngine(Time))
+        { Threads = Threads };
     }
+
+    /// <summary>The scheduling policies applied, in order.</summary>
+    public RecordingThreads Threads { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     public FakeNetwork Network { get; } = new();
@@ -83,4 +87,41 @@ internal sealed class FakeHost : IDisposable
     public InstanceSet NewInstanceSet() => new(Edges, NullLoggerFactory.Instance);
 
     public void Dispose() => Edges.Dispose();
+}
+
+/// <summary>The VRRP threads' scheduling, recorded instead of asked of the kernel.</summary>
+internal sealed class RecordingThreads : IVrrpThreads
+{
+    private readonly List<RealtimePolicy> _applied = [];
+
+    public IReadOnlyList<RealtimePolicy> Applied
+    {
+        get
+        {
+            lock (_applied)
+            {
+                return [.. _applied];
+            }
+        }
+    }
+
+    public void Enter()
+    {
+    }
+
+    public void Leave()
+    {
+    }
+
+    public void Breathe()
+    {
+    }
+
+    public void Apply(RealtimePolicy policy)
+    {
+        lock (_applied)
+        {
+            _applied.Add(policy);
+        }
+    }
 }

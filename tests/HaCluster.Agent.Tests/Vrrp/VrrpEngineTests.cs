@@ -37,6 +37,41 @@ public sealed class VrrpEngineTests : IDisposable
         Assert.Equal(VrrpState.Master, runner.State.State);
     }
 
+    /// <summary>A master's next advert: not one tick before its interval has passed, and on the deadline itself.</summary>
+    [Fact]
+    public void AdvertDeadline_NotSentOneTickBefore_SentOnTheDeadline()
+    {
+        var (runner, io) = Runner();
+        runner.Start(interfaceUp: true);
+        Assert.True(_engine.Flush(TimeSpan.FromSeconds(5)));
+        _time.Advance(runner.State.MasterDownAt!.Value - _engine.Now);
+        Assert.True(_engine.Flush(TimeSpan.FromSeconds(5)));
+        Assert.Equal(VrrpState.Master, runner.State.State);
+        var next = runner.State.NextDeadline!.Value;
+        io.Clear();
+
+        _time.Advance(next - _engine.Now - Tick);
+        Assert.True(_engine.Flush(TimeSpan.FromSeconds(5)));
+        Assert.Empty(io.Actions);
+        _time.Advance(Tick);
+        Assert.True(_engine.Flush(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(["advert 100"], io.Actions);
+        Assert.Equal(next + TimeSpan.FromSeconds(1), runner.State.NextDeadline);
+    }
+
+    /// <summary>What is left of a wait: to the tick, zero once the deadline has come (never negative), none without one.</summary>
+    [Fact]
+    public void Remaining_ToTheTick_ZeroOnTheDeadlineAndAfter()
+    {
+        var now = TimeSpan.FromSeconds(3);
+        Assert.Equal(Tick, DeadlineWait.Remaining(now + Tick, now));
+        Assert.Equal(TimeSpan.Zero, DeadlineWait.Remaining(now, now));
+        Assert.Equal(TimeSpan.Zero, DeadlineWait.Remaining(now - Tick, now));
+        Assert.Null(DeadlineWait.Remaining(null, now));
+        Assert.Equal(TimeSpan.FromMicroseconds(10_250.5), DeadlineWait.Remaining(now + TimeSpan.FromMicroseconds(10_250.5), now));
+    }
+
     [Fact]
     public void MovingTheClock_WakesTheSleepingEngine_WithoutAnyPost()
     {
