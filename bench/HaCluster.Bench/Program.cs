@@ -2,9 +2,9 @@ using System.Globalization;
 using HaCluster.Bench;
 using HaCluster.TestSupport;
 
-// hacluster-bench [failover|planned|footprint|hmac|controller|alerts|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N]:
+// hacluster-bench [failover|planned|footprint|hmac|controller|alerts|stress|all] [--runs N] [--agent PATH] [--streams N] [--events-per-agent N] [--seconds N]:
 // hacluster-agent next to keepalived, same lab, same run; the controller under N simulated agents on PostgreSQL.
-var mode = args.FirstOrDefault(a => a is "failover" or "planned" or "footprint" or "jitter" or "controller" or "hmac" or "alerts" or "all") ?? "all";
+var mode = args.FirstOrDefault(a => a is "failover" or "planned" or "footprint" or "jitter" or "controller" or "hmac" or "alerts" or "stress" or "all") ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
 if (Option("--agent") is { } binary)
 {
@@ -101,6 +101,31 @@ if (mode is "alerts" or "all")
 {
     var count = Option("--alerts") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 1000;
     Console.WriteLine(AlertBench.Markdown(await AlertBench.RunAsync(count, Console.Error.WriteLine)));
+}
+
+if (mode is "stress" or "all")
+{
+    // --seconds: the loaded window of each pair (600 for the figures in the README, 0: none); --runs: idle lateness and CPU runs.
+    var window = TimeSpan.FromSeconds(Option("--seconds") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 60);
+    var pairs = StressBench.Pairs(Daemon.Agent);
+    var loaded = new List<StressResult>();
+    foreach (var pair in pairs.Where(_ => window > TimeSpan.Zero))
+    {
+        loaded.Add(await StressBench.UnderLoadAsync(pair, window, Console.Error.WriteLine));
+    }
+
+    var lateness = new List<Lateness>();
+    var cpu = new List<AdvertCpu>();
+    for (var run = 1; run <= runs; run++)
+    {
+        foreach (var pair in pairs)
+        {
+            lateness.Add(await StressBench.LatenessAsync(pair, line => Console.Error.WriteLine($"[run {run}/{runs}] {line}")));
+            cpu.Add(await StressBench.CpuAsync(pair, TimeSpan.FromSeconds(10), line => Console.Error.WriteLine($"[run {run}/{runs}] {line}")));
+        }
+    }
+
+    Console.WriteLine(StressBench.Markdown(loaded, lateness, cpu));
 }
 
 return 0;
