@@ -62,7 +62,7 @@ internal abstract record Daemon(string Name)
         }
     }
 
-    private static List<int> Tree(LabProcess process) => [process.Pid, .. Children(process.Pid)];
+    public static List<int> Tree(LabProcess process) => [process.Pid, .. Children(process.Pid)];
 
     private static long ReadCpuTicks(int pid)
     {

@@ -64,9 +64,9 @@ internal static class StressBench
         await Task.Delay(TimeSpan.FromMilliseconds(500)); // the capture running
         for (var i = 0; i < 40; i++)
         {
-            n1.Signal(Signals.Stop);
+            SignalTree(n1, Signals.Stop); // keepalived's VRRP work is in its child
             await Task.Delay(TimeSpan.FromMilliseconds(150)); // n2 takes over after ~40 ms
-            n1.Signal(Signals.Cont);
+            SignalTree(n1, Signals.Cont);
             await Task.Delay(TimeSpan.FromMilliseconds(250)); // n1 preempts back
         }
 
@@ -158,6 +158,14 @@ internal static class StressBench
         var instance = KeepalivedInstance.Unicast(lab.Hosts[host], lab.Hosts, 27, priority, Vip) with { Version = 3, AdvertInterval = Interval };
         var text = Keepalived.Config(lab.Hosts[host].Name, instance);
         return text.Replace("global_defs {\n", "global_defs {\n" + pair.Global, StringComparison.Ordinal);
+    }
+
+    private static void SignalTree(LabProcess process, int signal)
+    {
+        foreach (var pid in Daemon.Tree(process))
+        {
+            Signals.Send(pid, signal);
+        }
     }
 
     private static int Count(string text, string what) => Regex.Matches(text, Regex.Escape(what)).Count;

@@ -11,4 +11,7 @@ public static class Signals
     public const int Term = 15;
     public const int Cont = 18;
     public const int Stop = 19;
+
+    /// <summary>kill(2) to any process (a daemon's child): false if it is gone.</summary>
+    public static bool Send(int pid, int signo) => Native.Kill(pid, signo);
 }
