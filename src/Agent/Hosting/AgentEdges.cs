@@ -25,10 +25,12 @@ public sealed record AgentEdges(NetworkEdges Net, TrackingEdges Tracking, VrrpEn
         var time = TimeProvider.System;
         var network = new RtNetlink();
         var threads = new RealtimeThreads(loggers.CreateLogger("HaCluster.Agent.Net"));
-        var sockets = new SocketHub(loggers.CreateLogger("HaCluster.Agent.Net"), time, threads: threads);
+        // The engine sleeps on the VRRP sockets too, and reads them itself: one real-time thread does all of VRRP.
+        var poller = new PollWait();
+        var sockets = new SocketHub(loggers.CreateLogger("HaCluster.Agent.Net"), time, threads: threads, poller: poller);
         var net = new NetworkEdges(network, new GarpSender(), sockets, time);
         var tracking = new TrackingEdges(ShellScript.Instance, time, name => network.GetLink(name)?.IsUp ?? false);
-        return new AgentEdges(net, tracking, new VrrpEngine(time, new PollWait(), threads)) { Threads = threads };
+        return new AgentEdges(net, tracking, new VrrpEngine(time, poller, threads)) { Threads = threads };
     }
 
     public void Dispose()

@@ -19,6 +19,10 @@ internal static partial class LibC
     public const int EFD_NONBLOCK = 0x800;
     public const int EFD_CLOEXEC = 0x80000;
     public const short POLLIN = 1;
+    public const short POLLERR = 8;
+    public const short POLLHUP = 0x10;
+    public const short POLLNVAL = 0x20;
+    public const short POLLRDHUP = 0x2000;
     public const int EINTR = 4;
     public const int CLOCK_MONOTONIC = 1;
     public const int EAGAIN = 11;
@@ -88,6 +92,11 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, in ulong value, nint length);
+
+    public const int MSG_DONTWAIT = 0x40;
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, Span<byte> buffer, nint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int error);

@@ -16,6 +16,13 @@ public interface IPacketSocket : IDisposable
 
     /// <summary>Unicast TTL of the next sends.</summary>
     byte Ttl { set; }
+
+    /// <summary>The descriptor the engine thread may watch (-1: none; packets are then read by a receive thread).</summary>
+    int Handle => -1;
+
+    /// <summary>Without blocking: a packet's length, -1 if none is waiting, 0 once shut down.</summary>
+    /// <exception cref="SocketException">The socket failed; it is of no further use.</exception>
+    int TryReceive(Span<byte> buffer) => throw new NotSupportedException("a socket without a Handle is read by a receive thread");
 }
 
 /// <summary>The socket a channel sends on and the one it receives on: the same one for unicast, two for multicast.</summary>
@@ -32,11 +39,13 @@ public sealed record SocketPair(IPacketSocket Sender, IPacketSocket Receiver) : 
 }
 
 /// <summary>
-/// A shared VRRP socket: send from one source, receive for many instances, dispatched by VRID. A receive error never
-/// ends the receive thread quietly: it is logged and counted, and the sockets are opened again (retried with a capped
-/// backoff while that fails), so the instances keep hearing their peers.
+/// A shared VRRP socket: send from one source, receive for many instances, dispatched by VRID. Read on the engine
+/// thread itself when the engine watches descriptors (<see cref="PollWait"/>: one wake-up per advert, as keepalived),
+/// else by a receive thread of its own. A receive error is never quiet: it is logged and counted, and the sockets are
+/// opened again (retried with a capped backoff while that fails, off the engine thread), so the instances keep
+/// hearing their peers.
 /// </summary>
-public sealed partial class SharedSocket : IVrrpChannel
+public sealed partial class SharedSocket : IVrrpChannel, IReadable
 {
     private const int VrrpHeaderOffsetMax = 60;
     // One sleep of a few µs per this many packets: nothing at 100 adverts a second, a little breath in a flood.
@@ -48,19 +57,34 @@ public sealed partial class SharedSocket : IVrrpChannel
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IVrrpThreads _threads;
+    private readonly PollWait? _poller;
+    private readonly byte[] _buffer = new byte[65536];
     private readonly Lock _lock = new();
+    private int _received;
+    private volatile bool _reopening;
     private readonly CancellationTokenSource _closed = new();
     private volatile SocketPair _pair;
     // An immutable snapshot, replaced on (un)register: the receive loop reads it without locking or allocating.
     private volatile (object Token, byte Vrid, PacketHandler Handler)[] _handlers = [];
 
     internal SharedSocket(SocketSpec spec, Func<SocketSpec, SocketPair> open, Action<SharedSocket> release, Action<SocketSpec> failed, ILogger logger, TimeProvider time,
-        IVrrpThreads threads)
+        IVrrpThreads threads, PollWait? poller)
     {
         (Spec, _open, _release, _failed, _logger, _time, _threads) = (spec, open, release, failed, logger, time, threads);
         _pair = open(spec);
-        new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp-rx-{spec.Interface}" }.Start();
+        if (poller is not null && _pair.Receiver.Handle >= 0)
+        {
+            _poller = poller;
+            poller.Watch(this);
+        }
+        else
+        {
+            new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp-rx-{spec.Interface}" }.Start();
+        }
     }
+
+    /// <summary>The receiving socket's descriptor, watched by the engine; -1 while it is being opened again.</summary>
+    public int Handle => _reopening ? -1 : _pair.Receiver.Handle;
 
     public SocketSpec Spec { get; }
 
@@ -90,6 +114,7 @@ public sealed partial class SharedSocket : IVrrpChannel
     internal void Close()
     {
         _closed.Cancel();
+        _poller?.Unwatch(this);
         lock (_lock)
         {
             _pair.Dispose();
@@ -104,6 +129,57 @@ public sealed partial class SharedSocket : IVrrpChannel
         }
 
         _release(this);
+    }
+
+    /// <summary>On the engine thread: one packet (the poll is level-triggered: the next one wakes it again at once).</summary>
+    public void OnReadable(bool failed)
+    {
+        if (_closed.IsCancellationRequested || _reopening)
+        {
+            return;
+        }
+
+        if (++_received % BreatheEvery == 0)
+        {
+            _threads.Breathe(); // a flood never keeps the (real-time) engine from sleeping
+        }
+
+        string error;
+        try
+        {
+            var length = failed ? 0 : _pair.Receiver.TryReceive(_buffer);
+            if (length > 0)
+            {
+                Dispatch(_buffer.AsSpan(0, length));
+                return;
+            }
+
+            if (length < 0)
+            {
+                return; // nothing waiting after all
+            }
+
+            error = "the socket was shut down";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            error = e.Message;
+        }
+
+        if (_closed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Opening again can back off for seconds: not on the engine thread, which goes on with every other instance.
+        _reopening = true;
+        new Thread(() =>
+        {
+            Reopen(error);
+            _reopening = false;
+            _poller!.Wake(); // the engine watches the new descriptor from its next sleep
+        })
+        { IsBackground = true, Name = $"vrrp-reopen-{Spec.Interface}" }.Start();
     }
 
     private void ReceiveLoop()

@@ -34,7 +34,8 @@ public delegate void PacketHandler(ReadOnlySpan<byte> packet);
 /// from there, with packets handed to the instances of the VRID they carry. Per-instance sockets would each get a copy
 /// of every packet and need a thread each.
 /// </summary>
-public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec, SocketPair>? open = null, IVrrpThreads? threads = null) : IVrrpSockets
+/// <param name="poller">The engine's sleep, which then reads the sockets (null: a receive thread per socket).</param>
+public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec, SocketPair>? open = null, IVrrpThreads? threads = null, PollWait? poller = null) : IVrrpSockets
 {
     private readonly ConcurrentDictionary<SocketSpec, SharedSocket> _sockets = new();
     private readonly ConcurrentDictionary<string, long> _receiveErrors = new(StringComparer.Ordinal);
@@ -46,7 +47,7 @@ public sealed class SocketHub(ILogger logger, TimeProvider time, Func<SocketSpec
     {
         lock (_sockets)
         {
-            var socket = _sockets.GetOrAdd(spec, s => new SharedSocket(s, _open, Release, ReceiveFailed, logger, time, threads ?? NormalThreads.Instance));
+            var socket = _sockets.GetOrAdd(spec, s => new SharedSocket(s, _open, Release, ReceiveFailed, logger, time, threads ?? NormalThreads.Instance, poller));
             socket.Users++;
             return socket;
         }

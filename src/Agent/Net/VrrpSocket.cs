@@ -15,12 +15,15 @@ public sealed class VrrpSocket : IPacketSocket
     private const int SoBindToDevice = 25;
     private const byte TosInternetControl = 0xc0;
     private readonly Socket _socket;
+    private readonly int _fd;
     // Destinations serialised once: an advert allocates nothing (peers are few and fixed).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IPAddress, SocketAddress> _addresses = new();
     private int _ttl = -1;
     private volatile bool _disposed;
 
-    private VrrpSocket(Socket socket) => _socket = socket;
+    private VrrpSocket(Socket socket, int fd) => (_socket, _fd) = (socket, fd);
+
+    public int Handle => _disposed ? -1 : _fd;
 
     /// <summary>A socket bound to our unicast source on one interface: sends to peers and receives what they send us.</summary>
     public static VrrpSocket OpenUnicast(IPAddress source, string interfaceName, byte ttl)
@@ -28,7 +31,7 @@ public sealed class VrrpSocket : IPacketSocket
         var socket = Create(interfaceName);
         socket.Bind(new IPEndPoint(source, 0));
         socket.Ttl = ttl;
-        return new VrrpSocket(socket);
+        return new VrrpSocket(socket, (int)socket.Handle);
     }
 
     /// <summary>Sends to 224.0.0.18 from <paramref name="source"/> with TTL 255 (RFC 5798 §5.1.1.3).</summary>
@@ -39,7 +42,7 @@ public sealed class VrrpSocket : IPacketSocket
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, source.GetAddressBytes());
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 255);
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, false);
-        return new VrrpSocket(socket);
+        return new VrrpSocket(socket, (int)socket.Handle);
     }
 
     /// <summary>The sockets of one channel: for unicast one bound to our source for both ways; for multicast a sender and a group member.</summary>
@@ -68,7 +71,7 @@ public sealed class VrrpSocket : IPacketSocket
     {
         var socket = Create(interfaceName);
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(VrrpCodec.VrrpMulticastGroup, interfaceIndex));
-        return new VrrpSocket(socket);
+        return new VrrpSocket(socket, (int)socket.Handle);
     }
 
     public void Send(ReadOnlySpan<byte> payload, IPAddress destination) =>
@@ -107,6 +110,20 @@ public sealed class VrrpSocket : IPacketSocket
                 return -1;
             }
         }
+    }
+
+    /// <summary>Without blocking (MSG_DONTWAIT, no exception for "nothing waiting"): a length, -1 if none waits, 0 once shut down.</summary>
+    public int TryReceive(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var length = LibC.Recv(_fd, buffer, buffer.Length, LibC.MSG_DONTWAIT);
+        if (length >= 0)
+        {
+            return (int)length;
+        }
+
+        var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return error is LibC.EAGAIN or LibC.EINTR ? -1 : throw new SocketException(error);
     }
 
     /// <summary>Wakes a thread blocked in <see cref="Receive"/> (closing an fd alone does not), then closes.</summary>
