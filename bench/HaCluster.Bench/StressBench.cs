@@ -95,7 +95,8 @@ internal static class StressBench
     {
         await using var lab = await NetnsLab.CreateAsync(2);
         var (n1, n2) = await StartPairAsync(lab, pair);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // past the start-up GARPs
+        // Steady state: past the start-up GARPs and the agent's one-off settle step (AgentService.SettleTime).
+        await Task.Delay(HaCluster.Agent.Hosting.AgentService.SettleTime + TimeSpan.FromSeconds(2));
         var before = (Daemon.CpuTime(n1), Daemon.CpuTime(n2));
         await Task.Delay(window);
         var result = new AdvertCpu(pair.Name, window, Daemon.CpuTime(n1) - before.Item1, Daemon.CpuTime(n2) - before.Item2);
