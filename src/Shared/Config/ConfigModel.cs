@@ -79,10 +79,11 @@ public static class RealtimeDefaults
     public const int Priority = 50;
 
     /// <summary>
-    /// 200 ms: keepalived's 10 ms is for its C loop; a .NET thread may collect garbage (and, not compiled ahead of
-    /// time, compile code) before it next sleeps, and must not be killed for it. A thread spinning for ever still is.
+    /// 1 s: keepalived's 10 ms is for its C loop; a .NET thread may collect garbage, and the framework-dependent build
+    /// compiles code as it first runs it (over 100 ms at start on a busy host, measured here), before it next sleeps,
+    /// and must not be killed for that. A thread spinning for ever still is.
     /// </summary>
-    public const int LimitMicroseconds = 200_000;
+    public const int LimitMicroseconds = 1_000_000;
 
     /// <summary>The highest CPU number <c>vrrp_cpu_affinity</c> takes (a 1024-bit mask, as glibc's cpu_set_t).</summary>
     public const int MaxCpu = 1023;

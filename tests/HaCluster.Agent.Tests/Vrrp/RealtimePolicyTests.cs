@@ -22,7 +22,7 @@ public class RealtimePolicyTests
     {
         var policy = RealtimePolicy.Of(FakeHost.Parse(Fast("0.01")));
 
-        Assert.Equal(new RealtimePolicy(50, 200_000, true, []) { ByDefault = true }, policy);
+        Assert.Equal(new RealtimePolicy(50, 1_000_000, true, []) { ByDefault = true }, policy);
     }
 
     [Fact]
