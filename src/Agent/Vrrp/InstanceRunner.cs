@@ -127,11 +127,19 @@ public sealed partial class InstanceRunner : IDisposable
             next = null;
             foreach (var action in decision.Actions)
             {
-                // A failed action (VIPs not bound) ends this decision: nothing after it may run (no advert, no GARP).
-                if ((next = Execute(action)) is not null)
+                // A failed action (VIPs not bound) ends this decision: nothing after it may run (no advert, no GARP)
+                // but the record of the state it decided, which the failure's own transition then leaves.
+                if (next is not null)
                 {
-                    break;
+                    if (action is StateChanged)
+                    {
+                        Execute(action);
+                    }
+
+                    continue;
                 }
+
+                next = Execute(action);
             }
         }
 

@@ -326,9 +326,12 @@ public static partial class VrrpStateMachine
 
     private static VrrpInstanceState BecomeMaster(VrrpInstanceState state, VrrpSettings settings, TransitionReason reason, TimeSpan now, ImmutableArray<VrrpAction>.Builder actions)
     {
-        var master = Transition(state, VrrpState.Master, reason, settings, actions);
+        // RFC 5798 §6.4.2's order, after the VIPs are bound (an instance that cannot bind them never advertises its own
+        // priority): the advert first, then the transition is recorded (logged, counted, told to notify scripts, the
+        // sync group and the controller), then the GARPs — nothing between the deadline and the advert that can wait.
         actions.Add(AddVips);
         actions.Add(new SendAdvert(settings.Priority));
+        var master = Transition(state, VrrpState.Master, reason, settings, actions);
         actions.Add(new SendGratuitousArps(settings.GarpMasterRepeat));
         return ClearTimers(master) with
         {
