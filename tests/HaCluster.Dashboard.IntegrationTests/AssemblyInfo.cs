@@ -1,3 +1,3 @@
-// Two browser tests at a time (xUnit's conservative algorithm starts a test only when one of the two slots is
-// free): each starts its own controller, dashboard and lab, and mostly waits on them.
-[assembly: CollectionBehavior(MaxParallelThreads = 2)]
+// One browser and one lab at a time on these two cores: run two at a time, a sign-out click was lost once in four
+// runs (the page re-rendered under it).
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

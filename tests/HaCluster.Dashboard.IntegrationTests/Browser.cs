@@ -83,19 +83,8 @@ public abstract class BrowserTest(Browser browser) : IAsyncLifetime
     public Task DisposeAsync() => Browser.CloseContextsAsync();
 }
 
-/// <summary>
-/// The browser tests of the live pages (failover, insight, alerts): one Chromium, one test at a time; they run beside
-/// <see cref="ConsoleBrowserCollection"/>, which has its own Chromium.
-/// </summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<Browser>
 {
     public const string Name = "browser";
-}
-
-/// <summary>The browser tests of the console's forms and sign-in: a second Chromium, beside <see cref="BrowserCollection"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class ConsoleBrowserCollection : ICollectionFixture<Browser>
-{
-    public const string Name = "console browser";
 }

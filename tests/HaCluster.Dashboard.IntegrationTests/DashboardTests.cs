@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 namespace HaCluster.Dashboard.IntegrationTests;
 
 /// <summary>The dashboard in Debian's Chromium, over a real controller; nodes from simulated agents.</summary>
-[Collection(ConsoleBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public class DashboardTests(Browser browser) : BrowserTest(browser)
 {
     [SkippableFact]

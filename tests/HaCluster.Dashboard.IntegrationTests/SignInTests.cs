@@ -9,7 +9,7 @@ namespace HaCluster.Dashboard.IntegrationTests;
 /// Who may use the dashboard and what they see: the sign-in page (local users, lockout, single sign-on against a real
 /// OpenID provider), sign-out, and each role's actions — the controller deciding every call, the dashboard only showing it.
 /// </summary>
-[Collection(ConsoleBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public class SignInTests(Browser browser) : BrowserTest(browser)
 {
     [SkippableFact]
