@@ -241,14 +241,21 @@ public sealed class WebhookAlertTests(SqliteBackendFixture sqlite) : IClassFixtu
 
         await n1.SendEventsAsync(n1.Transition("HC_web", VrrpState.Backup, VrrpState.Master), n1.Transition("HC_db", VrrpState.Backup, VrrpState.Master));
 
-        var request = Assert.Single(await hook.WaitForAsync(1, TimeSpan.FromSeconds(15)));
-        Assert.Contains("db: n1 became MASTER", request.Body, StringComparison.Ordinal);
+        // The other group's failover is sent. (A health alert of web stored before the quiet began may be sent too,
+        // depending on when the controller settled the group's health after its creation: it was not quiet then.)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!hook.Requests.Any(r => r.Body.Contains("db: n1 became MASTER", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100); // waits for the dispatcher's message
+        }
+
+        Assert.Contains(hook.Requests, r => r.Body.Contains("db: n1 became MASTER", StringComparison.Ordinal));
         // The failover and the group's health (n2 is not connected: unreachable): all kept since the quiet began, none sent.
         var web = (await WaitForAlertsAsync(app, 2)).Where(a => a.GetProperty("group").GetString() == "web" && a.GetProperty("storedAt").GetDateTimeOffset() >= since).ToList();
         Assert.Contains(web, a => a.GetProperty("kind").GetString() == "failover");
         Assert.All(web, a => Assert.Equal("quiet", a.GetProperty("suppressed").GetString()));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Single(hook.Requests);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a message with web's failover would be here
+        Assert.DoesNotContain(hook.Requests, r => r.Body.Contains("web: n1 became MASTER", StringComparison.Ordinal));
 
         var bad = await client.PutAsJsonAsync("/api/v1/groups/web/quiet", new { until = DateTimeOffset.UtcNow.AddDays(31) });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
