@@ -1,4 +1,4 @@
-using System.Globalization;
+using HaCluster.Agent.Net;
 
 namespace HaCluster.Agent.Hosting;
 
@@ -11,8 +11,7 @@ public static class Capabilities
     /// <summary>Null when both are there; otherwise a message saying what is missing and how to grant it.</summary>
     public static string? Missing()
     {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        if (line is null || !ulong.TryParse(line["CapEff:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var effective))
+        if (EffectiveCapabilities.Read() is not { } effective)
         {
             return null;
         }

@@ -132,7 +132,7 @@ public sealed class RealtimeThreads : IVrrpThreads, IDisposable
     private static string RealtimeGrant(int priority)
     {
         var rtprio = LibC.GetRlimit(LibC.RLIMIT_RTPRIO, out var limit) == 0 ? limit.Current : 0;
-        return $"It needs CAP_SYS_NICE ({(HasCapability(CapSysNice) ? "held" : "not held")}) or LimitRTPRIO={priority} (RLIMIT_RTPRIO is {Rlimit(rtprio)}), "
+        return $"It needs CAP_SYS_NICE ({(EffectiveCapabilities.Has(CapSysNice) ? "held" : "not held")}) or LimitRTPRIO={priority} (RLIMIT_RTPRIO is {Rlimit(rtprio)}), "
             + "a unit without RestrictRealtime=yes (deploy/systemd/hacluster-agent.service grants all of it), and with cgroup v1 a cpu cgroup with rt_runtime_us above 0";
     }
 
@@ -198,7 +198,7 @@ public sealed class RealtimeThreads : IVrrpThreads, IDisposable
 
         // Without CAP_IPC_LOCK every later allocation counts against RLIMIT_MEMLOCK: a heap growing past it would fail.
         var memlock = LibC.GetRlimit(LibC.RLIMIT_MEMLOCK, out var limit) == 0 ? limit.Current : 0;
-        if (!HasCapability(CapIpcLock) && memlock != LibC.RLIM_INFINITY)
+        if (!EffectiveCapabilities.Has(CapIpcLock) && memlock != LibC.RLIM_INFINITY)
         {
             if (_said.Add("memlock"))
             {
@@ -220,11 +220,4 @@ public sealed class RealtimeThreads : IVrrpThreads, IDisposable
     }
 
     private static string Rlimit(ulong value) => value == LibC.RLIM_INFINITY ? "unlimited" : value.ToString(CultureInfo.InvariantCulture);
-
-    private static bool HasCapability(int capability)
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        return line is not null && ulong.TryParse(line["CapEff:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var effective)
-            && (effective & (1UL << capability)) != 0;
-    }
 }
