@@ -47,6 +47,8 @@ public class TrackingTests
 
         File.Delete(flag);
         await pair.AssertAnswersAsync(pair.N2, Second + Mdi80 + Second);
+        // The client can follow n2's GARPs a moment before n1 has handled n2's advert and logged its step-down.
+        Assert.True(await n1.Process.WaitForOutputAsync("from=MASTER to=BACKUP", Patience), n1.Process.Output);
         Assert.Matches("from=MASTER to=BACKUP reason=higher_priority_heard priority=70", n1.Process.Output);
         var status = await pair.Lab.ExecAsync(pair.N1, "dotnet", AgentProcess.AgentDll, "status");
         Assert.Matches(@"VI_1\s+eth0\s+27\s+BACKUP\s+70 \(base 100\)\s+192\.0\.2\.11", status.Stdout);
