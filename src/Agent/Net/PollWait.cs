@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using HaCluster.Agent.Vrrp;
 
@@ -83,17 +84,7 @@ public sealed class PollWait : IPreciseWait
         }
 
         var count = PollSet();
-        int polled;
-        if (timeout is { } t)
-        {
-            var nanoseconds = t.Ticks * 100;
-            var at = new LibC.Timespec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
-            polled = LibC.PPoll(ref _fds[0], (nuint)count, in at, 0);
-        }
-        else
-        {
-            polled = LibC.PPollForever(ref _fds[0], (nuint)count, 0, 0);
-        }
+        var polled = Poll(count, timeout);
 
         Interlocked.Exchange(ref _sleeping, 0);
         if (polled <= 0)
@@ -112,6 +103,44 @@ public sealed class PollWait : IPreciseWait
             if (_fds[i].Returned != 0)
             {
                 _polled[i - 1].OnReadable((_fds[i].Returned & (LibC.POLLRDHUP | LibC.POLLHUP | LibC.POLLERR | LibC.POLLNVAL)) != 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One ppoll for the whole timeout: a signal handled on this thread (the runtime's SIGCHLD handler, say) ends a
+    /// ppoll early with EINTR and the kernel never restarts it, so it polls again for what is left (both on
+    /// CLOCK_MONOTONIC, which <see cref="Stopwatch"/> reads): the sleep never ends before its time without a cause.
+    /// </summary>
+    private int Poll(int count, TimeSpan? timeout)
+    {
+        if (timeout is not { } t)
+        {
+            int forever;
+            do
+            {
+                forever = LibC.PPollForever(ref _fds[0], (nuint)count, 0, 0);
+            }
+            while (forever < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
+
+            return forever;
+        }
+
+        var end = Stopwatch.GetTimestamp() + (long)(t.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
+        while (true)
+        {
+            var nanoseconds = t.Ticks * 100;
+            var at = new LibC.Timespec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+            var polled = LibC.PPoll(ref _fds[0], (nuint)count, in at, 0);
+            if (polled >= 0 || Marshal.GetLastPInvokeError() != LibC.EINTR)
+            {
+                return polled;
+            }
+
+            t = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), end);
+            if (t <= TimeSpan.Zero)
+            {
+                return 0;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using HaCluster.Agent.Net;
 using HaCluster.Agent.Vrrp;
 
@@ -52,6 +53,47 @@ public sealed class PollWaitTests : IDisposable
             Assert.True(Stopwatch.GetElapsedTime(started) >= timeout, $"returned before {timeout.TotalMicroseconds} µs");
         }
     }
+
+    /// <summary>
+    /// A signal handled on the sleeping thread ends a ppoll with EINTR (never restarted): the sleep polls again for
+    /// what is left and still lasts its whole timeout. (It failed CI once so: the runtime handles SIGCHLD and others.)
+    /// </summary>
+    [Fact]
+    public void Timeout_SignalsHandledOnTheSleepingThread_DoNotEndItEarly()
+    {
+        const int sigcont = 18; // harmless to a running process; with a handler registered, it interrupts a ppoll
+        using var handler = PosixSignalRegistration.Create(PosixSignal.SIGCONT, context => context.Cancel = true);
+        var tid = 0;
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var sleeper = new Thread(() =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            _wait.Sleep(timeout, () =>
+            {
+                Volatile.Write(ref tid, LibC.GetTid());
+                return false;
+            });
+            Volatile.Write(ref tid, -(int)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        });
+        sleeper.Start();
+        var signals = 0;
+        while (sleeper.IsAlive)
+        {
+            if (Volatile.Read(ref tid) is > 0 and var t && tgkill(Environment.ProcessId, t, sigcont) == 0)
+            {
+                signals++;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        var slept = TimeSpan.FromMicroseconds(-Volatile.Read(ref tid));
+        Assert.True(signals > 1, $"only {signals} signals were sent");
+        Assert.True(slept >= timeout, $"returned after {slept.TotalMicroseconds} µs of {timeout.TotalMicroseconds}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int tgkill(int tgid, int tid, int sig);
 
     /// <summary>Another thread's wake ends a sleep without a timeout.</summary>
     [Fact]
