@@ -37,6 +37,33 @@ internal abstract record Daemon(string Name)
             : TimeSpan.FromSeconds(pids.Sum(ReadCpuTicks) / 100.0);
     }
 
+    /// <summary>Run time so far of each thread of the daemon's processes, by thread name (comm; same names summed), in ms.</summary>
+    public static Dictionary<string, double> ThreadTimes(LabProcess process)
+    {
+        var times = new Dictionary<string, double>();
+        foreach (var pid in Tree(process))
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    var line = File.ReadLines(Path.Combine(task, "sched")).FirstOrDefault(l => l.StartsWith("se.sum_exec_runtime", StringComparison.Ordinal));
+                    if (line is not null && double.TryParse(line[(line.IndexOf(':') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+                    {
+                        times[name] = times.GetValueOrDefault(name) + ms;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // a thread or process gone meanwhile
+            }
+        }
+
+        return times;
+    }
+
     private static TimeSpan? ReadRunTime(int pid)
     {
         try

@@ -109,7 +109,8 @@ if (mode is "stress" or "all")
     var window = TimeSpan.FromSeconds(Option("--seconds") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 60);
     // --keepalived-seconds: the keepalived pairs' window, when it should be shorter than the agent's (default: the same).
     var keepalivedWindow = Option("--keepalived-seconds") is { } k ? TimeSpan.FromSeconds(int.Parse(k, CultureInfo.InvariantCulture)) : window;
-    var pairs = StressBench.Pairs(Daemon.Agent);
+    // --pairs: a semicolon-separated list of pair names to run (default: every pair).
+    var pairs = StressBench.Pairs(Daemon.Agent).Where(p => Option("--pairs") is not { } only || only.Split(';').Contains(p.Name)).ToList();
     var loaded = new List<StressResult>();
     foreach (var pair in pairs)
     {

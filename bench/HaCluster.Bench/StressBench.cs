@@ -32,6 +32,7 @@ internal static class StressBench
     public static IReadOnlyList<Pair> Pairs(Daemon agent) =>
     [
         new(agent.Name, agent, "", "to=MASTER", "from=MASTER"),
+        new($"{agent.Name}, vrrp_rt_priority 0", agent, "    vrrp_rt_priority 0\n", "to=MASTER", "from=MASTER"),
         new("keepalived", Daemon.Keepalived, "", "Entering MASTER STATE", "Entering BACKUP STATE"),
         new("keepalived, vrrp_rt_priority 50", Daemon.Keepalived, "    vrrp_rt_priority 50\n", "Entering MASTER STATE", "Entering BACKUP STATE"),
     ];
@@ -98,8 +99,10 @@ internal static class StressBench
         // Steady state: past the start-up GARPs and the agent's one-off settle step (AgentService.SettleTime).
         await Task.Delay(HaCluster.Agent.Hosting.AgentService.SettleTime + TimeSpan.FromSeconds(2));
         var before = (Daemon.CpuTime(n1), Daemon.CpuTime(n2));
+        var threads = (Daemon.ThreadTimes(n1), Daemon.ThreadTimes(n2));
         await Task.Delay(window);
         var result = new AdvertCpu(pair.Name, window, Daemon.CpuTime(n1) - before.Item1, Daemon.CpuTime(n2) - before.Item2);
+        log($"{pair.Name} by thread, as master: {ByThread(threads.Item1, Daemon.ThreadTimes(n1))}; as backup: {ByThread(threads.Item2, Daemon.ThreadTimes(n2))}");
         log($"{pair.Name} CPU at 10 ms adverts over {window.TotalSeconds:0} s: {result.Master.TotalMilliseconds:0.0} ms as master, {result.Backup.TotalMilliseconds:0.0} ms as backup");
         return result;
     }
@@ -168,6 +171,11 @@ internal static class StressBench
             Signals.Send(pid, signal);
         }
     }
+
+    /// <summary>"name 12.3 ms, …" for the threads that ran in the window, the busiest first.</summary>
+    private static string ByThread(Dictionary<string, double> before, Dictionary<string, double> after) =>
+        string.Join(", ", after.Select(t => (t.Key, Ms: t.Value - before.GetValueOrDefault(t.Key))).Where(t => t.Ms >= 0.05)
+            .OrderByDescending(t => t.Ms).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Ms:0.0} ms")));
 
     private static int Count(string text, string what) => Regex.Matches(text, Regex.Escape(what)).Count;
 

@@ -138,7 +138,7 @@ public sealed partial class InstanceIo : IInstanceIo
         var present = _network.GetAddresses();
         foreach (var vip in _config.VirtualIps)
         {
-            if (_network.GetLink(vip.Device ?? _config.Interface) is not { } link)
+            if (LinkOf(vip) is not { } link)
             {
                 return $"{vip}: interface {vip.Device ?? _config.Interface} not found";
             }
@@ -163,13 +163,20 @@ public sealed partial class InstanceIo : IInstanceIo
         return null;
     }
 
+    /// <summary>
+    /// The link a VIP goes on: the instance's own one, known since the start (its socket is bound to that index too),
+    /// without asking the kernel on every takeover; another device (<c>dev</c>) is looked up.
+    /// </summary>
+    private LinkInfo? LinkOf(VirtualIp vip) =>
+        vip.Device is not { } device || device == _link.Name ? _link : _network.GetLink(device);
+
     private string InterfaceName(int index) => _network.GetLink(index)?.Name ?? $"interface index {index}";
 
     public void RemoveVirtualIps()
     {
         foreach (var vip in _config.VirtualIps)
         {
-            if (_network.GetLink(vip.Device ?? _config.Interface) is { } link
+            if (LinkOf(vip) is { } link
                 && _network.DeleteAddress(link.Index, vip.Address, vip.PrefixLength) is var errno and not 0 and not LibC.EADDRNOTAVAIL)
             {
                 NetLog.VipRemoveFailed(_logger, _config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
@@ -221,7 +228,7 @@ public sealed partial class InstanceIo : IInstanceIo
     {
         foreach (var vip in _config.VirtualIps)
         {
-            var link = vip.Device is { } device && device != _link.Name ? _network.GetLink(device) ?? _link : _link;
+            var link = LinkOf(vip) ?? _link;
             if (_garp.Send(link.Index, link.Mac, vip.Address) is var errno and not 0)
             {
                 NetLog.GarpFailed(_logger, _config.Name, vip.ToString(), Marshal.GetPInvokeErrorMessage(errno));
