@@ -33,6 +33,8 @@ public sealed partial class InstanceIo : IInstanceIo
     private readonly IDisposable _registration;
     private volatile Func<VrrpEvent, bool>? _post;
     private volatile bool _disposed;
+    // Only the thread reading the shared socket touches it.
+    private VrrpEvent.AdvertReceived? _lastReceived;
 
     public InstanceIo(VrrpInstanceConfig config, IPAddress source, LinkInfo link, NetworkEdges edges, InstanceCounters counters, ILogger logger)
     {
@@ -84,6 +86,7 @@ public sealed partial class InstanceIo : IInstanceIo
         {
             AuthType = policy.AuthType,
             AuthData = policy.AuthData,
+            Decoding = policy.Decoding,
             Hmac = config.Hmac is { } hmac ? new HmacVerifier(hmac, hmac.Window(config.AdvertInterval), _time) : null,
         };
     }
@@ -248,7 +251,14 @@ public sealed partial class InstanceIo : IInstanceIo
             }
 
             _counters.AdvertReceived(advert.Priority);
-            if (!post(new VrrpEvent.AdvertReceived(ip.Source, advert.Priority, advert.AdvertInterval)))
+            // The same event as the last one (the steady stream from the master) is posted again, not allocated again.
+            var received = _lastReceived;
+            if (received is null || !ReferenceEquals(received.Source, ip.Source) || received.Priority != advert.Priority || received.AdvertInterval != advert.AdvertInterval)
+            {
+                _lastReceived = received = new VrrpEvent.AdvertReceived(ip.Source, advert.Priority, advert.AdvertInterval);
+            }
+
+            if (!post(received))
             {
                 _dropLog.Dropped(_counters.Dropped(DropReason.QueueFull), DropReason.QueueFull, ip.Source);
             }

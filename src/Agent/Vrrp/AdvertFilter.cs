@@ -22,18 +22,26 @@ public sealed record AdvertPolicy(byte VirtualRouterId, int Version, TimeSpan Ad
     /// <summary>On-link unicast peers without min_ttl/max_ttl: their adverts must arrive with TTL 255 (RFC 5082's guard).</summary>
     public ImmutableHashSet<IPAddress> GuardedPeers { get; init; } = [];
 
+    /// <summary>The addresses, VIP list and password this instance expects, so that its peers' adverts decode without allocating.</summary>
+    public DecodeCache Decoding { get; init; } = DecodeCache.None;
+
     public bool IsUnicast => !Peers.IsEmpty;
 
-    public static AdvertPolicy From(VrrpInstanceConfig config, IPAddress ownAddress) =>
-        new(config.VirtualRouterId, config.Version, config.AdvertInterval, ownAddress)
+    public static AdvertPolicy From(VrrpInstanceConfig config, IPAddress ownAddress)
+    {
+        var authData = config.AuthType == AuthType.Pass ? AuthBytes(config.AuthPass) : [];
+        return new(config.VirtualRouterId, config.Version, config.AdvertInterval, ownAddress)
         {
             AuthType = config.Version == 2 ? config.AuthType : AuthType.None,
-            AuthData = config.AuthType == AuthType.Pass ? AuthBytes(config.AuthPass) : [],
+            AuthData = authData,
             VirtualIps = [.. config.VirtualIps.Select(v => v.Address).Order(IPAddressComparer.Instance)],
             SkipCheckAddresses = config.SkipCheckAdvertAddresses,
             Peers = config.UnicastPeers.AsImmutableArray(),
             ChecksumMode = config.ChecksumMode,
+            Decoding = new DecodeCache([ownAddress, VrrpCodec.VrrpMulticastGroup, .. config.UnicastPeers.Select(p => p.Address)],
+                [.. config.VirtualIps.Select(v => v.Address)], authData),
         };
+    }
 
     /// <summary>keepalived's auth_pass: up to 8 bytes, NUL-padded.</summary>
     public static ImmutableArray<byte> AuthBytes(string? password)
@@ -60,14 +68,15 @@ public static class AdvertFilter
     {
         advert = null;
         unsigned = false;
-        var reason = VrrpCodec.TryDecodeIPv4(packet, out ip, out var offset, out var length);
+        var reason = VrrpCodec.TryDecodeIPv4(packet, policy.Decoding, out ip, out var offset, out var length);
         if (reason != DropReason.None)
         {
             return reason;
         }
 
         var payload = packet.Slice(offset, length);
-        reason = VrrpCodec.TryDecode(payload, ip.Source, ip.Destination, policy.ChecksumMode, policy.Hmac is not null, out advert, out var messageLength);
+        reason = VrrpCodec.TryDecode(payload, ip.Source, ip.Destination, policy.ChecksumMode, policy.Hmac is not null, policy.Decoding, out advert,
+            out var messageLength);
         if (reason != DropReason.None || (reason = CheckOrigin(policy, ip, advert!)) != DropReason.None)
         {
             return reason;

@@ -66,7 +66,11 @@ public static class VrrpCodec
     }
 
     /// <summary>Parses the IPv4 header of a packet read from a raw socket and returns the VRRP payload.</summary>
-    public static DropReason TryDecodeIPv4(ReadOnlySpan<byte> packet, out IPv4Header header, out int payloadOffset, out int payloadLength)
+    public static DropReason TryDecodeIPv4(ReadOnlySpan<byte> packet, out IPv4Header header, out int payloadOffset, out int payloadLength) =>
+        TryDecodeIPv4(packet, DecodeCache.None, out header, out payloadOffset, out payloadLength);
+
+    /// <summary>As above; known addresses come from <paramref name="cache"/> instead of being allocated.</summary>
+    public static DropReason TryDecodeIPv4(ReadOnlySpan<byte> packet, DecodeCache cache, out IPv4Header header, out int payloadOffset, out int payloadLength)
     {
         header = default;
         payloadOffset = payloadLength = 0;
@@ -87,7 +91,7 @@ public static class VrrpCodec
             return DropReason.PacketLength;
         }
 
-        header = new IPv4Header(new IPAddress(packet[12..16]), new IPAddress(packet[16..20]), packet[8], packet[9], headerLength, totalLength);
+        header = new IPv4Header(cache.Address(packet[12..16]), cache.Address(packet[16..20]), packet[8], packet[9], headerLength, totalLength);
         payloadOffset = headerLength;
         payloadLength = totalLength - headerLength;
         return DropReason.None;
@@ -98,7 +102,7 @@ public static class VrrpCodec
     /// header and are needed for the v3 checksum; <paramref name="mode"/> says which v3 checksum is also accepted.
     /// </summary>
     public static DropReason TryDecode(ReadOnlySpan<byte> packet, IPAddress source, IPAddress destination, ChecksumMode mode, out VrrpAdvert? advert) =>
-        TryDecode(packet, source, destination, mode, trailerExpected: false, out advert, out _);
+        TryDecode(packet, source, destination, mode, trailerExpected: false, DecodeCache.None, out advert, out _);
 
     /// <summary>
     /// As above; with <paramref name="trailerExpected"/> (auth_hmac configured) a packet exactly
@@ -106,7 +110,7 @@ public static class VrrpCodec
     /// <paramref name="messageLength"/> (the checksum then covers the message only, as keepalived 2.4 computes it).
     /// </summary>
     public static DropReason TryDecode(ReadOnlySpan<byte> packet, IPAddress source, IPAddress destination, ChecksumMode mode, bool trailerExpected,
-        out VrrpAdvert? advert, out int messageLength)
+        DecodeCache cache, out VrrpAdvert? advert, out int messageLength)
     {
         advert = null;
         messageLength = packet.Length;
@@ -156,25 +160,19 @@ public static class VrrpCodec
             return DropReason.UnknownAuthType;
         }
 
-        advert = Build(packet, version, count);
+        advert = Build(packet, version, count, cache);
         return DropReason.None;
     }
 
-    private static VrrpAdvert Build(ReadOnlySpan<byte> packet, int version, int count)
+    private static VrrpAdvert Build(ReadOnlySpan<byte> packet, int version, int count, DecodeCache cache)
     {
-        var addresses = ImmutableArray.CreateBuilder<IPAddress>(count);
-        for (var i = 0; i < count; i++)
-        {
-            addresses.Add(new IPAddress(packet.Slice(HeaderLength + (i * 4), 4)));
-        }
-
+        var addresses = cache.Addresses(packet.Slice(HeaderLength, count * 4), count);
         var interval = version == 2
             ? TimeSpan.FromSeconds(packet[5])
             : TimeSpan.FromMilliseconds((BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) & 0x0fff) * 10);
-        var advert = new VrrpAdvert(version, packet[1], packet[2], interval, addresses.MoveToImmutable());
         return version == 2
-            ? advert with { AuthType = (AuthType)packet[4], AuthData = [.. packet[^AuthDataLength..]] }
-            : advert;
+            ? cache.Advert(version, packet[1], packet[2], interval, addresses, (AuthType)packet[4], cache.AuthData(packet[^AuthDataLength..]))
+            : cache.Advert(version, packet[1], packet[2], interval, addresses, AuthType.None, []);
     }
 
     private static bool ChecksumMatches(ReadOnlySpan<byte> packet, int version, IPAddress source, IPAddress destination, ChecksumMode mode)

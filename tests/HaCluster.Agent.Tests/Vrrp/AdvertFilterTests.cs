@@ -1,4 +1,5 @@
 using System.Net;
+using HaCluster.Agent.Tests.Fakes;
 using HaCluster.Agent.Vrrp;
 using HaCluster.Agent.Wire;
 using HaCluster.Shared.Config;
@@ -124,6 +125,69 @@ public class AdvertFilterTests
     {
         Assert.Equal(DropReason.OwnPacket, Check(Config, Good, source: Self));
     }
+
+    /// <summary>
+    /// The steady stream of a master's adverts (100 a second at advert_int 0.01) passes the receive path without
+    /// allocating: known addresses, the VIP list, the password and the advert itself are the instances decoded before.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Accept_TheSameAdvertAgain_AllocatesNothing(int version)
+    {
+        var (config, advert) = Versioned(version);
+        var policy = AdvertPolicy.From(config, Self);
+        var packet = FakeChannel.Packet(Peer, Self, advert, 255, ChecksumMode.Standard);
+        Assert.Equal(DropReason.None, AdvertFilter.Accept(packet, policy, out _, out var first));
+
+        var source = policy.Decoding.Address(Peer.GetAddressBytes());
+        var accepted = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            if (AdvertFilter.Accept(packet, policy, out var ip, out var again) == DropReason.None && ReferenceEquals(first, again) && ReferenceEquals(ip.Source, source))
+            {
+                accepted++;
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(100, accepted);
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>What the last advert reused never hides a change: another priority, VIP list or password is decoded as it is.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Accept_AChangedAdvertAfterTheSameOnes_IsDecodedAsItIs(int version)
+    {
+        var (config, advert) = Versioned(version);
+        var policy = AdvertPolicy.From(config, Self);
+        var other = IPAddress.Parse("192.0.2.101");
+        Assert.Equal(DropReason.None, AdvertFilter.Accept(FakeChannel.Packet(Peer, Self, advert, 255, ChecksumMode.Standard), policy, out _, out _));
+
+        Assert.Equal(DropReason.None, AdvertFilter.Accept(FakeChannel.Packet(Peer, Self, advert with { Priority = 90 }, 255, ChecksumMode.Standard), policy, out _, out var lower));
+        Assert.Equal(90, lower!.Priority);
+        Assert.Equal(DropReason.None, AdvertFilter.Accept(FakeChannel.Packet(Peer, Self, advert, 255, ChecksumMode.Standard), policy, out _, out var back));
+        Assert.Equal(100, back!.Priority);
+
+        Assert.Equal(DropReason.AddressList, AdvertFilter.Accept(FakeChannel.Packet(Peer, Self, advert with { Addresses = [other] }, 255, ChecksumMode.Standard), policy, out _, out var moved));
+        Assert.Equal(other, Assert.Single(moved!.Addresses));
+        Assert.Equal(DropReason.UnknownPeer, AdvertFilter.Accept(FakeChannel.Packet(Stranger, Self, advert, 255, ChecksumMode.Standard), policy, out var strangers, out _));
+        Assert.Equal(Stranger, strangers.Source);
+        if (version == 2)
+        {
+            var wrong = advert with { AuthData = AdvertPolicy.AuthBytes("2222") };
+            Assert.Equal(DropReason.AuthFailure, AdvertFilter.Accept(FakeChannel.Packet(Peer, Self, wrong, 255, ChecksumMode.Standard), policy, out _, out var refused));
+            Assert.Equal(AdvertPolicy.AuthBytes("2222").ToArray(), refused!.AuthData.ToArray());
+        }
+    }
+
+    private static (VrrpInstanceConfig Config, VrrpAdvert Advert) Versioned(int version) => version == 2
+        ? (Config, Good)
+        : (Config with { Version = 3, AuthType = AuthType.None, AuthPass = null, AdvertInterval = TimeSpan.FromMilliseconds(10) },
+            new VrrpAdvert(3, 27, 100, TimeSpan.FromMilliseconds(10), [Vip]));
 
     private static DropReason Check(VrrpInstanceConfig config, VrrpAdvert advert, IPAddress? source = null, byte ttl = 255, IPAddress? destination = null)
     {

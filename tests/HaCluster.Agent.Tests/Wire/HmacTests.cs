@@ -49,7 +49,7 @@ public sealed class HmacTests
             Assert.True(HmacTrailer.Verify(message, new IPAddress(packet.AsSpan(12, 4)), trailer, Key));
             // Our checksum agrees with keepalived's: over the message only.
             Assert.Equal(DropReason.None, VrrpCodec.TryDecode(packet.AsSpan(20), new IPAddress(packet.AsSpan(12, 4)), new IPAddress(packet.AsSpan(16, 4)),
-                ChecksumMode.Standard, trailerExpected: true, out _, out var length));
+                ChecksumMode.Standard, trailerExpected: true, DecodeCache.None, out _, out var length));
             Assert.Equal(Message(version), length);
         }
 
