@@ -10,18 +10,21 @@ internal static class ConfigLexer
 {
     private const int TabWidth = 8;
 
-    public static List<ConfigToken[]> TokenizeLines(string text, string file, DiagnosticBag diagnostics)
+    /// <summary>The tokens of each non-empty line; stops after the line that takes the count past <paramref name="maxTokens"/>.</summary>
+    public static List<ConfigToken[]> TokenizeLines(string text, string file, DiagnosticBag diagnostics, int maxTokens = int.MaxValue)
     {
         var lines = new List<ConfigToken[]>();
         var lineStart = text.StartsWith('\uFEFF') ? 1 : 0;
-        for (var number = 1; lineStart <= text.Length; number++)
+        var count = 0;
+        for (var number = 1; lineStart <= text.Length && count <= maxTokens; number++)
         {
             var end = text.IndexOf('\n', lineStart);
             var lineEnd = end < 0 ? text.Length : end;
-            var tokens = TokenizeLine(text.AsSpan(lineStart, lineEnd - lineStart), new SourceLocation(file, number), diagnostics);
+            var tokens = TokenizeLine(text.AsSpan(lineStart, lineEnd - lineStart), new SourceLocation(file, number), diagnostics, maxTokens - count);
             if (tokens.Count > 0)
             {
                 lines.Add([.. tokens]);
+                count += tokens.Count;
             }
 
             lineStart = lineEnd + 1;
@@ -30,12 +33,13 @@ internal static class ConfigLexer
         return lines;
     }
 
-    private static List<ConfigToken> TokenizeLine(ReadOnlySpan<char> line, SourceLocation at, DiagnosticBag diagnostics)
+    /// <summary>The line's tokens, at most one more than <paramref name="limit"/> (enough to tell it went past).</summary>
+    private static List<ConfigToken> TokenizeLine(ReadOnlySpan<char> line, SourceLocation at, DiagnosticBag diagnostics, int limit)
     {
         var tokens = new List<ConfigToken>();
         var indent = Indent(line);
         var i = 0;
-        while (i < line.Length)
+        while (i < line.Length && tokens.Count <= limit)
         {
             var c = line[i];
             if (char.IsWhiteSpace(c))

@@ -8,7 +8,7 @@ namespace HaCluster.Shared.Config;
 /// </summary>
 public sealed class ConfigSource
 {
-    private ConfigSource(string name, List<ConfigToken> tokens, ImmutableArray<ConfigDiagnostic> diagnostics)
+    private ConfigSource(string name, List<ConfigToken> tokens, DiagnosticBag diagnostics)
     {
         Name = name;
         Tokens = tokens;
@@ -20,13 +20,13 @@ public sealed class ConfigSource
     internal IReadOnlyList<ConfigToken> Tokens { get; }
 
     /// <summary>What went wrong reading it (missing file, include errors, bad tokens).</summary>
-    internal ImmutableArray<ConfigDiagnostic> ReadDiagnostics { get; }
+    internal DiagnosticBag ReadDiagnostics { get; }
 
     public static ConfigSource FromFile(string path)
     {
         var diagnostics = new DiagnosticBag();
         var tokens = ConfigSourceReader.ReadFile(path, diagnostics);
-        return new ConfigSource(path, tokens, diagnostics.ToImmutable());
+        return new ConfigSource(path, tokens, diagnostics);
     }
 
     /// <summary>Text from elsewhere, such as a config pushed by the controller: <c>include</c> is an error in it.</summary>
@@ -34,6 +34,6 @@ public sealed class ConfigSource
     {
         var diagnostics = new DiagnosticBag();
         var tokens = ConfigSourceReader.ReadText(text, name, diagnostics, allowIncludes: false);
-        return new ConfigSource(name, tokens, diagnostics.ToImmutable());
+        return new ConfigSource(name, tokens, diagnostics);
     }
 }

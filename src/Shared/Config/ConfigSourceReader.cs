@@ -6,14 +6,14 @@ namespace HaCluster.Shared.Config;
 /// </summary>
 internal sealed class ConfigSourceReader
 {
-    private const int MaxIncludeDepth = 8;
-    // Thousands of instances fit in far less; the cap keeps a runaway file from taking the agent's bounded heap.
-    internal const long MaxFileBytes = 2 * 1024 * 1024;
-
     private readonly DiagnosticBag _diagnostics;
     private readonly List<ConfigToken> _tokens = [];
     private readonly List<string> _chain = [];
     private readonly bool _allowIncludes;
+    // The load's budget (ConfigLimits), spent across all includes; once over, nothing more is read.
+    private long _bytes;
+    private int _files;
+    private bool _exhausted;
 
     private ConfigSourceReader(DiagnosticBag diagnostics, bool allowIncludes = true) =>
         (_diagnostics, _allowIncludes) = (diagnostics, allowIncludes);
@@ -42,8 +42,21 @@ internal sealed class ConfigSourceReader
     {
         _chain.Add(fullPath);
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? "/";
-        foreach (var line in ConfigLexer.TokenizeLines(text, displayName, _diagnostics))
+        var tokensLeft = ConfigLimits.MaxTokens - _tokens.Count;
+        var lines = ConfigLexer.TokenizeLines(text, displayName, _diagnostics, tokensLeft);
+        if (lines.Sum(l => l.Length) > tokensLeft)
         {
+            Exhaust(new SourceLocation(displayName, lines[^1][0].Location.Line), $"more than {ConfigLimits.MaxTokens:N0} words and braces");
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        foreach (var line in lines)
+        {
+            if (_exhausted)
+            {
+                break;
+            }
+
             var include = Array.FindIndex(line, t => t.Kind == TokenKind.Word);
             if (include >= 0 && line[include].IsWord("include"))
             {
@@ -103,6 +116,12 @@ internal sealed class ConfigSourceReader
             return;
         }
 
+        if (matches.Count == 0 && !ConfigGlob.HasWildcard(pattern) && Directory.Exists(Path.Combine(baseDirectory, pattern)))
+        {
+            _diagnostics.Error(at, $"include '{pattern}': it is a directory, not a regular file");
+            return;
+        }
+
         if (matches.Count == 0)
         {
             // An error, not keepalived's silence: "configuration OK (0 instance(s))" for a mistyped path hides a whole cluster.
@@ -119,13 +138,22 @@ internal sealed class ConfigSourceReader
 
     private void IncludeFile(string path, SourceLocation at)
     {
+        if (_exhausted)
+        {
+            return;
+        }
+
         if (_chain.Contains(path))
         {
             _diagnostics.Error(at, $"include cycle: '{path}' is already being read ({string.Join(" -> ", _chain)})");
         }
-        else if (_chain.Count > MaxIncludeDepth)
+        else if (_chain.Count > ConfigLimits.MaxIncludeDepth)
         {
-            _diagnostics.Error(at, $"include '{path}': includes nested deeper than {MaxIncludeDepth} levels");
+            _diagnostics.Error(at, $"include '{path}': includes nested deeper than {ConfigLimits.MaxIncludeDepth} levels ({string.Join(" -> ", _chain)})");
+        }
+        else if (++_files > ConfigLimits.MaxFiles)
+        {
+            Exhaust(at, $"more than {ConfigLimits.MaxFiles} files");
         }
         else if (TryRead(path, at, out var text, out var fullPath))
         {
@@ -140,26 +168,47 @@ internal sealed class ConfigSourceReader
         try
         {
             fullPath = Path.GetFullPath(path);
-            var info = new FileInfo(fullPath);
-            if (!info.Exists)
+            if (!File.Exists(fullPath) && !Directory.Exists(fullPath))
             {
                 _diagnostics.Error(at, $"cannot read '{path}': file not found");
                 return false;
             }
 
-            if (info.Length > MaxFileBytes)
+            var left = ConfigLimits.MaxTotalBytes - _bytes;
+            if (ConfigFile.Read(fullPath, Math.Min(ConfigLimits.MaxFileBytes, left), out var error) is not { } read)
             {
-                _diagnostics.Error(at, $"cannot read '{path}': larger than {MaxFileBytes / (1024 * 1024)} MiB");
+                if (error is not null && error.StartsWith("larger than", StringComparison.Ordinal) && left < ConfigLimits.MaxFileBytes)
+                {
+                    Exhaust(at, $"more than {ConfigFile.Size(ConfigLimits.MaxTotalBytes)} in all (reading '{path}')");
+                }
+                else
+                {
+                    _diagnostics.Error(at, $"cannot read '{path}': {error}");
+                }
+
                 return false;
             }
 
-            text = File.ReadAllText(fullPath);
+            _bytes += System.Text.Encoding.UTF8.GetByteCount(read);
+            text = read;
             return true;
         }
         catch (Exception e) when (IsFileSystemError(e))
         {
             _diagnostics.Error(at, $"cannot read '{path}': {e.Message}");
             return false;
+        }
+    }
+
+    /// <summary>The load's budget is spent: one error naming what and the include chain, and nothing more is read.</summary>
+    private void Exhaust(SourceLocation at, string what)
+    {
+        if (!_exhausted)
+        {
+            _exhausted = true;
+            var chain = _chain.Count > 1 ? $" (include chain: {string.Join(" -> ", _chain)})" : "";
+            _diagnostics.Error(at, $"config too large: {what}; a config may have at most {ConfigFile.Size(ConfigLimits.MaxFileBytes)} per file, "
+                + $"{ConfigFile.Size(ConfigLimits.MaxTotalBytes)} and {ConfigLimits.MaxFiles} files in all, {ConfigLimits.MaxTokens:N0} words and braces{chain}");
         }
     }
 

@@ -20,7 +20,7 @@ internal static class ConfigTreeBuilder
             pass.Run();
         }
 
-        diagnostics.AddRange(pass.Diagnostics.ToImmutable());
+        diagnostics.AddFrom(pass.Diagnostics);
         return [.. pass.Root];
     }
 
@@ -36,6 +36,7 @@ internal static class ConfigTreeBuilder
     private sealed class Pass(IReadOnlyList<ConfigToken> tokens, bool recoverByIndent)
     {
         private readonly List<Frame> _open = [];
+        private bool _tooDeep;
 
         public List<ConfigStatement> Root { get; } = [];
         public DiagnosticBag Diagnostics { get; } = new();
@@ -46,7 +47,7 @@ internal static class ConfigTreeBuilder
         public void Run()
         {
             var i = 0;
-            while (i < tokens.Count)
+            while (i < tokens.Count && !_tooDeep)
             {
                 var token = tokens[i];
                 switch (token.Kind)
@@ -56,7 +57,7 @@ internal static class ConfigTreeBuilder
                         break;
                     case TokenKind.OpenBrace:
                         Diagnostics.Error(token.Location, "unexpected '{' without a keyword before it");
-                        _open.Add(new Frame(token, [], token, discard: true));
+                        Open(new Frame(token, [], token, discard: true));
                         i++;
                         break;
                     default:
@@ -86,12 +87,25 @@ internal static class ConfigTreeBuilder
             var args = tokens.Skip(start + 1).Take(next - start - 1).Select(t => t.Text).ToImmutableArray();
             if (next < tokens.Count && tokens[next].Kind == TokenKind.OpenBrace)
             {
-                _open.Add(new Frame(head, args, tokens[next], discard: false));
+                Open(new Frame(head, args, tokens[next], discard: false));
                 return next + 1;
             }
 
             Current.Add(new ConfigStatement(head.Text, args, head.Location));
             return next;
+        }
+
+        /// <summary>A block opens, unless that would nest too deep: then reading stops (the config is refused anyway).</summary>
+        private void Open(Frame frame)
+        {
+            if (_open.Count >= ConfigLimits.MaxNesting)
+            {
+                Diagnostics.Error(frame.Open.Location, $"blocks nested deeper than {ConfigLimits.MaxNesting} levels; the rest is not read");
+                _tooDeep = true;
+                return;
+            }
+
+            _open.Add(frame);
         }
 
         private void Close(ConfigToken brace)

@@ -33,7 +33,7 @@ public static class KeepalivedConfigLoader
         var tokens = new List<ConfigToken>();
         foreach (var source in sources)
         {
-            diagnostics.AddRange(source.ReadDiagnostics);
+            diagnostics.AddFrom(source.ReadDiagnostics);
             tokens.AddRange(source.Tokens);
         }
 

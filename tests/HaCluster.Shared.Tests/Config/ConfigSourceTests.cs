@@ -80,7 +80,7 @@ public sealed class ConfigSourceTests : IDisposable
     [Fact]
     public void FromFile_LargerThanTheCap_ErrorNotAnAttemptToParseIt()
     {
-        var path = Write("huge.conf", new string('#', (int)ConfigSourceReader.MaxFileBytes + 1));
+        var path = Write("huge.conf", new string('#', (int)ConfigLimits.MaxFileBytes + 1));
 
         var error = Assert.Single(KeepalivedConfigLoader.Load([ConfigSource.FromFile(path)]).Errors);
 
