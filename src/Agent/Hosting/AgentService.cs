@@ -41,6 +41,8 @@ public sealed partial class AgentService(
     /// <summary>Extra Prometheus lines (the controller link's), appended to the instances' metrics.</summary>
     public Func<string>? ExtraMetrics { get; set; }
 
+    private readonly LoadCounts _loads = new();
+
     public IReadOnlyList<InstanceRunner> Runners => _instances?.Runners ?? [];
 
     /// <summary>The configuration running now (host file and pushed config together).</summary>
@@ -136,9 +138,12 @@ public sealed partial class AgentService(
             {
                 var errors = loaded.Errors.Select(e => e.ToString()).ToList();
                 HostingLog.PushRejected(_logger, desired.Hash, errors.Count, string.Join("; ", errors));
+                Interlocked.Increment(ref _loads.PushRejected);
+                ReturnStartupMemory(); // what the refused load took
                 return errors;
             }
 
+            Interlocked.Increment(ref _loads.PushApplied);
             sources.Commit(sources.Local, desired);
             var diff = _instances!.Apply(loaded.Config);
             HostingLog.ConfigApplied(_logger, "controller push " + Short(desired.Hash), diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
@@ -170,9 +175,11 @@ public sealed partial class AgentService(
             if (loaded.HasErrors)
             {
                 HostingLog.ReloadRejected(_logger, sources.LocalPath ?? "(no local file)", loaded.Errors.Count());
+                Interlocked.Increment(ref _loads.ReloadRejected);
                 return;
             }
 
+            Interlocked.Increment(ref _loads.ReloadApplied);
             sources.Commit(local, sources.Managed);
             var diff = _instances!.Apply(loaded.Config);
             HostingLog.ConfigApplied(_logger, "reload", diff.Unchanged.Count, diff.Changed.Count, diff.Added.Count, diff.Removed.Count);
@@ -180,9 +187,8 @@ public sealed partial class AgentService(
         finally
         {
             _applying.Release();
+            ReturnStartupMemory(); // applied or refused: what the load took goes back
         }
-
-        ReturnStartupMemory();
     }
 
     /// <summary>
@@ -209,7 +215,7 @@ public sealed partial class AgentService(
             return;
         }
 
-        _metrics = new MetricsServer(endpoint, () => _instances!.Metrics() + ExtraMetrics?.Invoke(), Status, _logger);
+        _metrics = new MetricsServer(endpoint, () => _instances!.Metrics() + _loads.Render() + ExtraMetrics?.Invoke(), Status, _logger);
         try
         {
             _metrics.Start();
@@ -218,6 +224,24 @@ public sealed partial class AgentService(
         {
             HostingLog.MetricsUnavailable(_logger, endpoint.ToString(), e.Message);
         }
+    }
+
+    /// <summary>Config loads by source and outcome: a refused reload or push is counted, not only logged.</summary>
+    private sealed class LoadCounts
+    {
+        public long ReloadApplied;
+        public long ReloadRejected;
+        public long PushApplied;
+        public long PushRejected;
+
+        public string Render() =>
+            "# HELP hacluster_agent_config_loads_total configuration loads after start, by source and outcome (rejected: the running configuration stayed)\n"
+            + "# TYPE hacluster_agent_config_loads_total counter\n"
+            + Line("reload", "applied", Volatile.Read(ref ReloadApplied)) + Line("reload", "rejected", Volatile.Read(ref ReloadRejected))
+            + Line("push", "applied", Volatile.Read(ref PushApplied)) + Line("push", "rejected", Volatile.Read(ref PushRejected));
+
+        private static string Line(string source, string result, long count) =>
+            FormattableString.Invariant($"hacluster_agent_config_loads_total{{source=\"{source}\",result=\"{result}\"}} {count}\n");
     }
 
     private string Status() =>

@@ -116,6 +116,43 @@ public class NotifySyncReloadTests
         Assert.False(n1.Process.HasExited);
     }
 
+    /// <summary>
+    /// Issue 18: SIGHUP with <c>include /dev/zero</c> appended took an agent from 9 to 141 MiB, logged nothing and kept
+    /// the memory. Now the reload is refused with the include's file:line, logged and counted; the VIP stays, no
+    /// transition happens, and once settled again the agent is back to the memory it had.
+    /// </summary>
+    [SkippableFact]
+    public async Task Sighup_IncludeDevZero_RefusedLoggedAndCounted_VipKept_MemoryBack()
+    {
+        await using var pair = await CreateAsync();
+        var (n1, n2) = await pair.StartSettledAsync();
+        await using var _ = n1;
+        await using var __ = n2;
+        Assert.True(await n1.Process.WaitForOutputAsync("settled: returned", HaCluster.Agent.Hosting.AgentService.SettleTime + Patience));
+        var before = ResidentKiB(n1.Process.Pid);
+        var mark = n1.Process.OutputLength;
+        var line = File.ReadAllText(n1.ConfigPath).Count(c => c == '\n') + 2;
+
+        await File.AppendAllTextAsync(n1.ConfigPath, "\ninclude /dev/zero\n");
+        Assert.True(n1.Process.Signal(Signals.Hup));
+
+        Assert.True(await n1.Process.WaitForOutputAsync("rejected", Patience, mark));
+        Assert.Contains($"agent-n1.conf:{line}: cannot read '/dev/zero': /dev/zero is under /dev, not a config file", n1.Process.Output[mark..]);
+        Assert.Contains("hacluster_agent_config_loads_total{source=\"reload\",result=\"rejected\"} 1", await TrackingTests.Metrics(pair, pair.N1));
+        Assert.True(await n1.Process.WaitForOutputAsync("settled: returned", HaCluster.Agent.Hosting.AgentService.SettleTime + Patience, mark));
+        var after = ResidentKiB(n1.Process.Pid);
+        Assert.True(after - before < 5 * 1024, $"resident {before} KiB before the refused reload, {after} KiB after");
+        Assert.Empty(n1.Transitions(since: mark));
+        await pair.AssertHoldsVipAsync(pair.N1, true);
+        Assert.False(n1.Process.HasExited);
+    }
+
+    private static long ResidentKiB(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [SkippableFact]
     public async Task Sighup_PriorityOnlyChange_AppliesInPlace_NoTransitionNoFlap()
     {
