@@ -14,7 +14,7 @@ internal sealed partial class Refusals(IProblemDetailsService problems, Controll
 {
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded)
+        if (authorizeResult.Succeeded || IsRoutingRejection(context))
         {
             await next(context);
             return;
@@ -41,6 +41,16 @@ internal sealed partial class Refusals(IProblemDetailsService problems, Controll
             ProblemDetails = { Status = context.Response.StatusCode, Title = challenged ? "Unauthorized" : "Forbidden", Detail = detail },
         });
     }
+
+    /// <summary>
+    /// Routing's own answer to a signed-in caller whose request matched a route but not its media type (415) or
+    /// method (405): that endpoint carries no policy, so the fallback would call it "open to no role" (403), which
+    /// hides the caller's real mistake. Anyone not signed in is still refused before learning that a route exists.
+    /// </summary>
+    private static bool IsRoutingRejection(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+        && context.GetEndpoint() is { } endpoint and not RouteEndpoint
+        && endpoint.DisplayName is "415 HTTP Unsupported Media Type" or "405 HTTP Method Not Supported";
 
     private string WhyUnauthenticated(HttpContext context)
     {

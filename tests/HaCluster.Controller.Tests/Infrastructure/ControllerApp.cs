@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace HaCluster.Controller.Tests.Infrastructure;
@@ -22,6 +23,7 @@ namespace HaCluster.Controller.Tests.Infrastructure;
 public sealed class ControllerApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly CapturedLogs _logs = new();
     private X509Certificate2? _admin;
 
     private ControllerApp(IReadOnlyDictionary<string, string> settings)
@@ -37,6 +39,9 @@ public sealed class ControllerApp : WebApplicationFactory<Program>
     public X509Certificate2 Ca => Services.GetRequiredService<ControllerPki>().ClientCa;
 
     public X509Certificate2 AdminCertificate => _admin!;
+
+    /// <summary>Every line the controller logged at Warning or above (the host's level in tests), with its exception.</summary>
+    public IReadOnlyList<CapturedLogs.Line> Logs => _logs.Lines;
 
     /// <summary>Started, with the sample nodes n1..n3 known (each said hello on the agent link, as an agent does).</summary>
     public static async Task<ControllerApp> StartAsync(IReadOnlyDictionary<string, string> settings)
@@ -110,6 +115,7 @@ public sealed class ControllerApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         // The tests' output is about the tests: the controller's own lines only when something goes wrong.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         builder.UseSetting("Kestrel:Endpoints:Web:Url", "https://127.0.0.1:0");
         builder.UseSetting("Kestrel:Endpoints:Grpc:Url", "https://127.0.0.1:0");
         // Either endpoint serves REST and gRPC (TLS negotiates HTTP/2 for gRPC): the tests use whichever comes first.

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using HaCluster.Controller.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace HaCluster.Controller.Tests;
+
+/// <summary>
+/// Issue 18: malformed HTTP framing, written byte by byte on a TLS socket as an admin (so that the body is read at
+/// all): each gets its 4xx with problem details — body too large 413, bad chunking 400, a body shorter than its
+/// Content-Length 408 once the server's body timeout has passed — never a 500, and no error or stack trace in the log.
+/// </summary>
+public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassFixture<SqliteBackendFixture>
+{
+    public static TheoryData<string, string> Routes => new()
+    {
+        { "POST", "/api/v1/groups" },
+        { "PUT", "/api/v1/groups/web" },
+        { "POST", "/api/v1/tokens" },
+        { "PUT", "/api/v1/alert-channels/ops" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task ContentLengthOverTheLimit_Is413(string method, string path)
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+
+        var (status, body) = await SendAsync(app, $"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 30000001\r\n\r\n{{");
+
+        Assert.Equal(413, status);
+        Assert.Contains("\"status\":413", body, StringComparison.Ordinal);
+        AssertNoErrorsLogged(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task ChunkSizeNotHex_Is400(string method, string path)
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+
+        var (status, _) = await SendAsync(app, $"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n");
+
+        Assert.Equal(400, status);
+        AssertNoErrorsLogged(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task BodyShorterThanItsContentLength_Is408AfterTheBodyTimeout(string method, string path)
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+
+        var (status, _) = await SendAsync(app, $"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"name\":");
+
+        Assert.Equal(408, status);
+        AssertNoErrorsLogged(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task WrongMediaType_Is415(string method, string path)
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+
+        var (status, body) = await SendAsync(app, $"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{{}}");
+
+        Assert.True(415 == status, body);
+        AssertNoErrorsLogged(app);
+    }
+
+    /// <summary>A route called with a method it does not have: 405 for a signed-in caller; 401 for anyone else, who learns nothing.</summary>
+    [Fact]
+    public async Task WrongMethod_Is405ForACaller_401ForNobody()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+
+        var (status, _) = await SendAsync(app, "PATCH /api/v1/groups/web HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+        var (anonymous, _) = await SendAsync(app, "PATCH /api/v1/groups/web HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", certificate: false);
+        var (media, _) = await SendAsync(app, "POST /api/v1/groups HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", certificate: false);
+
+        Assert.Equal((405, 401, 401), (status, anonymous, media));
+        AssertNoErrorsLogged(app);
+    }
+
+    private static void AssertNoErrorsLogged(ControllerApp app)
+    {
+        var errors = app.Logs.Where(l => l.Level >= LogLevel.Error || l.Exception is not null).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Level} {e.Category}[{e.EventId.Id}]: {e.Message} {e.Exception}")));
+    }
+
+    /// <summary>Writes <paramref name="request"/> as is over TLS with the admin's certificate; the answer's status and body (the server may close after it).</summary>
+    private static async Task<(int Status, string Body)> SendAsync(ControllerApp app, string request, bool certificate = true)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(app.Address.Host, app.Address.Port);
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            ClientCertificates = certificate ? [app.AdminCertificate] : [],
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(app.Ca, certificate),
+        });
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
+        await tls.FlushAsync();
+
+        var answer = new StringBuilder();
+        var buffer = new byte[16384];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            int read;
+            while ((read = await tls.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
+                if (Complete(answer.ToString()))
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // the server closed the connection after its answer (it does after a framing error)
+        }
+
+        var text = answer.ToString();
+        Assert.StartsWith("HTTP/1.1 ", text);
+        var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? text[(end + 4)..] : "";
+        return (int.Parse(text.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture), body);
+    }
+
+    /// <summary>Headers read and, with a Content-Length, that many bytes after them.</summary>
+    private static bool Complete(string answer)
+    {
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var header = answer[..end].Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        return header is null || Encoding.UTF8.GetByteCount(answer[(end + 4)..]) >= int.Parse(header["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool Trusted(X509Certificate2 ca, X509Certificate? presented)
+    {
+        if (presented is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(presented));
+    }
+}
