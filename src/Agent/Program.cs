@@ -94,6 +94,7 @@ using var host = builder.Build();
 if (command.Managed)
 {
     host.Services.GetRequiredService<AgentService>().ExtraMetrics = host.Services.GetRequiredService<ControllerLink>().Metrics;
+    host.Services.GetRequiredService<AgentService>().ReloadRefused = host.Services.GetRequiredService<ControllerLink>().ReportLocalRefusal;
 }
 
 await host.RunAsync();

@@ -13,6 +13,28 @@ public class ManagedClusterTests
     private static readonly IPAddress WebVip = IPAddress.Parse("192.0.2.100");
     private static readonly IPAddress DbVip = IPAddress.Parse("192.0.2.101");
 
+    /// <summary>
+    /// Issue 18: a refused reload of a managed host's own file is visible at the controller, not only in the host's
+    /// log: stored as a rejected config event of that node with the refusal's file:line.
+    /// </summary>
+    [SkippableFact]
+    public async Task LocalReloadRefused_StoredAtTheControllerAsARejectedConfig()
+    {
+        await using var cluster = await ManagedCluster.StartAsync(hosts: 1);
+        var agent = cluster.Agents["n1"];
+        await File.AppendAllTextAsync(agent.ConfigPath, "\ninclude /dev/zero\n");
+
+        Assert.True(agent.Process.Signal(Signals.Hup));
+
+        await cluster.WaitForAsync("the refusal stored", async () =>
+            (await cluster.Controller.GetAsync<JsonElement[]>("/api/v1/events?kind=config&node=n1")).Any(e =>
+                e.GetProperty("accepted").GetBoolean() is false
+                && e.GetProperty("detail").GetString() is { } detail
+                && detail.Contains("refused; the running configuration stays", StringComparison.Ordinal)
+                && detail.Contains("/dev/zero is under /dev, not a config file", StringComparison.Ordinal)));
+        Assert.False(agent.Process.HasExited);
+    }
+
     [SkippableFact]
     public async Task OverTls_AgentsEnrolledWithTokens_GroupCreatedThroughRest_EachRunsItsRenderedConfig_OneMaster_SigkillMovesItAndTheTakeoverIsStored()
     {

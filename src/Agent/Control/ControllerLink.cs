@@ -32,12 +32,16 @@ public sealed record ControllerLinkOptions(IReadOnlyList<Uri> Controllers, Agent
 public sealed partial class ControllerLink : BackgroundService
 {
     private const int EventBatch = 500;
+    // The controller keeps the first 100 errors of a rejected config: more would only be cut there.
+    private const int MaxRefusalErrors = 99;
     private readonly IAgentRuntime _agent;
     private readonly ControllerLinkOptions _options;
     private readonly EventJournal _journal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<RenewedCertificate> _renewed = Channel.CreateBounded<RenewedCertificate>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    // A refused local reload, told to the controller as a rejected config (no pushed hash); kept while disconnected.
+    private readonly Channel<ConfigApplied> _refusals = Channel.CreateBounded<ConfigApplied>(new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest });
     private volatile bool _connected;
     private volatile HashSet<string> _reported = new(StringComparer.Ordinal);
     private long _sessions;
@@ -107,6 +111,7 @@ public sealed partial class ControllerLink : BackgroundService
             PumpEventsAsync(outgoing.Writer, session.Token),
             PumpCountersAsync(outgoing.Writer, session.Token),
             RenewAsync(outgoing.Writer, session.Token),
+            PumpRefusalsAsync(outgoing.Writer, session.Token),
             ApplyConfigsAsync(configs.Reader, outgoing.Writer, stopping),
             ReadAllAsync(call.ResponseStream, configs.Writer, () => OnAnswer(address, answered), session.Token),
         ];
@@ -193,6 +198,26 @@ public sealed partial class ControllerLink : BackgroundService
                     ControlLog.UnknownControllerMessage(_logger, stream.Current.BodyCase.ToString());
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A SIGHUP reload of the host's own file was refused: the controller records it as a rejected config with these
+    /// errors (and alerts on it as on a rejected push), sent now or at the next connection.
+    /// </summary>
+    public void ReportLocalRefusal(string path, IReadOnlyList<string> errors)
+    {
+        var refused = new ConfigApplied { DesiredHash = "", Accepted = false, Running = LinkMessages.Revision(_agent.Managed) };
+        refused.Errors.Add($"reload of {path} refused; the running configuration stays");
+        refused.Errors.AddRange(errors.Take(MaxRefusalErrors));
+        _refusals.Writer.TryWrite(refused);
+    }
+
+    private async Task PumpRefusalsAsync(ChannelWriter<AgentMessage> outgoing, CancellationToken ct)
+    {
+        await foreach (var refused in _refusals.Reader.ReadAllAsync(ct))
+        {
+            await outgoing.WriteAsync(new AgentMessage { Applied = refused }, ct);
         }
     }
 

@@ -41,6 +41,9 @@ public sealed partial class AgentService(
     /// <summary>Extra Prometheus lines (the controller link's), appended to the instances' metrics.</summary>
     public Func<string>? ExtraMetrics { get; set; }
 
+    /// <summary>Told of a refused SIGHUP reload (the file and its errors): in managed mode, the controller link.</summary>
+    public Action<string, IReadOnlyList<string>>? ReloadRefused { get; set; }
+
     private readonly LoadCounts _loads = new();
 
     public IReadOnlyList<InstanceRunner> Runners => _instances?.Runners ?? [];
@@ -176,6 +179,7 @@ public sealed partial class AgentService(
             {
                 HostingLog.ReloadRejected(_logger, sources.LocalPath ?? "(no local file)", loaded.Errors.Count());
                 Interlocked.Increment(ref _loads.ReloadRejected);
+                ReloadRefused?.Invoke(sources.LocalPath ?? "(no local file)", [.. loaded.Errors.Select(e => e.ToString())]);
                 return;
             }
 
