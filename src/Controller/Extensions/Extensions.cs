@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json.Serialization;
 using HaCluster.Controller.Agents;
 using HaCluster.Controller.Alerts;
@@ -35,6 +36,9 @@ public static class Extensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
+        // Every service bound by StrictMessages instead of Grpc.AspNetCore's own binder: a request that does not parse is INVALID_ARGUMENT.
+        services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
+        services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(Infrastructure.StrictMessages<>));
         services.AddSingleton(TimeProvider.System);
         services.AddStorage(builder.Configuration);
         services.AddOptionsWithValidateOnStart<TlsOptions>().BindConfiguration("Tls");
