@@ -222,7 +222,12 @@ public sealed class RefusalTests(RefusalTests.Controller shared) : IClassFixture
     };
 
     /// <summary>The controller the refusals are tried on, started once for all of them, in a lab of one host (for the real agent).</summary>
-    public sealed class Controller : IAsyncDisposable
+    /// <summary>
+    /// One controller for the class. An IAsyncLifetime, not only IAsyncDisposable: xUnit 2 disposes a class fixture
+    /// through IAsyncLifetime or IDisposable only — as IAsyncDisposable alone, its controller process and lab
+    /// outlived the run (found in CI: a controller of this class still running an hour later).
+    /// </summary>
+    public sealed class Controller : IAsyncLifetime, IAsyncDisposable
     {
         private readonly SemaphoreSlim _starting = new(1, 1);
         private ControllerProcess? _controller;
@@ -251,11 +256,15 @@ public sealed class RefusalTests(RefusalTests.Controller shared) : IClassFixture
             }
         }
 
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
         public async ValueTask DisposeAsync()
         {
-            if (_controller is not null)
+            if (Interlocked.Exchange(ref _controller, null) is { } controller)
             {
-                await _controller.DisposeAsync();
+                await controller.DisposeAsync();
                 await Lab.DisposeAsync();
             }
         }
