@@ -116,6 +116,40 @@ public class CommandLineTests
         Assert.DoesNotContain("Exception", result.Stderr);
     }
 
+    /// <summary>
+    /// Issue 18's --check reproducers through the binary: each used to abort with OutOfMemoryException or hang. Now
+    /// each is refused with its file:line and exit code 1, well inside the command's one-minute bound.
+    /// </summary>
+    [Theory]
+    [InlineData("config-dev-zero")]
+    [InlineData("include-dev-zero")]
+    [InlineData("include-proc-self")]
+    [InlineData("include-fifo")]
+    [InlineData("words")]
+    [InlineData("braces")]
+    public async Task Check_HostileConfig_RefusedWithFileLine_NoCrashNoHang(string reproducer)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Work, reproducer)).FullName;
+        var fifo = Path.Combine(dir, "pipe.conf");
+        (await Cmd.RunAsync("mkfifo", fifo)).EnsureSuccess();
+        var (path, expected) = reproducer switch
+        {
+            "config-dev-zero" => ("/dev/zero", "/dev/zero is under /dev, not a config file"),
+            "include-dev-zero" => (Write($"{reproducer}/keepalived.conf", "global_defs {\n}\ninclude /dev/zero\n"), "keepalived.conf:3: cannot read '/dev/zero'"),
+            "include-proc-self" => (Write($"{reproducer}/keepalived.conf", "include /proc/self/*\n"), "keepalived.conf:1: cannot read"),
+            "include-fifo" => (Write($"{reproducer}/keepalived.conf", "include pipe.conf\n"), "it is a FIFO, not a regular file"),
+            "words" => (Write($"{reproducer}/keepalived.conf", string.Concat(Enumerable.Repeat("a b c d e f g h\n", 80_000))), "config too large"),
+            _ => (Write($"{reproducer}/keepalived.conf", string.Concat(Enumerable.Repeat("a {\n", 100_000))), "blocks nested deeper than"),
+        };
+
+        var result = await Agent("--config", path, "--check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
+        Assert.True(result.Stderr.Length < 64 * 1024, $"{result.Stderr.Length} characters of diagnostics");
+    }
+
     [Fact]
     public async Task UnknownArgument_PrintsUsage_ExitCodeTwo()
     {
