@@ -64,6 +64,41 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
         Assert.Empty(Errors(app));
     }
 
+    /// <summary>
+    /// A message over the server's 4 MiB limit: RESOURCE_EXHAUSTED, and nothing logged at error. (Written for issue 18,
+    /// it failed one time in five: Kestrel's server-wide 64 KiB body cap hit the HTTP/2 data frames before gRPC lifted
+    /// it, UNKNOWN with "Request body too large" at error — any gRPC message over 64 KiB could. The cap is per request now.)
+    /// </summary>
+    [Fact]
+    public async Task MessageOverTheLimit_IsResourceExhausted()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        using var channel = app.Channel();
+
+        var huge = new GroupRef { Name = new string('a', 5 * 1024 * 1024) }.ToByteArray();
+        var code = await Invoke(channel.CreateCallInvoker(), new Call(Admin.Descriptor.FindMethodByName("GetGroup"), huge));
+
+        Assert.True(code == StatusCode.ResourceExhausted, $"{code}: {string.Join("\n", Errors(app).Select(l => $"{l.Level} {l.Category}: {l.Message} {l.Exception}"))}");
+        Assert.Empty(Errors(app));
+    }
+
+    /// <summary>Messages of 100 KiB to 3 MiB, under gRPC's limit and over the REST default's 64 KiB: never refused for their size.</summary>
+    [Fact]
+    public async Task MessagesOver64KiB_UnderTheLimit_AreTakenEveryTime()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        using var channel = app.Channel();
+
+        foreach (var size in (int[])[100 * 1024, 512 * 1024, 1024 * 1024, 3 * 1024 * 1024, 100 * 1024, 512 * 1024])
+        {
+            var message = new GroupRef { Name = new string('a', size) }.ToByteArray();
+            var code = await Invoke(channel.CreateCallInvoker(), new Call(Admin.Descriptor.FindMethodByName("GetGroup"), message));
+            Assert.True(code is StatusCode.NotFound or StatusCode.InvalidArgument, $"{size} bytes: {code}");
+        }
+
+        Assert.Empty(Errors(app));
+    }
+
     private sealed record Call(MethodDescriptor Method, byte[] Bytes);
 
     private static async Task<StatusCode> Invoke(CallInvoker invoker, Call call)

@@ -35,7 +35,11 @@ public static class Extensions
             // Bodies are read strictly by GroupJsonContext; keep the OpenAPI schema to the same numbers-only rule.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.Interceptors.Add<Infrastructure.BoundedStatus>();
+        });
         // Every service bound by StrictMessages instead of Grpc.AspNetCore's own binder: a request that does not parse is INVALID_ARGUMENT.
         services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
         services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(Infrastructure.StrictMessages<>));

@@ -18,7 +18,9 @@ public static class WebHardening
 
     public static IServiceCollection AddWebHardening(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultBodyLimit);
+        // No server-wide cap: Kestrel applies it to HTTP/2 data frames as they arrive, before gRPC lifts it for its own
+        // calls, so a gRPC message over 64 KiB failed at random (UNKNOWN, logged at error). Set per request instead.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = null);
         // X-Forwarded-For and -Proto only from the proxies named in Proxies:Known (none by default, loopback included).
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -55,6 +57,18 @@ public static class WebHardening
             app.UseForwardedHeaders();
         }
 
+        // Every body but a gRPC call's is capped here, first thing (a route's own RequestSizeLimit raises it later);
+        // gRPC caps each message itself (MaxReceiveMessageSize: RESOURCE_EXHAUSTED).
+        app.Use(static (context, next) =>
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true
+                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = DefaultBodyLimit;
+            }
+
+            return next(context);
+        });
         app.UseHsts();
         app.Use(static (context, next) =>
         {
