@@ -123,6 +123,9 @@ public sealed partial class InstanceRunner : IDisposable
         while (next is not null)
         {
             var decision = VrrpStateMachine.Handle(_state, _settings, next, Now);
+            // A transition happens when it is decided, before its actions: a takeover's time is before its VIPs are
+            // bound and its advert is sent, so the old master, stepping down on that advert, is always later.
+            var decidedAt = _engine.Time.GetUtcNow();
             _state = decision.State;
             next = null;
             foreach (var action in decision.Actions)
@@ -133,13 +136,13 @@ public sealed partial class InstanceRunner : IDisposable
                 {
                     if (action is StateChanged)
                     {
-                        Execute(action);
+                        Execute(action, decidedAt);
                     }
 
                     continue;
                 }
 
-                next = Execute(action);
+                next = Execute(action, decidedAt);
             }
         }
 
@@ -151,7 +154,7 @@ public sealed partial class InstanceRunner : IDisposable
     }
 
     /// <summary>Carries out one action; returns the event its failure raises, if any.</summary>
-    private VrrpEvent? Execute(VrrpAction action)
+    private VrrpEvent? Execute(VrrpAction action, DateTimeOffset decidedAt)
     {
         switch (action)
         {
@@ -172,7 +175,7 @@ public sealed partial class InstanceRunner : IDisposable
             case StateChanged changed:
                 Counters.Transitioned(changed.From, changed.To);
                 VrrpLog.Transition(_logger, Name, changed.From.Name(), changed.To.Name(), changed.Reason.Name(), changed.Priority);
-                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, _engine.Time.GetUtcNow())
+                _lastTransition = new TransitionRecord(changed.From, changed.To, changed.Reason, changed.Priority, decidedAt)
                 {
                     // A preemption or a switchover is no takeover: the old master was alive, there is no gap to measure.
                     MasterLastHeardAt = changed.To == VrrpState.Master && changed.Reason is not (TransitionReason.Preempt or TransitionReason.Switchover)
