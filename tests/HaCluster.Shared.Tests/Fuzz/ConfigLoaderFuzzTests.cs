@@ -36,7 +36,9 @@ public sealed class ConfigLoaderFuzzTests(ITestOutputHelper output) : IDisposabl
         var gen = Gen.Select(Gen.Int[0, seeds.Length - 1], Mutation.Array[1, 8], (seed, mutations) => Apply(seeds[seed], mutations));
         var report = HaCluster.TestSupport.Fuzz.Run("config", gen, Encoding.UTF8.GetBytes, "conf", text =>
         {
-            File.WriteAllText(Path.Combine(_dir, $"case-{Environment.CurrentManagedThreadId}.conf"), text);
+            // As bytes: a flipped character may leave half a surrogate pair, which the file gets as U+FFFD (the
+            // strict encoder of File.WriteAllText threw on it: the harness's own failure, found in CI).
+            File.WriteAllBytes(Path.Combine(_dir, $"case-{Environment.CurrentManagedThreadId}.conf"), Encoding.UTF8.GetBytes(text));
             var result = KeepalivedConfigLoader.Load(Path.Combine(_dir, $"case-{Environment.CurrentManagedThreadId}.conf"));
             Assert.InRange(result.Diagnostics.Length, 0, (3 * ConfigLimits.MaxDiagnostics) + 3);
             _ = ConfigSource.FromText(text, "pushed.conf"); // the controller's pushes go through the reader without includes
