@@ -4,7 +4,6 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using HaCluster.Contracts;
 using HaCluster.Controller.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace HaCluster.Controller.Tests;
@@ -38,12 +37,12 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
         var codes = new System.Collections.Concurrent.ConcurrentDictionary<StatusCode, int>();
         var report = HaCluster.TestSupport.Fuzz.Run("grpc", gen, c => c.Bytes, "pb", call =>
         {
-            var before = Errors(app).Count;
+            var before = app.ErrorLogs.Count;
             var code = Invoke(invoker, call).GetAwaiter().GetResult();
             codes.AddOrUpdate(code, 1, (_, n) => n + 1);
             Assert.False(code is StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss or StatusCode.Unimplemented, $"{call.Method.Name}: {code}");
-            var logged = Errors(app).Skip(before).ToList();
-            Assert.True(logged.Count == 0, $"{call.Method.Name}: logged {string.Join("\n", logged.Select(l => $"{l.Level} {l.Category}: {l.Message} {l.Exception}"))}");
+            var logged = app.ErrorLogs.Skip(before).ToList();
+            Assert.True(logged.Count == 0, $"{call.Method.Name}: logged {string.Join("\n", logged)}");
         }, seconds: 10, perInput: TimeSpan.FromSeconds(30));
         output.WriteLine($"{report}; statuses: {string.Join(", ", codes.OrderBy(c => c.Key).Select(c => $"{c.Key} ×{c.Value}"))}");
     }
@@ -61,7 +60,7 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
         var code = await Invoke(channel.CreateCallInvoker(), new Call(Admin.Descriptor.FindMethodByName("GetGroup"), [0x0a, 0x3d, 0x31, 0x68]));
 
         Assert.Equal(StatusCode.InvalidArgument, code);
-        Assert.Empty(Errors(app));
+        Assert.Empty(app.ErrorLogs);
     }
 
     /// <summary>
@@ -78,8 +77,8 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
         var huge = new GroupRef { Name = new string('a', 5 * 1024 * 1024) }.ToByteArray();
         var code = await Invoke(channel.CreateCallInvoker(), new Call(Admin.Descriptor.FindMethodByName("GetGroup"), huge));
 
-        Assert.True(code == StatusCode.ResourceExhausted, $"{code}: {string.Join("\n", Errors(app).Select(l => $"{l.Level} {l.Category}: {l.Message} {l.Exception}"))}");
-        Assert.Empty(Errors(app));
+        Assert.True(code == StatusCode.ResourceExhausted, $"{code}: {string.Join("\n", app.ErrorLogs)}");
+        Assert.Empty(app.ErrorLogs);
     }
 
     /// <summary>Messages of 100 KiB to 3 MiB, under gRPC's limit and over the REST default's 64 KiB: never refused for their size.</summary>
@@ -96,7 +95,7 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
             Assert.True(code is StatusCode.NotFound or StatusCode.InvalidArgument, $"{size} bytes: {code}");
         }
 
-        Assert.Empty(Errors(app));
+        Assert.Empty(app.ErrorLogs);
     }
 
     private sealed record Call(MethodDescriptor Method, byte[] Bytes);
@@ -178,6 +177,4 @@ public sealed class GrpcFuzzTests(SqliteBackendFixture sqlite, ITestOutputHelper
         return result;
     }
 
-    private static List<CapturedLogs.Line> Errors(ControllerApp app) =>
-        [.. app.Logs.Where(l => l.Level >= LogLevel.Error || (l.Exception is not null && l.Level >= LogLevel.Warning))];
 }

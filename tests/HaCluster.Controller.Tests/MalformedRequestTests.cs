@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HaCluster.Controller.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
+using HaCluster.Shared.Tls;
 
 namespace HaCluster.Controller.Tests;
 
@@ -88,8 +87,8 @@ public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassF
 
     private static void AssertNoErrorsLogged(ControllerApp app)
     {
-        var errors = app.Logs.Where(l => l.Level >= LogLevel.Error || l.Exception is not null).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Level} {e.Category}[{e.EventId.Id}]: {e.Message} {e.Exception}")));
+        var errors = app.ErrorLogs;
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     /// <summary>Writes <paramref name="request"/> as is over TLS with the admin's certificate; the answer's status and body (the server may close after it).</summary>
@@ -98,13 +97,11 @@ public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassF
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(app.Address.Host, app.Address.Port);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
-            ClientCertificates = certificate ? [app.AdminCertificate] : [],
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(app.Ca, certificate),
-        });
+        // The controller's own client TLS (its CA trusted, the admin's certificate offered), speaking HTTP/1.1.
+        var options = ControllerTls.Trusting(app.Ca, certificate ? () => app.AdminCertificate : null).ToSslOptions();
+        options.TargetHost = "localhost";
+        options.ApplicationProtocols = [SslApplicationProtocol.Http11];
+        await tls.AuthenticateAsClientAsync(options);
         await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
         await tls.FlushAsync();
 
@@ -145,19 +142,5 @@ public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassF
 
         var header = answer[..end].Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         return header is null || Encoding.UTF8.GetByteCount(answer[(end + 4)..]) >= int.Parse(header["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static bool Trusted(X509Certificate2 ca, X509Certificate? presented)
-    {
-        if (presented is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(new X509Certificate2(presented));
     }
 }

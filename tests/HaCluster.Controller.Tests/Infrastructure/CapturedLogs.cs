@@ -8,7 +8,13 @@ public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<Line> _lines = new();
 
-    public sealed record Line(LogLevel Level, string Category, EventId EventId, string Message, Exception? Exception);
+    public sealed record Line(LogLevel Level, string Category, EventId EventId, string Message, Exception? Exception)
+    {
+        /// <summary>A client's mistake must leave neither: a line at error or above, or a warning with a stack trace.</summary>
+        public bool IsError => Level >= LogLevel.Error || (Exception is not null && Level >= LogLevel.Warning);
+
+        public override string ToString() => $"{Level} {Category}[{EventId.Id}]: {Message} {Exception}";
+    }
 
     public IReadOnlyList<Line> Lines => [.. _lines];
 

@@ -43,6 +43,9 @@ public sealed class ControllerApp : WebApplicationFactory<Program>
     /// <summary>Every line the controller logged at Warning or above (the host's level in tests), with its exception.</summary>
     public IReadOnlyList<CapturedLogs.Line> Logs => _logs.Lines;
 
+    /// <summary>The lines of <see cref="Logs"/> that say something went wrong in the controller (<see cref="CapturedLogs.Line.IsError"/>).</summary>
+    public IReadOnlyList<CapturedLogs.Line> ErrorLogs => [.. _logs.Lines.Where(l => l.IsError)];
+
     /// <summary>Started, with the sample nodes n1..n3 known (each said hello on the agent link, as an agent does).</summary>
     public static async Task<ControllerApp> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
