@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Text;
 using HaCluster.Controller.Tests.Infrastructure;
 using HaCluster.Shared.Tls;
+using HaCluster.TestSupport;
 
 namespace HaCluster.Controller.Tests;
 
@@ -91,7 +91,7 @@ public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassF
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
-    /// <summary>Writes <paramref name="request"/> as is over TLS with the admin's certificate; the answer's status and body (the server may close after it).</summary>
+    /// <summary>Writes <paramref name="request"/> as is over TLS with the admin's certificate; the answer's status and body.</summary>
     private static async Task<(int Status, string Body)> SendAsync(ControllerApp app, string request, bool certificate = true)
     {
         using var tcp = new TcpClient();
@@ -102,45 +102,7 @@ public sealed class MalformedRequestTests(SqliteBackendFixture sqlite) : IClassF
         options.TargetHost = "localhost";
         options.ApplicationProtocols = [SslApplicationProtocol.Http11];
         await tls.AuthenticateAsClientAsync(options);
-        await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
-        await tls.FlushAsync();
-
-        var answer = new StringBuilder();
-        var buffer = new byte[16384];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            int read;
-            while ((read = await tls.ReadAsync(buffer, timeout.Token)) > 0)
-            {
-                answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
-                if (Complete(answer.ToString()))
-                {
-                    break;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // the server closed the connection after its answer (it does after a framing error)
-        }
-
-        var text = answer.ToString();
-        Assert.StartsWith("HTTP/1.1 ", text);
-        var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? text[(end + 4)..] : "";
-        return (int.Parse(text.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture), body);
-    }
-
-    /// <summary>Headers read and, with a Content-Length, that many bytes after them.</summary>
-    private static bool Complete(string answer)
-    {
-        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0)
-        {
-            return false;
-        }
-
-        var header = answer[..end].Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-        return header is null || Encoding.UTF8.GetByteCount(answer[(end + 4)..]) >= int.Parse(header["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var answer = await RawHttp.SendAsync(tls, request);
+        return (answer.Status, answer.Body);
     }
 }

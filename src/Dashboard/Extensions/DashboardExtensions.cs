@@ -15,6 +15,8 @@ public static class DashboardExtensions
     {
         var services = builder.Services;
         services.AddSystemd();
+        services.AddProblemDetails();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodies.BodyLimit);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddOptionsWithValidateOnStart<DashboardOptions>().BindConfiguration("Controller");
@@ -41,9 +43,12 @@ public static class DashboardExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // A refusal with no body of its own (routing's 405/415, the rate limiter's 429) says why as problem details.
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRequestBodies();
         app.UseAntiforgery();
         // The sign-in page's styles and scripts are needed before anyone has signed in.
         app.MapStaticAssets().AllowAnonymous();
