@@ -64,24 +64,70 @@ internal static class ConfigValidator
     /// </summary>
     private static void CheckVridClashes(IReadOnlyList<VrrpInstanceConfig> instances, DiagnosticBag d)
     {
-        for (var i = 1; i < instances.Count; i++)
+        // In one pass (a config may hold thousands of instances): per interface, VRID and family, the first instance,
+        // the first multicast one, and the first to name each peer. An instance clashes with the earliest of those it
+        // meets: any, if it is multicast itself; else a multicast one or one with a peer in common.
+        var links = new Dictionary<(string, byte, AddressFamily), VridUsers>();
+        foreach (var current in instances)
         {
-            var current = instances[i];
-            var first = instances.Take(i).FirstOrDefault(other => Clash(other, current));
-            if (first is not null)
+            var key = (current.Interface, current.VirtualRouterId, Family(current));
+            if (!links.TryGetValue(key, out var users))
+            {
+                links[key] = users = new VridUsers(current);
+            }
+            else if (users.FirstClash(current) is { } first)
             {
                 d.Error(current.Location,
                     $"vrrp_instance '{current.Name}': virtual_router_id {current.VirtualRouterId} on {current.Interface} "
                     + $"is already used by vrrp_instance '{first.Name}' at {first.Location}");
             }
+
+            users.Add(current);
         }
     }
 
-    private static bool Clash(VrrpInstanceConfig a, VrrpInstanceConfig b) =>
-        a.Interface == b.Interface
-        && a.VirtualRouterId == b.VirtualRouterId
-        && Family(a) == Family(b)
-        && (!a.IsUnicast || !b.IsUnicast || a.UnicastPeers.Any(p => b.UnicastPeers.Any(q => q.Address.Equals(p.Address))));
+    /// <summary>The instances on one interface with one VRID and family, as far as the clash check needs them.</summary>
+    private sealed class VridUsers(VrrpInstanceConfig first)
+    {
+        private readonly List<VrrpInstanceConfig> _order = [];
+        private readonly Dictionary<IPAddress, int> _peers = [];
+        private int? _firstMulticast;
+
+        public VrrpInstanceConfig? FirstClash(VrrpInstanceConfig current)
+        {
+            if (!current.IsUnicast)
+            {
+                return first;
+            }
+
+            var earliest = _firstMulticast ?? int.MaxValue;
+            foreach (var peer in current.UnicastPeers)
+            {
+                if (_peers.TryGetValue(peer.Address, out var at) && at < earliest)
+                {
+                    earliest = at;
+                }
+            }
+
+            return earliest == int.MaxValue ? null : _order[earliest];
+        }
+
+        public void Add(VrrpInstanceConfig instance)
+        {
+            var at = _order.Count;
+            _order.Add(instance);
+            if (!instance.IsUnicast)
+            {
+                _firstMulticast ??= at;
+                return;
+            }
+
+            foreach (var peer in instance.UnicastPeers)
+            {
+                _peers.TryAdd(peer.Address, at);
+            }
+        }
+    }
 
     /// <summary>VRIDs are per address family (RFC 5798 §7.3): IPv4 and IPv6 routers may share one.</summary>
     private static AddressFamily Family(VrrpInstanceConfig instance) =>

@@ -41,6 +41,22 @@ public class ValidatorTests
         Conf.HasError(result, 12, "already used by vrrp_instance 'VI_1'");
     }
 
+    /// <summary>Found in one pass (issue 18: the pairwise check was quadratic in instances), still naming the earliest clash.</summary>
+    [Fact]
+    public void Parse_SameVridManyInstances_EachClashNamesTheEarliestItMeets()
+    {
+        var result = Conf.Parse(Unicast("VI_1", 7, "192.0.2.2", "10.0.0.1")
+            + Unicast("VI_2", 7, "192.0.2.3", "10.0.0.2")
+            + Conf.Instance("VI_3", 7, "unicast_src_ip 192.0.2.1\nunicast_peer {\n 192.0.2.3\n 192.0.2.2\n}\nvirtual_ipaddress {\n 10.0.0.3\n}")
+            + Conf.Instance("VI_4", 7, "virtual_ipaddress {\n 10.0.0.4\n}")
+            + Unicast("VI_5", 7, "192.0.2.9", "10.0.0.5"));
+
+        var clashes = result.Diagnostics.Where(d => d.Message.Contains("already used by", StringComparison.Ordinal)).Select(d => d.Message[..d.Message.IndexOf(':')] + " → " + d.Message[(d.Message.IndexOf("vrrp_instance '", 10, StringComparison.Ordinal) + 15)..].Split('\'')[0]).ToList();
+        // VI_3 shares a peer with VI_2 and with VI_1: the earliest. VI_4 is multicast: it clashes with the first of all.
+        // VI_5's peer is its own, but VI_4 (multicast) hears every advert of the VRID.
+        Assert.Equal(["vrrp_instance 'VI_3' → VI_1", "vrrp_instance 'VI_4' → VI_1", "vrrp_instance 'VI_5' → VI_4"], clashes);
+    }
+
     [Fact]
     public void Parse_SameVridOnOtherInterfaceOrFamily_IsAllowed()
     {
