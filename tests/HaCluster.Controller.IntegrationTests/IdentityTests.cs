@@ -59,6 +59,10 @@ public sealed class IdentityTests
         Assert.Equal(PrivateDirectory, File.GetUnixFileMode(data));
         Assert.Equal(PrivateDirectory, File.GetUnixFileMode(Path.Combine(data, "pki")));
         Assert.All(["pki/ca.key", "pki/ca.crt", "hacluster.db", "hacluster.db-wal", "hacluster.db-shm"], f => Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(data, f))));
+        // What `cert create --out DIR` made: the directory (new) and the admin's key, certificate and the CA.
+        var credentials = Path.GetDirectoryName(cluster.Controller.AdminKeyPath)!;
+        Assert.Equal(PrivateDirectory, File.GetUnixFileMode(credentials));
+        Assert.All(Directory.GetFiles(credentials), f => Assert.Equal(Private, File.GetUnixFileMode(f)));
 
         // As ssh does with a private key others can read: refuse, and say which file and how to fix it.
         await cluster.Agents["n1"].Process.StopAsync();

@@ -179,6 +179,24 @@ public sealed class AccessTests(SqliteBackendFixture sqlite) : IClassFixture<Sql
         Assert.DoesNotContain("password", list, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Issue 12: a join token is printed once; the database keeps only the SHA-256 of its secret.</summary>
+    [Fact]
+    public async Task JoinToken_ShownOnce_StoredHashed_NeverListed()
+    {
+        await using var app = await ControllerApp.StartBareAsync(sqlite.Backend.NewSettings());
+        using var admin = app.CreateClient();
+
+        var created = await (await admin.PostAsJsonAsync("/api/v1/tokens", new { node = "n1" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(HaCluster.Shared.Tls.JoinToken.TryParse(created.GetProperty("token").GetString(), out var token));
+        var stored = await app.QueryAsync(db => Task.FromResult(db.JoinTokens.Single()));
+        var audit = await admin.GetStringAsync("/api/v1/audit?limit=1000");
+
+        Assert.Equal((token.Id, "n1"), (stored.Id, stored.Node));
+        Assert.Equal(HaCluster.Shared.Tls.JoinToken.HashSecret(token.Secret), stored.SecretHash);
+        Assert.DoesNotContain(token.Secret, stored.SecretHash, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Secret, audit, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ApiKey_ShownOnce_StoredHashed_WorksAsItsRoleOnRestAndGrpc_RevokedRefusedWithWhy()
     {

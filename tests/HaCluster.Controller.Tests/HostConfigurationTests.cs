@@ -85,6 +85,20 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.Contains("hacluster-controller: not started: Storage:RetentionDays: 0 is not between 1 and 36500", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 12: TLS on every endpoint. A plain one is refused at start, whichever way it was configured.</summary>
+    [Theory]
+    [InlineData("Kestrel__Endpoints__Web__Url", "http://127.0.0.1:5999", "Kestrel:Endpoints:Web:Url: 'http://127.0.0.1:5999' is not TLS")]
+    [InlineData("Kestrel__Endpoints__Grpc__Url", "http://unix:/tmp/hc-plain.sock", "Kestrel:Endpoints:Grpc:Url: 'http://unix:/tmp/hc-plain.sock' is not TLS")]
+    [InlineData("ASPNETCORE_URLS", "https://127.0.0.1:5998;http://127.0.0.1:5999", "urls (ASPNETCORE_URLS): 'http://127.0.0.1:5999' is not TLS")]
+    public async Task PlainHttpEndpoint_NotStarted_NamingIt(string variable, string url, string message)
+    {
+        var result = await Cmd.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "hacluster-controller.dll")], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string> { ["Storage__DataDir"] = dataDir, [variable] = url });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"hacluster-controller: not started: {message}", result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(dataDir, recursive: true);
 
     private static async Task<string> PollAsync(Func<Task<string>> read)

@@ -31,12 +31,17 @@ public static class CredentialCommands
                 + "and it must enroll again with a new token");
         });
 
-    /// <summary>Writes <c>NAME.key</c>, <c>NAME.crt</c> and <c>ca.crt</c> (all 0600) into <paramref name="directory"/>.</summary>
+    /// <summary>Writes <c>NAME.key</c>, <c>NAME.crt</c> and <c>ca.crt</c> (all 0600) into <paramref name="directory"/>
+    /// (made 0700 if it is new; an existing one, such as the working directory, is left as it is).</summary>
     public static Task<int> CreateCertificateAsync(Credentials credentials, ControllerPki pki, string name, Role role, TimeSpan? ttl, string directory, TextWriter output, TextWriter errors) =>
         RunAsync(errors, async () =>
         {
             var certificate = await credentials.IssueAsync(name, role, ttl, Who, CancellationToken.None);
-            Directory.CreateDirectory(directory);
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory, PrivateFiles.DirectoryMode);
+            }
+
             var (key, crt, ca) = (Path.Combine(directory, name + ".key"), Path.Combine(directory, name + ".crt"), Path.Combine(directory, "ca.crt"));
             using (var privateKey = certificate.GetECDsaPrivateKey()!)
             {

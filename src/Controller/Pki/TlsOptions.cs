@@ -75,6 +75,23 @@ internal sealed class TlsOptionsValidator(IConfiguration configuration, IOptions
             errors.Add($"Tls:Dir: {problem}");
         }
 
+        // TLS on every endpoint: a plain one would carry passwords, API keys and tokens in the clear.
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            if (endpoint["Url"] is { Length: > 0 } url && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"Kestrel:Endpoints:{endpoint.Key}:Url: '{url}' is not TLS: every endpoint is https:// (https://HOST:PORT, or https://unix:PATH for the agents' socket)");
+            }
+        }
+
+        foreach (var url in (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"urls (ASPNETCORE_URLS): '{url}' is not TLS: every endpoint is https://");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
