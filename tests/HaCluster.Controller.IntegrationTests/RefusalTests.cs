@@ -180,10 +180,32 @@ public sealed class RefusalTests(RefusalTests.Controller shared) : IClassFixture
         Assert.Equal(0, revoke.ExitCode);
         Assert.StartsWith("node gone-1: 1 certificate(s) revoked", revoke.Stdout, StringComparison.Ordinal);
         Assert.True(cutAfter < TimeSpan.FromSeconds(1), $"the stream ended {cutAfter.TotalMilliseconds:0} ms after the revocation");
-        Assert.NotEqual(StatusCode.OK, ended.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Equal($"the certificate of agent gone-1 (serial {certificate.SerialNumber}) is revoked", ended.Detail);
         Assert.Equal(StatusCode.Unauthenticated, reconnect.StatusCode);
         Assert.Equal($"the certificate of agent gone-1 (serial {certificate.SerialNumber}) is revoked", reconnect.Detail);
         Assert.NotNull(await back.NextConfigAsync());
+    }
+
+    /// <summary>The same through the API: the live stream is cut with the reason, and reconnecting is refused.</summary>
+    [SkippableFact]
+    public async Task RevokeThroughRest_LiveStreamCutWithTheReason_ReconnectRefused()
+    {
+        var controller = await shared.GetAsync();
+        using var agents = controller.Agents();
+        var certificate = await agents.CertificateAsync("gone-2");
+        await using var live = await SimulatedAgent.ConnectAsync(agents, "gone-2", ["192.0.2.11/24"]);
+        await live.NextConfigAsync();
+
+        var revoke = await controller.Http.PostAsync("/api/v1/nodes/gone-2/revoke", null);
+        var ended = await live.WaitForEndAsync(TimeSpan.FromSeconds(5));
+        using var again = controller.Channel(certificate);
+        var reconnect = await EndOfHelloAsync(again, "gone-2");
+
+        Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+        var reason = $"the certificate of agent gone-2 (serial {certificate.SerialNumber}) is revoked";
+        Assert.Equal((StatusCode.Unauthenticated, reason), (ended.StatusCode, ended.Detail));
+        Assert.Equal((StatusCode.Unauthenticated, reason), (reconnect.StatusCode, reconnect.Detail));
     }
 
     [SkippableFact]
