@@ -116,6 +116,48 @@ public sealed class InsightTests(SqliteBackendFixture sqlite) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/events/x/why")).StatusCode);
     }
 
+    /// <summary>After an edit: the transition names the revision its node ran, and the view carries its diff from the one before.</summary>
+    [Fact]
+    public async Task Why_AfterAnEdit_TheRevisionInForceAndItsDiffFromThePrevious()
+    {
+        await using var app = await ControllerApp.StartAsync(sqlite.Backend.NewSettings());
+        using var client = app.CreateClient();
+        await app.RegisterNodesAsync(Samples.Nodes);
+        (await client.PostAsync("/api/v1/groups", Samples.Json(Samples.Web))).EnsureSuccessStatusCode();
+        await using var n1 = await SimulatedAgent.ConnectAsync(app.Agents(), "n1", ["192.0.2.10/24"]);
+        await n1.SendAppliedAsync(await ConfigWithAsync(n1, Instance));
+        (await client.PutAsync("/api/v1/groups/web", Samples.Json(Samples.Web with
+        {
+            Members = [new Member("n1", "192.0.2.10", 110), new Member("n2", "192.0.2.11", 80)],
+        }))).EnsureSuccessStatusCode();
+        await n1.SendAppliedAsync(await ConfigWithAsync(n1, "priority 110"));
+
+        var stepDown = n1.Transition(Instance, VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityHeard, 80);
+        stepDown.Breakdown = Breakdown(110, 80, ("script", "chk_web", -30, "failed", -30));
+        await n1.SendEventsAsync(stepDown);
+        await n1.WaitForAckAsync(1);
+        var events = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/events?kind=transition&group=web");
+        var why = await client.GetFromJsonAsync<JsonElement>($"/api/v1/events/{events!.Single().GetProperty("id").GetInt64()}/why");
+
+        Assert.Equal(2, why.GetProperty("revision").GetInt32());
+        var diff = why.GetProperty("revisionDiff");
+        Assert.Equal((1, 2), (diff.GetProperty("from").GetInt32(), diff.GetProperty("to").GetInt32()));
+        var n1Lines = diff.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("node").GetString() == "n1").GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).ToList();
+        Assert.Contains(n1Lines, l => l.StartsWith('-') && l.Contains("priority 100", StringComparison.Ordinal));
+        Assert.Contains(n1Lines, l => l.StartsWith('+') && l.Contains("priority 110", StringComparison.Ordinal));
+    }
+
+    private static async Task<DesiredConfig> ConfigWithAsync(SimulatedAgent agent, string text)
+    {
+        var config = await agent.NextConfigAsync();
+        while (!config.Text.Contains(text, StringComparison.Ordinal))
+        {
+            config = await agent.NextConfigAsync();
+        }
+
+        return config;
+    }
+
     private static PriorityBreakdown Breakdown(int basePriority, int effective, params (string Kind, string Name, int Weight, string State, int Delta)[] tracks)
     {
         var breakdown = new PriorityBreakdown { BasePriority = basePriority, EffectivePriority = effective };

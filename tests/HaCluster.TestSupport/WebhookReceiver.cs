@@ -33,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status for the request numbered (from 1) as given; 200 by default.</summary>
     public Func<int, int> Respond { get; set; } = _ => 200;
 
+    /// <summary>How long to wait before answering request N (counted from 1): a receiver slower than the sender's timeout.</summary>
+    public Func<int, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
+
     public IReadOnlyList<Received> Requests => [.. received.OrderBy(r => r.Number)];
 
     public static WebhookReceiver Start() => new(FreePort.Next());
@@ -77,8 +80,28 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var status = Respond(number);
             var headers = context.Request.Headers.AllKeys.OfType<string>().ToDictionary(k => k, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
             received.Enqueue(new Received(number, DateTimeOffset.UtcNow, context.Request.Url?.AbsolutePath ?? "", body, headers, status));
+            if (Delay(number) is { Ticks: > 0 } delay)
+            {
+                _ = AnswerLaterAsync(context, status, delay);
+                continue;
+            }
+
             context.Response.StatusCode = status;
             context.Response.Close();
+        }
+    }
+
+    private static async Task AnswerLaterAsync(HttpListenerContext context, int status, TimeSpan delay)
+    {
+        await Task.Delay(delay);
+        try
+        {
+            context.Response.StatusCode = status;
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the sender gave up and closed the connection
         }
     }
 
