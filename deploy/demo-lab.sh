@@ -115,16 +115,28 @@ for h in "${hosts[@]}"; do
   echo $! >"$out/$h.pid"
 done
 
+connected=0
 for _ in $(seq 1 150); do
-  [ "$(api "$web/api/v1/nodes" 2>/dev/null | grep -o '"connected":true' | wc -l)" -eq 3 ] && break; sleep 0.2
+  connected=$(api "$web/api/v1/nodes" 2>/dev/null | grep -o '"connected":true' | wc -l)
+  [ "$connected" -eq 3 ] && break; sleep 0.2
 done
+if [ "$connected" -ne 3 ]; then
+  echo "only $connected of the 3 agents connected to the controller within 30 s; the agents' last lines:" >&2
+  for h in "${hosts[@]}"; do echo "--- $out/$h.log" >&2; tail -n 5 "$out/$h.log" >&2; done
+  exit 1
+fi
 
 api -X POST "$web/api/v1/groups" -H 'content-type: application/json' -d '{
   "name": "web", "vrid": 27, "interface": "eth0", "version": 2, "advertInterval": 1, "authPass": "demo", "preempt": true,
   "virtualIps": [{"address": "192.0.2.100/32", "device": "eth0", "label": "eth0:0"}],
   "members": [{"node": "n1", "address": "192.0.2.10", "priority": 100},
               {"node": "n2", "address": "192.0.2.11", "priority": 90},
-              {"node": "n3", "address": "192.0.2.12", "priority": 80}]}' >/dev/null
+              {"node": "n3", "address": "192.0.2.12", "priority": 80}]}' >/dev/null \
+  || { echo "the controller refused group web; see $out/controller.log" >&2; exit 1; }
+# The agents elect n1 on their own (the controller only pushed their configs): wait for the VIP to be bound there.
+for _ in $(seq 1 100); do ip -n demo-n1 -4 addr show dev eth0 | grep -q '192.0.2.100/' && break; sleep 0.2; done
+ip -n demo-n1 -4 addr show dev eth0 | grep -q '192.0.2.100/' \
+  || { echo "the VIP 192.0.2.100 is not on n1 after 20 s; see $out/n1.log" >&2; exit 1; }
 
 cat <<TEXT
 

@@ -42,18 +42,19 @@ internal sealed class ConfigSourceReader
     {
         _chain.Add(fullPath);
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? "/";
-        var tokensLeft = ConfigLimits.MaxTokens - _tokens.Count;
-        var lines = ConfigLexer.TokenizeLines(text, displayName, _diagnostics, tokensLeft);
-        if (lines.Sum(l => l.Length) > tokensLeft)
-        {
-            Exhaust(new SourceLocation(displayName, lines[^1][0].Location.Line), $"more than {ConfigLimits.MaxTokens:N0} words and braces");
-            lines.RemoveAt(lines.Count - 1);
-        }
-
+        // Lexed within what is left of the budget now; the includes among these lines spend from it too, so each line
+        // is checked against it again as it is added (the lexer may also hand back the one line that crossed it).
+        var lines = ConfigLexer.TokenizeLines(text, displayName, _diagnostics, Math.Max(0, ConfigLimits.MaxTokens - _tokens.Count));
         foreach (var line in lines)
         {
             if (_exhausted)
             {
+                break;
+            }
+
+            if (_tokens.Count + line.Length > ConfigLimits.MaxTokens)
+            {
+                Exhaust(line.Length > 0 ? line[0].Location : new SourceLocation(displayName, 1), $"more than {ConfigLimits.MaxTokens:N0} words and braces");
                 break;
             }
 

@@ -106,6 +106,26 @@ public sealed class HostileConfigTests : IDisposable
         Assert.InRange(result.Diagnostics.Length, 1, ConfigLimits.MaxDiagnostics + 1);
     }
 
+    /// <summary>
+    /// Found by the scaling fuzz target (seed f4JJqHg3iYf2): a file's lines are lexed within the budget left when it
+    /// opens, but its includes spend from the same budget, so its later lines went over it unchecked, and the next
+    /// include (with nothing left, and an empty file) threw ArgumentOutOfRangeException out of the loader.
+    /// </summary>
+    [Fact]
+    public void Config_IncludesSpendTheBudgetBeforeTheIncludingFilesLaterLines_RefusedAtTheLineThatCrossesIt()
+    {
+        Write("big.conf", string.Concat(Enumerable.Repeat("a b c d e f g h\n", 25_000))); // 200,000 words
+        Write("empty.conf", "");
+        var main = Write("keepalived.conf", "include big.conf\n" + string.Concat(Enumerable.Repeat("w w w w w w w w w w\n", 10_000)) + "include empty.conf\n");
+
+        var result = Load(main);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains($"config too large: more than {ConfigLimits.MaxTokens:N0} words and braces", error.Message, StringComparison.Ordinal);
+        // 200,000 from big.conf, then 5,000 lines of ten words on lines 2..5001: the one on line 5002 crosses 250,000.
+        Assert.Equal((main, 5002), (error.Location.File, error.Location.Line));
+    }
+
     [Fact]
     public void Config_OneLineOfAMillionWords_IsRefused()
     {
