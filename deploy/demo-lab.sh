@@ -117,7 +117,7 @@ done
 
 connected=0
 for _ in $(seq 1 150); do
-  connected=$(api "$web/api/v1/nodes" 2>/dev/null | grep -o '"connected":true' | wc -l)
+  connected=$(api "$web/api/v1/nodes" 2>/dev/null | grep -o '"connected":true' | wc -l || true)
   [ "$connected" -eq 3 ] && break; sleep 0.2
 done
 if [ "$connected" -ne 3 ]; then
