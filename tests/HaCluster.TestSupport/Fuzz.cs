@@ -62,65 +62,6 @@ public static class Fuzz
         return new Report(target, inputs, clock.Elapsed);
     }
 
-    /// <summary>
-    /// Checks that the work grows no faster than its input: each drawn input is grown to <paramref name="atScale"/>(1)
-    /// and (<see cref="ScalingFactor"/>), each timed on this thread's CPU clock (the least of three, after one warm-up; over the limit, the least of five
-    /// again before it fails);
-    /// the larger may cost at most <see cref="ScalingLimit"/> times the smaller (linear work costs about 8×, quadratic
-    /// 64×). Below <see cref="ScalingFloor"/> nothing is judged: fixed costs dominate. A failing input is kept at its
-    /// larger size, as <c>TARGET-scaling-SuperLinearTimeException-HASH.EXT</c>.
-    /// </summary>
-    public static Report RunScaling<T>(string target, Gen<T> gen, Func<T, int, (byte[] Input, Action Work)> atScale, string extension, double seconds)
-    {
-        return Run($"{target}-scaling", gen, input => atScale(input, ScalingFactor).Input, extension, input =>
-        {
-            var (_, small) = atScale(input, 1);
-            var (_, large) = atScale(input, ScalingFactor);
-            small();
-            // Judged twice before it fails: a shared machine may slow the smaller input's every try once.
-            for (var attempt = 1; ; attempt++)
-            {
-                var (smallCost, largeCost) = (Least(small, 1 + (2 * attempt)), Least(large, 1 + (2 * attempt)));
-                if (largeCost < ScalingFloor || largeCost.Ticks <= ScalingLimit * Math.Max(smallCost.Ticks, ScalingFloor.Ticks / ScalingLimit))
-                {
-                    return;
-                }
-
-                if (attempt == 2)
-                {
-                    throw new SuperLinearTimeException(
-                        $"{target}: {ScalingFactor}× the input took {largeCost.TotalMilliseconds:0.0} ms against {smallCost.TotalMilliseconds:0.0} ms ({(double)largeCost.Ticks / Math.Max(1, smallCost.Ticks):0}×, at most {ScalingLimit}×)");
-                }
-            }
-        }, seconds, TimeSpan.FromSeconds(60));
-    }
-
-    /// <summary>How much larger the second input of a scaling check is.</summary>
-    public const int ScalingFactor = 8;
-
-    /// <summary>How much more the larger input may cost: between n·log n (about 10×) and n^1.67; n² costs 64×.</summary>
-    public const int ScalingLimit = 32;
-
-    /// <summary>A larger input that costs less than this is not judged.</summary>
-    public static readonly TimeSpan ScalingFloor = TimeSpan.FromMilliseconds(20);
-
-    private static TimeSpan Least(Action work, int tries)
-    {
-        var least = TimeSpan.MaxValue;
-        for (var i = 0; i < tries; i++)
-        {
-            var before = Native.ThreadCpuTime();
-            work();
-            var cost = Native.ThreadCpuTime() - before;
-            least = cost < least ? cost : least;
-        }
-
-        return least;
-    }
-
-    /// <summary>An input whose cost grew faster than the input did.</summary>
-    public sealed class SuperLinearTimeException(string message) : Exception(message);
-
     private static double Scale =>
         double.TryParse(Environment.GetEnvironmentVariable("HACLUSTER_FUZZ_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var scale) && scale > 0 ? scale : 1;
 
