@@ -83,13 +83,7 @@ public sealed class InsightTests(SqliteBackendFixture sqlite) : IClassFixture<Sq
         await using var n2 = await SimulatedAgent.ConnectAsync(app.Agents(), "n2", ["192.0.2.11/24"]);
         foreach (var agent in new[] { n1, n2 })
         {
-            var config = await agent.NextConfigAsync();
-            while (!config.Text.Contains(Instance, StringComparison.Ordinal))
-            {
-                config = await agent.NextConfigAsync();
-            }
-
-            await agent.SendAppliedAsync(config);
+            await agent.SendAppliedAsync(await ConfigWithAsync(agent, Instance));
         }
 
         await n2.SendEventsAsync(n2.Transition(Instance, VrrpState.Init, VrrpState.Backup, TransitionReason.Startup, 80));
