@@ -152,7 +152,7 @@ public sealed partial class AgentLinkService(
             {
                 if (Runs(session, e))
                 {
-                    events.Add(@event with { Context = fleet.ContextOf(@event) });
+                    events.Add(@event);
                 }
                 else
                 {
@@ -169,7 +169,7 @@ public sealed partial class AgentLinkService(
         // Dropped events are acknowledged with the rest: the agent must not send them again forever.
         var acks = batch.Events.Where(e => e.Sequence is > 0 and <= long.MaxValue && e.BootId.Length is > 0 and <= 64)
             .GroupBy(e => e.BootId).Select(g => (g.Key, g.Max(e => e.Sequence))).ToList();
-        await ingest.EnqueueAsync(session, events, acks, session.Closed);
+        await ingest.EnqueueAsync(session, fleet.WithContexts(events), acks, session.Closed);
     }
 
     /// <summary>

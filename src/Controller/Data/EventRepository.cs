@@ -28,21 +28,16 @@ public sealed class EventRepository(IDbContextFactory<HaClusterContext> contexts
         return await db.Events.Where(e => e.At < cutoff).ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>Stores the batch; ids are assigned and returned in the events. On PostgreSQL one binary COPY, elsewhere EF inserts.</summary>
+    /// <summary>Stores the batch; ids are assigned and returned in the events. On PostgreSQL one binary COPY (<see cref="BatchInsert"/>).</summary>
     public async Task<IReadOnlyList<FleetEvent>> InsertAsync(IReadOnlyList<FleetEvent> events, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A failure anywhere rolls the whole batch back for a retry: no savepoint around each of the outboxes' saves
+        // (two round trips each, a tenth of the controller's time under a storm).
+        db.Database.AutoSavepointsEnabled = false;
         var rows = events.Select(EventRows.ToEntity).ToList();
-        if (db.Database.IsNpgsql())
-        {
-            await PostgresEventCopy.InsertAsync(db, rows, ct);
-        }
-        else
-        {
-            db.Events.AddRange(rows);
-            await db.SaveChangesAsync(ct);
-        }
+        await BatchInsert.InsertAsync(db, rows, ct);
 
         IReadOnlyList<FleetEvent> stored = [.. events.Select((e, i) => e with { Id = rows[i].Id })];
         var added = new List<(IEventOutbox, int)>();

@@ -141,30 +141,36 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock,
     }
 
     /// <summary>
-    /// A transition with what the fleet knows of it now: the revision of its group the node runs, and every other node
+    /// Each transition with what the fleet knows of it now: the revision of its group the node runs, and every other node
     /// that is a member of the group (or, for an instance of the host's own file, runs one of that name) as it stands.
+    /// One lock for the whole batch: under a storm a thousand streams took it once an event, and spun on it.
     /// </summary>
-    public TransitionContext? ContextOf(FleetEvent e)
+    public IReadOnlyList<FleetEvent> WithContexts(IReadOnlyList<FleetEvent> events)
     {
-        if (e.Kind != EventKind.Transition || e.Node is null || e.Instance is null)
+        if (!events.Any(e => e.Kind == EventKind.Transition && e.Node is not null && e.Instance is not null))
         {
-            return e.Context;
+            return events;
         }
 
         lock (_lock)
         {
-            var others = e.Group is { } group && desired.Get(group) is { } stored
-                ? stored.Group.Members.Select(m => m.Node)
-                : _nodes.Values.Where(n => n.Instances.ContainsKey(e.Instance)).Select(n => n.Name);
-            var peers = others.Where(n => n != e.Node).Distinct().Order(StringComparer.Ordinal).Select(name =>
-            {
-                var node = _nodes.GetValueOrDefault(name);
-                var view = node?.Instances.GetValueOrDefault(e.Instance);
-                return new PeerAtTransition(name, view?.State, view?.Priority, node is not null && IsStale(node), node?.Connected ?? false, view?.Breakdown);
-            }).ToList();
-            var revision = e.Group is { } g && _nodes.GetValueOrDefault(e.Node)?.Applied?.Groups.TryGetValue(g, out var r) == true ? r : (int?)null;
-            return new TransitionContext(e.Context?.Breakdown, revision, peers);
+            return [.. events.Select(e => e.Kind == EventKind.Transition && e.Node is not null && e.Instance is not null ? e with { Context = ContextOf(e, e.Node, e.Instance) } : e)];
         }
+    }
+
+    private TransitionContext ContextOf(FleetEvent e, string nodeName, string instance)
+    {
+        var others = e.Group is { } group && desired.Get(group) is { } stored
+            ? stored.Group.Members.Select(m => m.Node)
+            : _nodes.Values.Where(n => n.Instances.ContainsKey(instance)).Select(n => n.Name);
+        var peers = others.Where(n => n != nodeName).Distinct().Order(StringComparer.Ordinal).Select(name =>
+        {
+            var node = _nodes.GetValueOrDefault(name);
+            var view = node?.Instances.GetValueOrDefault(instance);
+            return new PeerAtTransition(name, view?.State, view?.Priority, node is not null && IsStale(node), node?.Connected ?? false, view?.Breakdown);
+        }).ToList();
+        var revision = e.Group is { } g && _nodes.GetValueOrDefault(nodeName)?.Applied?.Groups.TryGetValue(g, out var r) == true ? r : (int?)null;
+        return new TransitionContext(e.Context?.Breakdown, revision, peers);
     }
 
     /// <summary>A node's config changed without a group changing (maintenance): its view and its groups' are shown again.</summary>
