@@ -80,6 +80,23 @@ internal static partial class Native
         return fd;
     }
 
+    /// <summary>CPU time this thread has used (CLOCK_THREAD_CPUTIME_ID): what a piece of work costs, whoever else runs.</summary>
+    public static TimeSpan ThreadCpuTime()
+    {
+        Check(clock_gettime(3, out var now), "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+        return TimeSpan.FromTicks((now.Seconds * TimeSpan.TicksPerSecond) + (now.Nanoseconds / 100));
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int clock_gettime(int clock, out Timespec now);
+
     private static void Check(int rc, string what)
     {
         if (rc < 0)

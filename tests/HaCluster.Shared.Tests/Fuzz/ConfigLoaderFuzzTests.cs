@@ -46,6 +46,66 @@ public sealed class ConfigLoaderFuzzTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine(report.ToString());
     }
 
+    /// <summary>
+    /// Super-linear time: a mutated corpus file repeated to about 8 KiB and to 32× that, and the shapes a parser is most
+    /// likely to handle in quadratic time (many instances with distinct names, many peers, addresses, scripts, tracked
+    /// scripts, includes of the same file, blocks nested and left open, lines of words) at n and 32n. Loading the larger
+    /// may cost at most 256× the smaller on this thread's CPU clock (a quadratic step would cost 1,024×).
+    /// </summary>
+    [Fact]
+    public void Loader_GrownConfigs_CostGrowsNoFasterThanTheInput()
+    {
+        var seeds = Corpus();
+        File.WriteAllText(Path.Combine(_dir, "other.conf"), seeds[0]);
+        var gen = Gen.Frequency(
+            (3, Gen.Select(Gen.Int[0, seeds.Length - 1], Mutation.Array[0, 4], (seed, mutations) => new Grown(-1, Apply(seeds[seed], mutations)))),
+            (2, Gen.Int[0, Shapes.Length - 1].Select(shape => new Grown(shape, ""))));
+        var report = HaCluster.TestSupport.Fuzz.RunScaling("config", gen, (grown, scale) =>
+        {
+            var text = grown.At(scale);
+            var path = Path.Combine(_dir, $"scaling-{scale}.conf");
+            var bytes = Encoding.UTF8.GetBytes(text);
+            File.WriteAllBytes(path, bytes);
+            return (bytes, () => KeepalivedConfigLoader.Load(path));
+        }, "conf", seconds: 10);
+        output.WriteLine(report.ToString());
+    }
+
+    /// <summary>A config grown to a scale: a shape of <see cref="Shapes"/> repeated, or a mutated file repeated.</summary>
+    private sealed record Grown(int Shape, string Text)
+    {
+        public string At(int scale)
+        {
+            if (Shape >= 0)
+            {
+                var (head, item, tail, count) = Shapes[Shape];
+                var body = new StringBuilder(head);
+                for (var i = 0; i < count * scale; i++)
+                {
+                    body.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, item, i, i / 256 % 256, i % 256));
+                }
+
+                return body.Append(tail).ToString();
+            }
+
+            var times = scale * Math.Max(1, (8 * 1024) / Math.Max(1, Text.Length));
+            return string.Concat(Enumerable.Repeat(Text, times));
+        }
+    }
+
+    /// <summary>Head, an item ({0} its number, {1} and {2} its bytes), tail, and how many items at scale 1.</summary>
+    private static readonly (string Head, string Item, string Tail, int Count)[] Shapes =
+    [
+        ("", "vrrp_instance VI_{0} {{\n state BACKUP\n interface eth0\n virtual_router_id {2}\n priority 100\n virtual_ipaddress {{\n 192.0.2.{2}/24\n }}\n}}\n", "", 50),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 27\n priority 100\n unicast_peer {\n", " 10.{1}.{2}.1\n", " }\n virtual_ipaddress {\n 192.0.2.1/24\n }\n}\n", 250),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 27\n priority 100\n virtual_ipaddress {\n", " 10.{1}.{2}.1/32\n", " }\n}\n", 250),
+        ("", "vrrp_script chk_{0} {{\n script \"/bin/true\"\n interval 2\n weight -10\n}}\n", "", 100),
+        ("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 27\n priority 100\n virtual_ipaddress {\n 192.0.2.1/24\n }\n track_script {\n", " chk_{0}\n", " }\n}\n", 250),
+        ("", "include other.conf\n", "", 4),
+        ("", "a {{\n", "", 250),
+        ("", "a b c d e f g h {0}\n", "", 250),
+    ];
+
     /// <summary>One edit: what, where (a fraction of the text), how long, which word, how many times.</summary>
     private sealed record Edit(int Kind, double At, int Length, int Word, int Times);
 
