@@ -14,6 +14,14 @@ namespace HaCluster.Dashboard.IntegrationTests;
 /// </summary>
 internal sealed class DashboardStack : IAsyncDisposable
 {
+    private static readonly Lazy<Task<(string DataDir, AdminFiles Admin)>> Seed =
+        new(() =>
+        {
+            var dir = Directory.CreateTempSubdirectory("hc-dashboard-seed-").FullName;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+            return ControllerProcess.CreateDataAsync(dir);
+        });
+
     private readonly List<SimulatedAgent> _simulated = [];
     private readonly List<Task> _answering = [];
     private AgentChannels? _agents;
@@ -41,7 +49,10 @@ internal sealed class DashboardStack : IAsyncDisposable
         var lab = await NetnsLab.CreateAsync(hosts, withClient: hosts > 1);
         try
         {
-            var controller = await ControllerProcess.StartAsync(lab, controllerSettings);
+            // A first run's data and admin credentials, made once for the suite (not a `cert create` per test).
+            var (data, admin) = await Seed.Value;
+            ControllerProcess.CopyData(data, ControllerProcess.DataDirOf(lab));
+            var controller = await ControllerProcess.StartAsync(lab, controllerSettings, admin);
             var stack = new DashboardStack(lab, controller, await DashboardProcess.StartAsync(lab, controller, dashboardSettings, dashboardUrl));
             await stack.AddUserAsync(Admin, "admin");
             return stack;
