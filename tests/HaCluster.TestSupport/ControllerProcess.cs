@@ -62,10 +62,14 @@ public sealed class ControllerProcess : IAsyncDisposable
     public static async Task<(string DataDir, AdminFiles Admin)> CreateDataAsync(string dir)
     {
         var data = Path.Combine(dir, "controller-data");
-        var credentials = Path.Combine(dir, "admin");
-        (await RunAsync(new Dictionary<string, string> { ["Storage__DataDir"] = data }, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials))
-            .EnsureSuccess();
-        return (data, new AdminFiles(Path.Combine(credentials, "ca.crt"), Path.Combine(credentials, AdminName + ".crt"), Path.Combine(credentials, AdminName + ".key")));
+        return (data, await CreateAdminAsync(new Dictionary<string, string> { ["Storage__DataDir"] = data }, Path.Combine(dir, "admin")));
+    }
+
+    /// <summary>As an operator starts: the command line makes the CA (first run) and the admin's certificate into <paramref name="credentials"/>.</summary>
+    private static async Task<AdminFiles> CreateAdminAsync(IReadOnlyDictionary<string, string> environment, string credentials)
+    {
+        (await RunAsync(environment, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials)).EnsureSuccess();
+        return new AdminFiles(Path.Combine(credentials, "ca.crt"), Path.Combine(credentials, AdminName + ".crt"), Path.Combine(credentials, AdminName + ".key"));
     }
 
     /// <summary>Copies a controller's data directory (stopped) to <paramref name="to"/>, every mode kept (its key is 0600).</summary>
@@ -104,13 +108,8 @@ public sealed class ControllerProcess : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
-        // As an operator starts: the command line makes the CA (first run) and the admin's certificate, then the server runs.
-        if (site is null)
-        {
-            var credentials = Path.Combine(lab.WorkDir, "admin");
-            (await RunAsync(environment, "cert", "create", "--name", AdminName, "--role", "admin", "--out", credentials)).EnsureSuccess();
-            site = new AdminFiles(Path.Combine(credentials, "ca.crt"), Path.Combine(credentials, AdminName + ".crt"), Path.Combine(credentials, AdminName + ".key"));
-        }
+        // As an operator starts: the admin's certificate first (and the CA on a first run), then the server runs.
+        site ??= await CreateAdminAsync(environment, Path.Combine(lab.WorkDir, "admin"));
 
         var controller = new ControllerProcess(lab, environment, web, site);
         await controller.RestartAsync();

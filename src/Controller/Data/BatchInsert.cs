@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
@@ -41,7 +42,7 @@ internal static class PostgresCopy
 {
     private static readonly ConcurrentDictionary<Type, Table> Tables = new();
 
-    private sealed record Column(string Name, IProperty Property, NpgsqlDbType Type);
+    private sealed record Column(string Name, IClrPropertyGetter Getter, NpgsqlDbType Type);
 
     private sealed record Table(string Copy, string NextIds, PropertyInfo Key, IReadOnlyList<Column> Columns);
 
@@ -60,7 +61,7 @@ internal static class PostgresCopy
                 await copy.StartRowAsync(ct);
                 foreach (var column in table.Columns)
                 {
-                    switch (column.Property.GetGetter().GetClrValue(row))
+                    switch (column.Getter.GetClrValue(row))
                     {
                         case null:
                             await copy.WriteNullAsync(ct);
@@ -91,7 +92,7 @@ internal static class PostgresCopy
         var key = entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType, PropertyInfo: { } keyProperty } keyColumn] && keyType == typeof(long)
             ? (keyColumn, keyProperty)
             : throw new InvalidOperationException($"{entity.DisplayName()}: a batch insert needs one long key");
-        var columns = entity.GetProperties().Select(p => new Column(p.GetColumnName(store) ?? p.Name, p, TypeOf(p))).ToList();
+        var columns = entity.GetProperties().Select(p => new Column(p.GetColumnName(store) ?? p.Name, p.GetGetter(), TypeOf(p))).ToList();
         var quoted = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
         return new Table(
             $"COPY \"{name}\" ({quoted}) FROM STDIN (FORMAT BINARY)",

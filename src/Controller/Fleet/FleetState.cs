@@ -147,14 +147,14 @@ public sealed partial class FleetState(DesiredState desired, TimeProvider clock,
     /// </summary>
     public IReadOnlyList<FleetEvent> WithContexts(IReadOnlyList<FleetEvent> events)
     {
-        if (!events.Any(e => e.Kind == EventKind.Transition && e.Node is not null && e.Instance is not null))
+        if (!events.Any(e => e is { Kind: EventKind.Transition, Node: not null, Instance: not null }))
         {
             return events;
         }
 
         lock (_lock)
         {
-            return [.. events.Select(e => e.Kind == EventKind.Transition && e.Node is not null && e.Instance is not null ? e with { Context = ContextOf(e, e.Node, e.Instance) } : e)];
+            return [.. events.Select(e => e is { Kind: EventKind.Transition, Node: { } node, Instance: { } instance } ? e with { Context = ContextOf(e, node, instance) } : e)];
         }
     }
 
